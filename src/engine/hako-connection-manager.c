@@ -1,0 +1,1463 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* HakoConnectionManager: opens, remembers and reconnects libvirt connections.
+ *
+ * Every call that can touch the network (open, list, lookups, lifecycle
+ * actions, close) runs on a worker thread of its own and hands plain data
+ * back to the main loop, where the models are written. libvirt's callbacks
+ * (domain lifecycle events, connection closed) are marshalled to the main
+ * loop as well, and carry a "link" that goes stale as soon as the connection
+ * they belong to is replaced, so that late callbacks from an old connection
+ * never touch the models.
+ *
+ * The raw libvirt API is used rather than GVirConnection because the latter
+ * has no authentication callback, no close reason and no keepalive. */
+#include "config.h"
+
+#include "hako-connection-manager.h"
+
+#include "hako-auth-request-private.h"
+#include "hako-domain-private.h"
+#include "hako-engine-error.h"
+#include "hako-engine-private.h"
+#include "hako-host-private.h"
+
+#include <glib/gi18n.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#define KEEPALIVE_INTERVAL_S 5
+#define KEEPALIVE_COUNT 3
+#define DEFAULT_FIRST_RETRY_MS 1000
+#define DEFAULT_MAX_RETRY_MS 30000
+
+typedef struct _HostEntry HostEntry;
+
+/* Shared with libvirt callbacks, which may be freed on any thread. */
+typedef struct {
+    HostEntry *entry; /* main thread only; NULL once stale */
+    guint generation;
+} Link;
+
+struct _HostEntry {
+    HakoConnectionManager *manager; /* owns the entry */
+    HakoHost *host;
+    virConnectPtr conn; /* set while connected */
+    Link *link;         /* the link of the current connection attempt */
+    guint generation;
+    gboolean was_connected; /* retry only hosts that were up in this session */
+    gboolean list_applied;
+    guint retry_id;
+    guint retry_delay_ms;
+    GHashTable *early_events; /* uuids seen before the first list arrived */
+    GHashTable *refreshing;   /* uuid -> latest refresh serial */
+    guint refresh_serial;
+    HakoAuthRequest *auth; /* the request the user is answering */
+};
+
+struct _HakoConnectionManager {
+    GObject parent_instance;
+
+    GSettings *settings;
+    GListStore *hosts;
+    GHashTable *entries; /* HakoHost* -> HostEntry* */
+    guint first_retry_ms;
+    guint max_retry_ms;
+};
+
+G_DEFINE_FINAL_TYPE(HakoConnectionManager, hako_connection_manager, G_TYPE_OBJECT)
+
+enum { SIGNAL_AUTHENTICATE, N_SIGNALS };
+
+static guint signals[N_SIGNALS];
+
+static void connect_entry(HostEntry *entry);
+static void refresh_domain(HostEntry *entry, const char *uuid);
+
+/* ---------------------------------------------------------------------- */
+/* Links */
+
+static Link *
+link_new(HostEntry *entry)
+{
+    Link *link = g_atomic_rc_box_new0(Link);
+
+    link->entry = entry;
+    link->generation = entry->generation;
+    return link;
+}
+
+static Link *
+link_ref(Link *link)
+{
+    return g_atomic_rc_box_acquire(link);
+}
+
+static void
+link_unref(void *link)
+{
+    g_atomic_rc_box_release(link);
+}
+
+/* Main thread: the entry the link belongs to, or NULL if it went stale. */
+static HostEntry *
+link_get_entry(Link *link)
+{
+    if (link->entry == NULL || link->entry->generation != link->generation)
+        return NULL;
+    return link->entry;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Gathering facts on a worker thread */
+
+static HakoDomainFacts *
+gather_facts(virDomainPtr dom)
+{
+    g_autoptr(HakoDomainFacts) facts = _hako_domain_facts_new();
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    virDomainInfo info;
+    int state = 0;
+    int reason = 0;
+    int autostart = 0;
+    int ret;
+
+    if (virDomainGetUUIDString(dom, uuid) < 0)
+        return NULL;
+    facts->uuid = g_strdup(uuid);
+    facts->name = g_strdup(virDomainGetName(dom));
+    facts->id = (int)virDomainGetID(dom);
+
+    if (virDomainGetState(dom, &state, &reason, 0) < 0)
+        return NULL;
+    facts->state = (HakoDomainState)state;
+    facts->reason = reason;
+    if (facts->state == HAKO_DOMAIN_STATE_SHUTOFF)
+        facts->id = -1;
+
+    if (virDomainGetInfo(dom, &info) == 0) {
+        facts->vcpus = info.nrVirtCpu;
+        facts->memory = info.memory;
+        facts->max_memory = info.maxMem;
+    }
+
+    ret = virDomainIsPersistent(dom);
+    facts->persistent = ret == 1;
+    if (facts->persistent && virDomainGetAutostart(dom, &autostart) == 0)
+        facts->autostart = autostart != 0;
+    facts->managed_save = facts->persistent && virDomainHasManagedSaveImage(dom, 0) == 1;
+
+    facts->title = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_TITLE, NULL, 0);
+    if (facts->title != NULL) {
+        /* libvirt allocates with malloc; keep the model on GLib's allocator */
+        char *title = g_strdup(facts->title);
+        free(facts->title);
+        facts->title = title;
+    }
+    /* A missing title or managed-save support is not an error worth keeping. */
+    virResetLastError();
+    return g_steal_pointer(&facts);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Authentication: the worker asks, the main thread answers */
+
+typedef struct {
+    HakoConnectionManager *manager; /* ref */
+    HakoHost *host;                 /* ref */
+    Link *link;                     /* ref */
+    HakoAuthRequest *request;       /* ref */
+} AuthInvoke;
+
+static gboolean
+auth_invoke_cb(gpointer data)
+{
+    AuthInvoke *invoke = data;
+    HostEntry *entry = link_get_entry(invoke->link);
+    gboolean handled = FALSE;
+
+    if (entry != NULL) {
+        g_set_object(&entry->auth, invoke->request);
+        g_signal_emit(invoke->manager, signals[SIGNAL_AUTHENTICATE], 0, invoke->host,
+                      invoke->request, &handled);
+    }
+    if (!handled)
+        hako_auth_request_cancel(invoke->request);
+
+    g_object_unref(invoke->manager);
+    g_object_unref(invoke->host);
+    link_unref(invoke->link);
+    g_object_unref(invoke->request);
+    g_free(invoke);
+    return G_SOURCE_REMOVE;
+}
+
+typedef struct {
+    char *uri;
+    gboolean read_only;
+    HakoConnectionManager *manager; /* ref, only passed back to the main thread */
+    HakoHost *host;                 /* ref, likewise */
+    Link *link;                     /* ref */
+    gboolean auth_cancelled;
+} ConnectData;
+
+static void
+connect_data_free(gpointer data)
+{
+    ConnectData *d = data;
+
+    g_free(d->uri);
+    g_object_unref(d->manager);
+    g_object_unref(d->host);
+    link_unref(d->link);
+    g_free(d);
+}
+
+static HakoCredentialType
+credential_type_from_libvirt(int type)
+{
+    switch (type) {
+    case VIR_CRED_USERNAME:
+    case VIR_CRED_AUTHNAME:
+        return HAKO_CREDENTIAL_USERNAME;
+    case VIR_CRED_PASSPHRASE:
+        return HAKO_CREDENTIAL_PASSWORD;
+    case VIR_CRED_NOECHOPROMPT:
+        return HAKO_CREDENTIAL_NOECHOPROMPT;
+    default:
+        return HAKO_CREDENTIAL_ECHOPROMPT;
+    }
+}
+
+static const char *
+default_prompt(int type)
+{
+    switch (type) {
+    case VIR_CRED_USERNAME:
+    case VIR_CRED_AUTHNAME:
+        return _("User name");
+    case VIR_CRED_PASSPHRASE:
+        return _("Password");
+    default:
+        return _("Answer");
+    }
+}
+
+/* Worker thread, inside virConnectOpenAuth(). */
+static int
+auth_cb(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
+{
+    ConnectData *d = cbdata;
+    g_autoptr(HakoAuthRequest) request = _hako_auth_request_new(d->uri);
+    AuthInvoke *invoke;
+
+    for (guint i = 0; i < ncred; i++) {
+        const char *prompt = cred[i].prompt && *cred[i].prompt ? cred[i].prompt : NULL;
+
+        _hako_auth_request_add(request, credential_type_from_libvirt(cred[i].type),
+                               prompt ? prompt : default_prompt(cred[i].type), cred[i].defresult);
+    }
+
+    invoke = g_new0(AuthInvoke, 1);
+    invoke->manager = g_object_ref(d->manager);
+    invoke->host = g_object_ref(d->host);
+    invoke->link = link_ref(d->link);
+    invoke->request = g_object_ref(request);
+    g_main_context_invoke(NULL, auth_invoke_cb, invoke);
+
+    if (!_hako_auth_request_wait(request)) {
+        d->auth_cancelled = TRUE;
+        return -1;
+    }
+
+    for (guint i = 0; i < ncred; i++) {
+        g_autofree char *answer = _hako_auth_request_dup_answer(request, i);
+
+        if (answer == NULL && cred[i].defresult != NULL)
+            answer = g_strdup(cred[i].defresult);
+        if (answer == NULL)
+            answer = g_strdup("");
+        /* libvirt frees results with free() */
+        cred[i].result = strdup(answer);
+        cred[i].resultlen = strlen(answer);
+        memset(answer, 0, strlen(answer));
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* libvirt callbacks, marshalled to the main loop */
+
+typedef struct {
+    Link *link;
+    char *uuid;
+    int event;
+    int detail;
+} LifecycleEvent;
+
+/* The state and reason an event implies, so that the model changes at once;
+ * the refresh that follows confirms them. Returns FALSE when the event does
+ * not say (defined, undefined, shutdown in progress). */
+static gboolean
+state_from_event(int event, int detail, HakoDomainState *state, int *reason)
+{
+    switch (event) {
+    case VIR_DOMAIN_EVENT_STARTED: {
+        static const int reasons[] = {
+            [VIR_DOMAIN_EVENT_STARTED_BOOTED] = VIR_DOMAIN_RUNNING_BOOTED,
+            [VIR_DOMAIN_EVENT_STARTED_MIGRATED] = VIR_DOMAIN_RUNNING_MIGRATED,
+            [VIR_DOMAIN_EVENT_STARTED_RESTORED] = VIR_DOMAIN_RUNNING_RESTORED,
+            [VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT] = VIR_DOMAIN_RUNNING_FROM_SNAPSHOT,
+            [VIR_DOMAIN_EVENT_STARTED_WAKEUP] = VIR_DOMAIN_RUNNING_WAKEUP,
+        };
+        *state = HAKO_DOMAIN_STATE_RUNNING;
+        *reason = detail >= 0 && detail < (int)G_N_ELEMENTS(reasons) ? reasons[detail] : 0;
+        return TRUE;
+    }
+    case VIR_DOMAIN_EVENT_RESUMED: {
+        static const int reasons[] = {
+            [VIR_DOMAIN_EVENT_RESUMED_UNPAUSED] = VIR_DOMAIN_RUNNING_UNPAUSED,
+            [VIR_DOMAIN_EVENT_RESUMED_MIGRATED] = VIR_DOMAIN_RUNNING_MIGRATED,
+            [VIR_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT] = VIR_DOMAIN_RUNNING_FROM_SNAPSHOT,
+            [VIR_DOMAIN_EVENT_RESUMED_POSTCOPY] = VIR_DOMAIN_RUNNING_POSTCOPY,
+        };
+        *state = HAKO_DOMAIN_STATE_RUNNING;
+        *reason = detail >= 0 && detail < (int)G_N_ELEMENTS(reasons) ? reasons[detail] : 0;
+        return TRUE;
+    }
+    case VIR_DOMAIN_EVENT_SUSPENDED: {
+        static const int reasons[] = {
+            [VIR_DOMAIN_EVENT_SUSPENDED_PAUSED] = VIR_DOMAIN_PAUSED_USER,
+            [VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED] = VIR_DOMAIN_PAUSED_MIGRATION,
+            [VIR_DOMAIN_EVENT_SUSPENDED_IOERROR] = VIR_DOMAIN_PAUSED_IOERROR,
+            [VIR_DOMAIN_EVENT_SUSPENDED_WATCHDOG] = VIR_DOMAIN_PAUSED_WATCHDOG,
+            [VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT] = VIR_DOMAIN_PAUSED_FROM_SNAPSHOT,
+            [VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY] = VIR_DOMAIN_PAUSED_POSTCOPY,
+            [VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY_FAILED] = VIR_DOMAIN_PAUSED_POSTCOPY_FAILED,
+        };
+        *state = HAKO_DOMAIN_STATE_PAUSED;
+        *reason = detail >= 0 && detail < (int)G_N_ELEMENTS(reasons) ? reasons[detail] : 0;
+        return TRUE;
+    }
+    case VIR_DOMAIN_EVENT_STOPPED: {
+        static const int reasons[] = {
+            [VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN] = VIR_DOMAIN_SHUTOFF_SHUTDOWN,
+            [VIR_DOMAIN_EVENT_STOPPED_DESTROYED] = VIR_DOMAIN_SHUTOFF_DESTROYED,
+            [VIR_DOMAIN_EVENT_STOPPED_CRASHED] = VIR_DOMAIN_SHUTOFF_CRASHED,
+            [VIR_DOMAIN_EVENT_STOPPED_MIGRATED] = VIR_DOMAIN_SHUTOFF_MIGRATED,
+            [VIR_DOMAIN_EVENT_STOPPED_SAVED] = VIR_DOMAIN_SHUTOFF_SAVED,
+            [VIR_DOMAIN_EVENT_STOPPED_FAILED] = VIR_DOMAIN_SHUTOFF_FAILED,
+            [VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT] = VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT,
+        };
+        *state = HAKO_DOMAIN_STATE_SHUTOFF;
+        *reason = detail >= 0 && detail < (int)G_N_ELEMENTS(reasons) ? reasons[detail] : 0;
+        return TRUE;
+    }
+    case VIR_DOMAIN_EVENT_PMSUSPENDED:
+        *state = HAKO_DOMAIN_STATE_PMSUSPENDED;
+        *reason = VIR_DOMAIN_PMSUSPENDED_UNKNOWN;
+        return TRUE;
+    case VIR_DOMAIN_EVENT_CRASHED:
+        *state = HAKO_DOMAIN_STATE_CRASHED;
+        *reason = VIR_DOMAIN_CRASHED_PANICKED;
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+static gboolean
+lifecycle_invoke_cb(gpointer data)
+{
+    LifecycleEvent *ev = data;
+    HostEntry *entry = link_get_entry(ev->link);
+
+    if (entry != NULL) {
+        g_debug("%s: event %d/%d on %s", hako_host_get_uri(entry->host), ev->event, ev->detail,
+                ev->uuid);
+        if (!entry->list_applied) {
+            g_hash_table_add(entry->early_events, g_strdup(ev->uuid));
+        } else {
+            HakoDomain *domain =
+                hako_domain_list_lookup(hako_host_get_domains(entry->host), ev->uuid);
+
+            HakoDomainState state;
+            int reason;
+
+            if (domain != NULL && state_from_event(ev->event, ev->detail, &state, &reason))
+                _hako_domain_set_state(domain, state, reason);
+            refresh_domain(entry, ev->uuid);
+        }
+    }
+
+    link_unref(ev->link);
+    g_free(ev->uuid);
+    g_free(ev);
+    return G_SOURCE_REMOVE;
+}
+
+static int
+lifecycle_cb(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    LifecycleEvent *ev = g_new0(LifecycleEvent, 1);
+    char uuid[VIR_UUID_STRING_BUFLEN];
+
+    if (virDomainGetUUIDString(dom, uuid) < 0) {
+        g_free(ev);
+        return 0;
+    }
+    ev->link = link_ref(opaque);
+    ev->uuid = g_strdup(uuid);
+    ev->event = event;
+    ev->detail = detail;
+    g_main_context_invoke(NULL, lifecycle_invoke_cb, ev);
+    return 0;
+}
+
+typedef struct {
+    Link *link;
+    int reason;
+} CloseEvent;
+
+static const char *
+close_reason_to_string(int reason)
+{
+    switch (reason) {
+    case VIR_CONNECT_CLOSE_REASON_EOF:
+        return _("The connection was closed by the other end: the libvirt daemon stopped or "
+                 "restarted.");
+    case VIR_CONNECT_CLOSE_REASON_KEEPALIVE:
+        return _("The host stopped answering: the keepalive timed out.");
+    case VIR_CONNECT_CLOSE_REASON_ERROR:
+    default:
+        return _("The connection failed with an input/output error.");
+    }
+}
+
+static void close_conn_in_thread(virConnectPtr conn);
+static void schedule_retry(HostEntry *entry, const char *why);
+
+static gboolean
+close_invoke_cb(gpointer data)
+{
+    CloseEvent *ev = data;
+    HostEntry *entry = link_get_entry(ev->link);
+
+    if (entry != NULL && entry->conn != NULL) {
+        const char *why = close_reason_to_string(ev->reason);
+
+        g_debug("%s: connection closed, reason %d", hako_host_get_uri(entry->host), ev->reason);
+        /* Stale the link first: nothing from the old connection may land now. */
+        entry->generation++;
+        entry->link->entry = NULL;
+        close_conn_in_thread(g_steal_pointer(&entry->conn));
+        /* The guests stay listed (greyed by the UI) until the host is back, so
+         * nothing vanishes from view while the daemon restarts. */
+        _hako_host_set_state(entry->host, HAKO_HOST_STATE_DISCONNECTED, why);
+        schedule_retry(entry, why);
+    }
+
+    link_unref(ev->link);
+    g_free(ev);
+    return G_SOURCE_REMOVE;
+}
+
+/* May run on any thread: the one that noticed the connection die. */
+static void
+close_cb(virConnectPtr conn, int reason, void *opaque)
+{
+    CloseEvent *ev = g_new0(CloseEvent, 1);
+
+    ev->link = link_ref(opaque);
+    ev->reason = reason;
+    g_main_context_invoke(NULL, close_invoke_cb, ev);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Closing */
+
+static void
+close_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    virConnectPtr conn = data;
+
+    virConnectUnregisterCloseCallback(conn, close_cb);
+    virConnectClose(conn);
+    virResetLastError();
+    g_task_return_boolean(task, TRUE);
+}
+
+/* Closing may wait on a dead network peer: never on the main thread. */
+static void
+close_conn_in_thread(virConnectPtr conn)
+{
+    g_autoptr(GTask) task = NULL;
+
+    if (conn == NULL)
+        return;
+    task = g_task_new(NULL, NULL, NULL, NULL);
+    g_task_set_source_tag(task, close_conn_in_thread);
+    g_task_set_task_data(task, conn, NULL);
+    _hako_task_run_in_own_thread(task, close_thread);
+}
+
+/* Forget the current connection of @entry, whatever state it is in. */
+static void
+drop_connection(HostEntry *entry)
+{
+    entry->generation++;
+    if (entry->link != NULL) {
+        entry->link->entry = NULL;
+        g_clear_pointer(&entry->link, link_unref);
+    }
+    if (entry->auth != NULL) {
+        hako_auth_request_cancel(entry->auth);
+        g_clear_object(&entry->auth);
+    }
+    g_clear_handle_id(&entry->retry_id, g_source_remove);
+    close_conn_in_thread(g_steal_pointer(&entry->conn));
+    entry->list_applied = FALSE;
+    g_hash_table_remove_all(entry->early_events);
+    g_hash_table_remove_all(entry->refreshing);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Connecting */
+
+typedef struct {
+    virConnectPtr conn;
+    GPtrArray *facts; /* HakoDomainFacts */
+    char *hostname;
+    char *hypervisor;
+} ConnectResult;
+
+static void
+connect_result_free(gpointer data)
+{
+    ConnectResult *r = data;
+
+    if (r->conn != NULL)
+        close_conn_in_thread(r->conn);
+    g_ptr_array_unref(r->facts);
+    g_free(r->hostname);
+    g_free(r->hypervisor);
+    g_free(r);
+}
+
+static void
+connect_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    ConnectData *d = data;
+    int credtypes[] = {VIR_CRED_AUTHNAME,   VIR_CRED_USERNAME, VIR_CRED_PASSPHRASE,
+                       VIR_CRED_ECHOPROMPT, VIR_CRED_REALM,    VIR_CRED_NOECHOPROMPT,
+                       VIR_CRED_EXTERNAL};
+    virConnectAuth auth = {credtypes, G_N_ELEMENTS(credtypes), auth_cb, d};
+    ConnectResult *result;
+    virDomainPtr *doms = NULL;
+    char *s;
+    int n;
+
+    result = g_new0(ConnectResult, 1);
+    result->facts = g_ptr_array_new_with_free_func((GDestroyNotify)_hako_domain_facts_free);
+
+    result->conn = virConnectOpenAuth(d->uri, &auth, d->read_only ? VIR_CONNECT_RO : 0);
+    if (result->conn == NULL) {
+        connect_result_free(result);
+        if (d->auth_cancelled) {
+            virResetLastError();
+            g_task_return_new_error(task, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_AUTH_FAILED,
+                                    _("Could not connect to “%s”: authentication was cancelled."),
+                                    d->uri);
+            return;
+        }
+        g_task_return_error(task, _hako_engine_error_from_libvirt(HAKO_ENGINE_ERROR_FAILED,
+                                                                  _("Could not connect to “%s”"),
+                                                                  d->uri));
+        return;
+    }
+
+    /* Drivers without keepalive (test://, local xen) say so; that is fine. */
+    virConnectSetKeepAlive(result->conn, KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT);
+    virResetLastError();
+
+    /* Register for events before listing, so no change falls in between. */
+    if (virConnectRegisterCloseCallback(result->conn, close_cb, link_ref(d->link), link_unref) <
+        0) {
+        link_unref(d->link);
+        virResetLastError();
+    }
+    if (virConnectDomainEventRegisterAny(result->conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                         VIR_DOMAIN_EVENT_CALLBACK(lifecycle_cb), link_ref(d->link),
+                                         link_unref) < 0) {
+        GError *error = _hako_engine_error_from_libvirt(
+            HAKO_ENGINE_ERROR_FAILED, _("Could not listen to guest events on “%s”"), d->uri);
+        link_unref(d->link);
+        connect_result_free(result);
+        g_task_return_error(task, error);
+        return;
+    }
+
+    n = virConnectListAllDomains(result->conn, &doms, 0);
+    if (n < 0) {
+        GError *error = _hako_engine_error_from_libvirt(
+            HAKO_ENGINE_ERROR_FAILED, _("Could not list the guests of “%s”"), d->uri);
+        connect_result_free(result);
+        g_task_return_error(task, error);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        HakoDomainFacts *facts = gather_facts(doms[i]);
+
+        /* A guest that vanished while being listed is simply not there. */
+        if (facts != NULL)
+            g_ptr_array_add(result->facts, facts);
+        virResetLastError();
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+
+    s = virConnectGetHostname(result->conn);
+    result->hostname = g_strdup(s);
+    free(s);
+    result->hypervisor = g_strdup(virConnectGetType(result->conn));
+    virResetLastError();
+
+    g_task_return_pointer(task, result, connect_result_free);
+}
+
+/* Main thread: make the host's guest list match @facts, keyed by UUID. */
+static void
+reconcile_domains(HostEntry *entry, GPtrArray *facts)
+{
+    HakoDomainList *list = hako_host_get_domains(entry->host);
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func(g_object_unref);
+    guint n;
+
+    for (guint i = 0; i < facts->len; i++) {
+        HakoDomainFacts *f = g_ptr_array_index(facts, i);
+        HakoDomain *domain = hako_domain_list_lookup(list, f->uuid);
+
+        g_hash_table_add(seen, f->uuid);
+        if (domain != NULL) {
+            _hako_domain_apply_facts(domain, f);
+        } else {
+            g_autoptr(HakoDomain) fresh = _hako_domain_new(entry->host, f->uuid);
+
+            _hako_domain_apply_facts(fresh, f);
+            hako_domain_list_add(list, fresh);
+        }
+    }
+
+    n = g_list_model_get_n_items(G_LIST_MODEL(list));
+    for (guint i = 0; i < n; i++) {
+        HakoDomain *domain = g_list_model_get_item(G_LIST_MODEL(list), i);
+
+        if (!g_hash_table_contains(seen, hako_domain_get_uuid(domain)))
+            g_ptr_array_add(gone, domain);
+        else
+            g_object_unref(domain);
+    }
+    for (guint i = 0; i < gone->len; i++)
+        hako_domain_list_remove(list, g_ptr_array_index(gone, i));
+}
+
+static void
+connect_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    Link *link = user_data;
+    HostEntry *entry = link_get_entry(link);
+    g_autoptr(GError) error = NULL;
+    ConnectResult *result;
+
+    result = g_task_propagate_pointer(G_TASK(res), &error);
+    if (entry == NULL) {
+        /* Disconnected or removed meanwhile: drop what came back. */
+        if (result != NULL)
+            connect_result_free(result);
+        link_unref(link);
+        return;
+    }
+    g_clear_object(&entry->auth);
+
+    if (result == NULL) {
+        g_debug("%s", error->message);
+        /* Keep the same link: a retry is a new attempt with a new generation. */
+        _hako_host_set_state(entry->host, HAKO_HOST_STATE_DISCONNECTED, error->message);
+        if (entry->was_connected &&
+            !g_error_matches(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_AUTH_FAILED))
+            schedule_retry(entry, error->message);
+        link_unref(link);
+        return;
+    }
+
+    entry->conn = g_steal_pointer(&result->conn);
+    entry->was_connected = TRUE;
+    entry->retry_delay_ms = 0;
+    _hako_host_set_info(entry->host, result->hostname, result->hypervisor);
+    reconcile_domains(entry, result->facts);
+    entry->list_applied = TRUE;
+    _hako_host_set_state(entry->host, HAKO_HOST_STATE_CONNECTED, NULL);
+
+    /* Guests that changed between registering for events and listing. */
+    {
+        GHashTableIter iter;
+        gpointer uuid;
+
+        g_hash_table_iter_init(&iter, entry->early_events);
+        while (g_hash_table_iter_next(&iter, &uuid, NULL))
+            refresh_domain(entry, uuid);
+        g_hash_table_remove_all(entry->early_events);
+    }
+
+    connect_result_free(result);
+    link_unref(link);
+}
+
+static void
+connect_entry(HostEntry *entry)
+{
+    g_autoptr(GTask) task = NULL;
+    g_autoptr(GError) error = NULL;
+    ConnectData *d;
+
+    drop_connection(entry);
+    entry->link = link_new(entry);
+
+    if (!hako_uri_validate(hako_host_get_uri(entry->host), &error)) {
+        _hako_host_set_state(entry->host, HAKO_HOST_STATE_DISCONNECTED, error->message);
+        return;
+    }
+
+    _hako_host_set_state(entry->host, HAKO_HOST_STATE_CONNECTING,
+                         hako_host_get_last_error(entry->host));
+
+    d = g_new0(ConnectData, 1);
+    d->uri = g_strdup(hako_host_get_uri(entry->host));
+    d->read_only = hako_host_get_read_only(entry->host);
+    d->manager = g_object_ref(entry->manager);
+    d->host = g_object_ref(entry->host);
+    d->link = link_ref(entry->link);
+
+    task = g_task_new(NULL, NULL, connect_done_cb, link_ref(entry->link));
+    g_task_set_source_tag(task, connect_entry);
+    g_task_set_task_data(task, d, connect_data_free);
+    _hako_task_run_in_own_thread(task, connect_thread);
+}
+
+static gboolean
+retry_cb(gpointer data)
+{
+    HostEntry *entry = data;
+
+    entry->retry_id = 0;
+    connect_entry(entry);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_retry(HostEntry *entry, const char *why)
+{
+    HakoConnectionManager *self = entry->manager;
+    g_autofree char *message = NULL;
+    guint delay;
+
+    if (self->settings != NULL && !g_settings_get_boolean(self->settings, "reconnect"))
+        return;
+
+    delay = entry->retry_delay_ms == 0 ? self->first_retry_ms
+                                       : MIN(entry->retry_delay_ms * 2, self->max_retry_ms);
+    entry->retry_delay_ms = delay;
+    g_clear_handle_id(&entry->retry_id, g_source_remove);
+    entry->retry_id = g_timeout_add(delay, retry_cb, entry);
+
+    message = g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "%s Trying again in %u second.",
+                                          "%s Trying again in %u seconds.", (delay + 999) / 1000),
+                              why, (delay + 999) / 1000);
+    _hako_host_set_state(entry->host, HAKO_HOST_STATE_DISCONNECTED, message);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Refreshing one guest after an event */
+
+typedef struct {
+    virConnectPtr conn;
+    char *uuid;
+} RefreshData;
+
+/* The connection reference is dropped on the worker: if it is the last one,
+ * closing talks to the host. */
+static void
+refresh_data_free(gpointer data)
+{
+    RefreshData *d = data;
+
+    if (d->conn != NULL)
+        virConnectClose(d->conn);
+    g_free(d->uuid);
+    g_free(d);
+}
+
+static void
+refresh_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    RefreshData *d = data;
+    virDomainPtr dom = virDomainLookupByUUIDString(d->conn, d->uuid);
+    HakoDomainFacts *facts = NULL;
+    GError *error = NULL;
+
+    if (dom != NULL)
+        facts = gather_facts(dom);
+    if (facts == NULL) {
+        gboolean gone = virGetLastErrorCode() == VIR_ERR_NO_DOMAIN;
+
+        /* Build the error before any other libvirt call (even a free) resets it. */
+        error = _hako_engine_error_from_libvirt(gone ? HAKO_ENGINE_ERROR_NOT_FOUND
+                                                     : HAKO_ENGINE_ERROR_FAILED,
+                                                _("Could not read guest %s"), d->uuid);
+    }
+    if (dom != NULL)
+        virDomainFree(dom);
+    virConnectClose(g_steal_pointer(&d->conn));
+
+    if (error != NULL)
+        g_task_return_error(task, error);
+    else
+        g_task_return_pointer(task, facts, (GDestroyNotify)_hako_domain_facts_free);
+}
+
+typedef struct {
+    Link *link;
+    char *uuid;
+    guint serial;
+} RefreshTag;
+
+static void
+refresh_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    RefreshTag *tag = user_data;
+    HostEntry *entry = link_get_entry(tag->link);
+    g_autoptr(HakoDomainFacts) facts = NULL;
+    g_autoptr(GError) error = NULL;
+
+    facts = g_task_propagate_pointer(G_TASK(res), &error);
+    if (entry != NULL &&
+        GPOINTER_TO_UINT(g_hash_table_lookup(entry->refreshing, tag->uuid)) == tag->serial) {
+        HakoDomainList *list = hako_host_get_domains(entry->host);
+        HakoDomain *domain = hako_domain_list_lookup(list, tag->uuid);
+
+        g_hash_table_remove(entry->refreshing, tag->uuid);
+        if (facts != NULL) {
+            if (domain != NULL) {
+                _hako_domain_apply_facts(domain, facts);
+            } else {
+                g_autoptr(HakoDomain) fresh = _hako_domain_new(entry->host, facts->uuid);
+
+                _hako_domain_apply_facts(fresh, facts);
+                hako_domain_list_add(list, fresh);
+            }
+        } else if (g_error_matches(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_NOT_FOUND)) {
+            /* Undefined, or a transient guest that stopped. */
+            if (domain != NULL)
+                hako_domain_list_remove(list, domain);
+        } else {
+            g_debug("%s", error->message);
+        }
+    }
+
+    link_unref(tag->link);
+    g_free(tag->uuid);
+    g_free(tag);
+}
+
+static void
+refresh_domain(HostEntry *entry, const char *uuid)
+{
+    g_autoptr(GTask) task = NULL;
+    RefreshData *d;
+    RefreshTag *tag;
+
+    if (entry->conn == NULL)
+        return;
+
+    tag = g_new0(RefreshTag, 1);
+    tag->link = link_ref(entry->link);
+    tag->uuid = g_strdup(uuid);
+    tag->serial = ++entry->refresh_serial;
+    g_hash_table_insert(entry->refreshing, g_strdup(uuid), GUINT_TO_POINTER(tag->serial));
+
+    d = g_new0(RefreshData, 1);
+    virConnectRef(entry->conn);
+    d->conn = entry->conn;
+    d->uuid = g_strdup(uuid);
+
+    task = g_task_new(NULL, NULL, refresh_done_cb, tag);
+    g_task_set_source_tag(task, refresh_domain);
+    g_task_set_task_data(task, d, refresh_data_free);
+    _hako_task_run_in_own_thread(task, refresh_thread);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Settings */
+
+static void
+settings_list_change(GSettings *settings, const char *key, const char *uri, gboolean present)
+{
+    g_auto(GStrv) old = NULL;
+    g_autoptr(GStrvBuilder) builder = NULL;
+    g_auto(GStrv) updated = NULL;
+    gboolean found = FALSE;
+
+    if (settings == NULL)
+        return;
+
+    old = g_settings_get_strv(settings, key);
+    builder = g_strv_builder_new();
+    for (guint i = 0; old[i] != NULL; i++) {
+        if (g_strcmp0(old[i], uri) == 0) {
+            found = TRUE;
+            if (!present)
+                continue;
+        }
+        g_strv_builder_add(builder, old[i]);
+    }
+    if (present && found)
+        return;
+    if (!present && !found)
+        return;
+    if (present)
+        g_strv_builder_add(builder, uri);
+    updated = g_strv_builder_end(builder);
+    g_settings_set_strv(settings, key, (const char *const *)updated);
+}
+
+/* ---------------------------------------------------------------------- */
+/* GObject */
+
+static void
+host_entry_free(gpointer data)
+{
+    HostEntry *entry = data;
+
+    drop_connection(entry);
+    g_hash_table_unref(entry->early_events);
+    g_hash_table_unref(entry->refreshing);
+    g_object_unref(entry->host);
+    g_free(entry);
+}
+
+static void
+hako_connection_manager_dispose(GObject *object)
+{
+    HakoConnectionManager *self = HAKO_CONNECTION_MANAGER(object);
+
+    if (self->entries != NULL)
+        g_hash_table_remove_all(self->entries);
+    if (self->hosts != NULL)
+        g_list_store_remove_all(self->hosts);
+    g_clear_object(&self->settings);
+
+    G_OBJECT_CLASS(hako_connection_manager_parent_class)->dispose(object);
+}
+
+static void
+hako_connection_manager_finalize(GObject *object)
+{
+    HakoConnectionManager *self = HAKO_CONNECTION_MANAGER(object);
+
+    g_clear_pointer(&self->entries, g_hash_table_unref);
+    g_clear_object(&self->hosts);
+
+    G_OBJECT_CLASS(hako_connection_manager_parent_class)->finalize(object);
+}
+
+static void
+hako_connection_manager_class_init(HakoConnectionManagerClass *klass)
+{
+    GObjectClass *object_class = G_OBJECT_CLASS(klass);
+
+    object_class->dispose = hako_connection_manager_dispose;
+    object_class->finalize = hako_connection_manager_finalize;
+
+    /**
+     * HakoConnectionManager::authenticate:
+     * @host: the host being connected
+     * @request: what libvirt asks for
+     *
+     * Emitted on the main thread when libvirt needs credentials. A handler
+     * that returns %TRUE must later complete or cancel @request; if no
+     * handler does, the request is cancelled and the connection fails.
+     */
+    signals[SIGNAL_AUTHENTICATE] =
+        g_signal_new("authenticate", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
+                     g_signal_accumulator_true_handled, NULL, NULL, G_TYPE_BOOLEAN, 2,
+                     HAKO_TYPE_HOST, HAKO_TYPE_AUTH_REQUEST);
+}
+
+static void
+hako_connection_manager_init(HakoConnectionManager *self)
+{
+    self->hosts = g_list_store_new(HAKO_TYPE_HOST);
+    self->entries = g_hash_table_new_full(NULL, NULL, NULL, host_entry_free);
+    self->first_retry_ms = DEFAULT_FIRST_RETRY_MS;
+    self->max_retry_ms = DEFAULT_MAX_RETRY_MS;
+}
+
+/**
+ * hako_connection_manager_new:
+ * @settings: (nullable): an org.hako.Hako settings object, or %NULL to
+ *   remember nothing (tests)
+ */
+HakoConnectionManager *
+hako_connection_manager_new(GSettings *settings)
+{
+    HakoConnectionManager *self = g_object_new(HAKO_TYPE_CONNECTION_MANAGER, NULL);
+
+    g_set_object(&self->settings, settings);
+    return self;
+}
+
+/**
+ * hako_connection_manager_get_hosts:
+ *
+ * Returns: (transfer none): a #GListModel of #HakoHost, in the order added.
+ */
+GListModel *
+hako_connection_manager_get_hosts(HakoConnectionManager *self)
+{
+    g_return_val_if_fail(HAKO_IS_CONNECTION_MANAGER(self), NULL);
+    return G_LIST_MODEL(self->hosts);
+}
+
+/**
+ * hako_connection_manager_lookup:
+ *
+ * Returns: (transfer none) (nullable): the host for @uri.
+ */
+HakoHost *
+hako_connection_manager_lookup(HakoConnectionManager *self, const char *uri)
+{
+    GHashTableIter iter;
+    gpointer key;
+
+    g_return_val_if_fail(HAKO_IS_CONNECTION_MANAGER(self), NULL);
+    g_return_val_if_fail(uri != NULL, NULL);
+
+    g_hash_table_iter_init(&iter, self->entries);
+    while (g_hash_table_iter_next(&iter, &key, NULL))
+        if (g_strcmp0(hako_host_get_uri(key), uri) == 0)
+            return key;
+    return NULL;
+}
+
+static HostEntry *
+lookup_entry(HakoConnectionManager *self, HakoHost *host)
+{
+    return g_hash_table_lookup(self->entries, host);
+}
+
+/**
+ * hako_connection_manager_add:
+ * @uri: a libvirt URI; an invalid one is added too, and shows its error on
+ *   its host when connected
+ *
+ * Adds a host without connecting it. If @uri is already known, returns that
+ * host (remembering it now if @flags ask for it).
+ *
+ * Returns: (transfer none): the host
+ */
+HakoHost *
+hako_connection_manager_add(HakoConnectionManager *self, const char *uri, HakoConnectFlags flags)
+{
+    HakoHost *host;
+    HostEntry *entry;
+
+    g_return_val_if_fail(HAKO_IS_CONNECTION_MANAGER(self), NULL);
+    g_return_val_if_fail(uri != NULL, NULL);
+
+    if (flags & HAKO_CONNECT_AUTOCONNECT)
+        flags |= HAKO_CONNECT_REMEMBER;
+
+    host = hako_connection_manager_lookup(self, uri);
+    if (host == NULL) {
+        entry = g_new0(HostEntry, 1);
+        entry->manager = self;
+        entry->host = _hako_host_new(uri, (flags & HAKO_CONNECT_READ_ONLY) != 0);
+        entry->early_events = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        entry->refreshing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        host = entry->host;
+        g_hash_table_insert(self->entries, host, entry);
+        g_list_store_append(self->hosts, host);
+    }
+
+    if (flags & HAKO_CONNECT_REMEMBER) {
+        settings_list_change(self->settings, "connections", uri, TRUE);
+        if (flags & HAKO_CONNECT_READ_ONLY)
+            settings_list_change(self->settings, "read-only-connections", uri, TRUE);
+    }
+    if (flags & HAKO_CONNECT_AUTOCONNECT)
+        hako_connection_manager_set_autoconnect(self, host, TRUE);
+    return host;
+}
+
+/**
+ * hako_connection_manager_remove:
+ *
+ * Disconnects @host and forgets it, also in the settings. Its guests are
+ * not touched.
+ */
+void
+hako_connection_manager_remove(HakoConnectionManager *self, HakoHost *host)
+{
+    g_autoptr(HakoHost) keep = NULL;
+    guint position;
+
+    g_return_if_fail(HAKO_IS_CONNECTION_MANAGER(self));
+    g_return_if_fail(HAKO_IS_HOST(host));
+
+    if (lookup_entry(self, host) == NULL)
+        return;
+    keep = g_object_ref(host);
+    settings_list_change(self->settings, "connections", hako_host_get_uri(host), FALSE);
+    settings_list_change(self->settings, "autoconnect", hako_host_get_uri(host), FALSE);
+    settings_list_change(self->settings, "read-only-connections", hako_host_get_uri(host), FALSE);
+    g_hash_table_remove(self->entries, host);
+    if (g_list_store_find(self->hosts, host, &position))
+        g_list_store_remove(self->hosts, position);
+    hako_domain_list_remove_all(hako_host_get_domains(host));
+}
+
+/**
+ * hako_connection_manager_connect:
+ *
+ * Connects @host in the background: its state goes to "connecting", then to
+ * "connected" with its guests listed, or to "disconnected" with the reason
+ * in #HakoHost:last-error. Returns at once.
+ */
+void
+hako_connection_manager_connect(HakoConnectionManager *self, HakoHost *host)
+{
+    HostEntry *entry;
+
+    g_return_if_fail(HAKO_IS_CONNECTION_MANAGER(self));
+    g_return_if_fail(HAKO_IS_HOST(host));
+
+    entry = lookup_entry(self, host);
+    g_return_if_fail(entry != NULL);
+    entry->retry_delay_ms = 0;
+    connect_entry(entry);
+}
+
+/**
+ * hako_connection_manager_disconnect:
+ *
+ * Closes the connection of @host (in the background) and empties its guest
+ * list. It is not reconnected by itself.
+ */
+void
+hako_connection_manager_disconnect(HakoConnectionManager *self, HakoHost *host)
+{
+    HostEntry *entry;
+
+    g_return_if_fail(HAKO_IS_CONNECTION_MANAGER(self));
+    g_return_if_fail(HAKO_IS_HOST(host));
+
+    entry = lookup_entry(self, host);
+    g_return_if_fail(entry != NULL);
+    drop_connection(entry);
+    entry->was_connected = FALSE;
+    entry->retry_delay_ms = 0;
+    hako_domain_list_remove_all(hako_host_get_domains(host));
+    _hako_host_set_state(host, HAKO_HOST_STATE_DISCONNECTED, NULL);
+}
+
+void
+hako_connection_manager_set_autoconnect(HakoConnectionManager *self,
+                                        HakoHost *host,
+                                        gboolean autoconnect)
+{
+    g_return_if_fail(HAKO_IS_CONNECTION_MANAGER(self));
+    g_return_if_fail(HAKO_IS_HOST(host));
+
+    _hako_host_set_autoconnect(host, autoconnect);
+    if (autoconnect)
+        settings_list_change(self->settings, "connections", hako_host_get_uri(host), TRUE);
+    settings_list_change(self->settings, "autoconnect", hako_host_get_uri(host), autoconnect);
+}
+
+/**
+ * hako_connection_manager_load:
+ *
+ * Adds the remembered hosts and starts connecting those marked autoconnect.
+ *
+ * Returns: the number of remembered hosts
+ */
+guint
+hako_connection_manager_load(HakoConnectionManager *self)
+{
+    g_auto(GStrv) uris = NULL;
+    g_auto(GStrv) autoconnect = NULL;
+    g_auto(GStrv) read_only = NULL;
+    guint n = 0;
+
+    g_return_val_if_fail(HAKO_IS_CONNECTION_MANAGER(self), 0);
+
+    if (self->settings == NULL)
+        return 0;
+
+    uris = g_settings_get_strv(self->settings, "connections");
+    autoconnect = g_settings_get_strv(self->settings, "autoconnect");
+    read_only = g_settings_get_strv(self->settings, "read-only-connections");
+
+    for (; uris[n] != NULL; n++) {
+        HakoConnectFlags flags = HAKO_CONNECT_NONE;
+        HakoHost *host;
+
+        if (g_strv_contains((const char *const *)read_only, uris[n]))
+            flags |= HAKO_CONNECT_READ_ONLY;
+        host = hako_connection_manager_add(self, uris[n], flags);
+        if (g_strv_contains((const char *const *)autoconnect, uris[n])) {
+            _hako_host_set_autoconnect(host, TRUE);
+            hako_connection_manager_connect(self, host);
+        }
+    }
+    return n;
+}
+
+/**
+ * hako_connection_manager_set_retry_delays:
+ *
+ * Sets the first and the longest wait between reconnection attempts (the
+ * wait doubles after each failure).
+ */
+void
+hako_connection_manager_set_retry_delays(HakoConnectionManager *self, guint first_ms, guint max_ms)
+{
+    g_return_if_fail(HAKO_IS_CONNECTION_MANAGER(self));
+    g_return_if_fail(first_ms > 0 && max_ms >= first_ms);
+
+    self->first_retry_ms = first_ms;
+    self->max_retry_ms = max_ms;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Lifecycle actions */
+
+typedef struct {
+    virConnectPtr conn;
+    char *uuid;
+    char *name;
+    HakoDomainAction action;
+} ActionData;
+
+static void
+action_data_free(gpointer data)
+{
+    ActionData *d = data;
+
+    if (d->conn != NULL)
+        virConnectClose(d->conn);
+    g_free(d->uuid);
+    g_free(d->name);
+    g_free(d);
+}
+
+static const char *
+action_failure_format(HakoDomainAction action)
+{
+    switch (action) {
+    case HAKO_DOMAIN_ACTION_RUN:
+        return _("Could not start “%s”");
+    case HAKO_DOMAIN_ACTION_PAUSE:
+        return _("Could not pause “%s”");
+    case HAKO_DOMAIN_ACTION_RESUME:
+        return _("Could not resume “%s”");
+    case HAKO_DOMAIN_ACTION_SHUTDOWN:
+        return _("Could not shut down “%s”");
+    case HAKO_DOMAIN_ACTION_REBOOT:
+        return _("Could not reboot “%s”");
+    case HAKO_DOMAIN_ACTION_RESET:
+        return _("Could not reset “%s”");
+    case HAKO_DOMAIN_ACTION_FORCE_OFF:
+        return _("Could not force off “%s”");
+    case HAKO_DOMAIN_ACTION_SAVE:
+        return _("Could not save “%s”");
+    default:
+        return _("Could not change “%s”");
+    }
+}
+
+static void
+action_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    ActionData *d = data;
+    virDomainPtr dom;
+    int state = 0;
+    int reason = 0;
+    int ret = -1;
+
+    dom = virDomainLookupByUUIDString(d->conn, d->uuid);
+    if (dom == NULL) {
+        GError *error = _hako_engine_error_from_libvirt(HAKO_ENGINE_ERROR_NOT_FOUND,
+                                                        action_failure_format(d->action), d->name);
+
+        virConnectClose(g_steal_pointer(&d->conn));
+        g_task_return_error(task, error);
+        return;
+    }
+
+    switch (d->action) {
+    case HAKO_DOMAIN_ACTION_RUN:
+        /* virDomainCreate restores a managed save image when there is one. */
+        ret = virDomainCreate(dom);
+        break;
+    case HAKO_DOMAIN_ACTION_PAUSE:
+        ret = virDomainSuspend(dom);
+        break;
+    case HAKO_DOMAIN_ACTION_RESUME:
+        if (virDomainGetState(dom, &state, &reason, 0) == 0 && state == VIR_DOMAIN_PMSUSPENDED)
+            ret = virDomainPMWakeup(dom, 0);
+        else
+            ret = virDomainResume(dom);
+        break;
+    case HAKO_DOMAIN_ACTION_SHUTDOWN:
+        ret = virDomainShutdown(dom);
+        break;
+    case HAKO_DOMAIN_ACTION_REBOOT:
+        ret = virDomainReboot(dom, 0);
+        break;
+    case HAKO_DOMAIN_ACTION_RESET:
+        ret = virDomainReset(dom, 0);
+        break;
+    case HAKO_DOMAIN_ACTION_FORCE_OFF:
+        ret = virDomainDestroy(dom);
+        break;
+    case HAKO_DOMAIN_ACTION_SAVE:
+        ret = virDomainManagedSave(dom, 0);
+        break;
+    default:
+        g_assert_not_reached();
+    }
+
+    if (ret < 0) {
+        GError *error = _hako_engine_error_from_libvirt(HAKO_ENGINE_ERROR_FAILED,
+                                                        action_failure_format(d->action), d->name);
+
+        virDomainFree(dom);
+        virConnectClose(g_steal_pointer(&d->conn));
+        g_task_return_error(task, error);
+        return;
+    }
+    virDomainFree(dom);
+    virConnectClose(g_steal_pointer(&d->conn));
+    g_task_return_boolean(task, TRUE);
+}
+
+/**
+ * hako_connection_manager_domain_action_async:
+ * @domain: a guest of a connected host
+ * @action: what to do
+ *
+ * Runs @action on a worker thread. The guest's model follows through the
+ * lifecycle events, not through this call's result.
+ */
+void
+hako_connection_manager_domain_action_async(HakoConnectionManager *self,
+                                            HakoDomain *domain,
+                                            HakoDomainAction action,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data)
+{
+    g_autoptr(GTask) task = NULL;
+    HakoHost *host;
+    HostEntry *entry;
+    ActionData *d;
+
+    g_return_if_fail(HAKO_IS_CONNECTION_MANAGER(self));
+    g_return_if_fail(HAKO_IS_DOMAIN(domain));
+
+    task = g_task_new(self, cancellable, callback, user_data);
+    g_task_set_source_tag(task, hako_connection_manager_domain_action_async);
+
+    host = hako_domain_get_host(domain);
+    entry = host != NULL ? lookup_entry(self, host) : NULL;
+    if (entry == NULL || entry->conn == NULL) {
+        g_task_return_new_error(task, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_NOT_CONNECTED,
+                                _("“%s” cannot be changed: its host is not connected."),
+                                hako_domain_get_name(domain));
+        return;
+    }
+    if (hako_host_get_read_only(host)) {
+        g_task_return_new_error(task, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_READ_ONLY,
+                                _("“%s” cannot be changed: the connection to %s is read-only."),
+                                hako_domain_get_name(domain), hako_host_get_label(host));
+        return;
+    }
+
+    d = g_new0(ActionData, 1);
+    virConnectRef(entry->conn);
+    d->conn = entry->conn;
+    d->uuid = g_strdup(hako_domain_get_uuid(domain));
+    d->name = g_strdup(hako_domain_get_name(domain));
+    d->action = action;
+    g_task_set_task_data(task, d, action_data_free);
+    _hako_task_run_in_own_thread(task, action_thread);
+}
+
+gboolean
+hako_connection_manager_domain_action_finish(HakoConnectionManager *self,
+                                             GAsyncResult *result,
+                                             GError **error)
+{
+    g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
+    return g_task_propagate_boolean(G_TASK(result), error);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Default URI */
+
+static void
+probe_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    virConnectPtr conn = virConnectOpenReadOnly("qemu:///system");
+
+    if (conn != NULL) {
+        virConnectClose(conn);
+        g_task_return_pointer(task, g_strdup("qemu:///system"), g_free);
+        return;
+    }
+    g_debug("No system libvirt daemon: %s", _hako_libvirt_last_message());
+    virResetLastError();
+    /* libvirt starts the user's session daemon on demand. */
+    g_task_return_pointer(task, g_strdup("qemu:///session"), g_free);
+}
+
+/**
+ * hako_connection_manager_probe_default_uri_async:
+ *
+ * Finds the connection to offer when nothing is remembered: the system
+ * hypervisor when a libvirt daemon answers, else the user's session.
+ */
+void
+hako_connection_manager_probe_default_uri_async(HakoConnectionManager *self,
+                                                GCancellable *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer user_data)
+{
+    g_autoptr(GTask) task = NULL;
+
+    g_return_if_fail(HAKO_IS_CONNECTION_MANAGER(self));
+
+    task = g_task_new(self, cancellable, callback, user_data);
+    g_task_set_source_tag(task, hako_connection_manager_probe_default_uri_async);
+    _hako_task_run_in_own_thread(task, probe_thread);
+}
+
+char *
+hako_connection_manager_probe_default_uri_finish(HakoConnectionManager *self,
+                                                 GAsyncResult *result,
+                                                 GError **error)
+{
+    g_return_val_if_fail(g_task_is_valid(result, self), NULL);
+    return g_task_propagate_pointer(G_TASK(result), error);
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Engine start-up, its error domain, and the worker-thread helper. */
+#include "config.h"
+
+#include "hako-engine.h"
+
+#include "hako-engine-error.h"
+#include "hako-engine-private.h"
+
+#include <glib/gi18n.h>
+#include <libvirt-glib/libvirt-glib.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+G_DEFINE_QUARK(hako - engine - error - quark, hako_engine_error)
+
+/**
+ * hako_engine_init:
+ *
+ * Initialises libvirt for threads and runs its event loop on the GLib main
+ * loop, so that domain events, keepalive and close callbacks arrive there.
+ * Call once, before the first connection is opened.
+ */
+void
+hako_engine_init(void)
+{
+    static gsize initialised = 0;
+
+    if (g_once_init_enter(&initialised)) {
+        /* gvir_init() also routes libvirt's default error printing to g_debug */
+        gvir_init(NULL, NULL);
+        gvir_event_register();
+        g_once_init_leave(&initialised, 1);
+    }
+}
+
+typedef struct {
+    GTask *task;
+    GTaskThreadFunc func;
+} ThreadClosure;
+
+static gpointer
+own_thread_main(gpointer data)
+{
+    ThreadClosure *closure = data;
+    GTask *task = closure->task;
+
+    closure->func(task, g_task_get_source_object(task), g_task_get_task_data(task),
+                  g_task_get_cancellable(task));
+    g_object_unref(task);
+    g_free(closure);
+    return NULL;
+}
+
+/*
+ * GTask's shared pool has a bounded number of threads; a host that never
+ * answers would hold one forever and could starve every other host. Calls
+ * that may hang on the network get a thread of their own instead.
+ */
+void
+_hako_task_run_in_own_thread(GTask *task, GTaskThreadFunc func)
+{
+    ThreadClosure *closure = g_new0(ThreadClosure, 1);
+
+    closure->task = g_object_ref(task);
+    closure->func = func;
+    g_thread_unref(g_thread_new("hako-worker", own_thread_main, closure));
+}
+
+/* Must run on the thread that made the failing libvirt call: errors are thread-local. */
+const char *
+_hako_libvirt_last_message(void)
+{
+    const char *message = virGetLastErrorMessage();
+
+    return message != NULL ? message : _("unknown error");
+}
+
+GError *
+_hako_engine_error_from_libvirt(int code, const char *format, ...)
+{
+    g_autofree char *prefix = NULL;
+    va_list args;
+    GError *error;
+
+    va_start(args, format);
+    prefix = g_strdup_vprintf(format, args);
+    va_end(args);
+
+    /* Translators: an action that failed, then libvirt's explanation */
+    error = g_error_new(HAKO_ENGINE_ERROR, code, _("%s: %s"), prefix, _hako_libvirt_last_message());
+    virResetLastError();
+    return error;
+}

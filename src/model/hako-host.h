@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* HakoHost: one libvirt connection and the guests it holds. */
+#pragma once
+
+#include "hako-domain-list.h"
+#include "hako-model-types.h"
+
+G_BEGIN_DECLS
+
+#define HAKO_TYPE_HOST (hako_host_get_type())
+G_DECLARE_FINAL_TYPE(HakoHost, hako_host, HAKO, HOST, GObject)
+
+const char *hako_host_get_uri(HakoHost *self);
+const char *hako_host_get_label(HakoHost *self);
+HakoHostState hako_host_get_state(HakoHost *self);
+const char *hako_host_get_last_error(HakoHost *self);
+gboolean hako_host_get_read_only(HakoHost *self);
+gboolean hako_host_get_autoconnect(HakoHost *self);
+const char *hako_host_get_hostname(HakoHost *self);
+const char *hako_host_get_hypervisor(HakoHost *self);
+HakoDomainList *hako_host_get_domains(HakoHost *self);
+gboolean hako_host_is_connected(HakoHost *self);
+
+const char *hako_host_state_to_string(HakoHostState state);
+char *hako_uri_pretty_label(const char *uri);
+gboolean hako_uri_validate(const char *uri, GError **error);
+
+G_END_DECLS

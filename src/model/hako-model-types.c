@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Error domain of the model layer. */
+#include "config.h"
+
+#include "hako-model-types.h"
+
+G_DEFINE_QUARK(hako - model - error - quark, hako_model_error)
