@@ -12,7 +12,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-G_DEFINE_QUARK(hako - engine - error - quark, hako_engine_error)
+G_DEFINE_QUARK(hako_engine_error, hako_engine_error)
 
 /**
  * hako_engine_init:

@@ -4,4 +4,4 @@
 
 #include "hako-model-types.h"
 
-G_DEFINE_QUARK(hako - model - error - quark, hako_model_error)
+G_DEFINE_QUARK(hako_model_error, hako_model_error)
