@@ -1,0 +1,1243 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* HakoManagerWindow: the main window, listing hosts and their guests with lifecycle actions. */
+#include "config.h"
+
+#include "hako-manager-window.h"
+
+#include "hako-host-store.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+struct _HakoManagerWindow {
+    GtkApplicationWindow parent_instance;
+
+    HakoConnectionManager *manager;
+    GSettings *settings;
+    GCancellable *cancellable;
+
+    /* store -> filter (search) -> sort (guests by name) -> tree view */
+    HakoHostStore *store;
+    GtkTreeModel *filter;
+    GtkTreeModel *sort;
+    char *search_key;           /* casefolded search text, NULL when empty */
+    GHashTable *collapsed_uris; /* URIs of the hosts the user collapsed */
+
+    /* The selected row: a guest (selected_domain) or a host (selected_host). */
+    HakoDomain *selected_domain;
+    HakoHost *selected_domain_host;
+    HakoHost *selected_host;
+
+    GtkWidget *menubar;
+    GtkWidget *guest_menu;
+    GtkWidget *host_menu;
+
+    int saved_width;
+    int saved_height;
+    gboolean maximized;
+    gboolean geometry_saved;
+
+    /* Template children */
+    GtkBox *main_box;
+    GMenuModel *menubar_model;
+    GMenuModel *guest_menu_model;
+    GMenuModel *host_menu_model;
+    GMenuModel *shutdown_menu_model;
+    GtkToolButton *run_button;
+    GtkToolButton *pause_button;
+    GtkToolButton *resume_button;
+    GtkMenuToolButton *shutdown_button;
+    GtkSearchEntry *search_entry;
+    GtkInfoBar *info_bar;
+    GtkLabel *info_label;
+    GtkTreeView *tree_view;
+    GtkTreeSelection *selection;
+    GtkTreeViewColumn *name_column;
+    GtkTreeViewColumn *state_column;
+    GtkTreeViewColumn *vcpus_column;
+    GtkTreeViewColumn *memory_column;
+    GtkCellRenderer *name_renderer;
+    GtkCellRenderer *state_icon_renderer;
+    GtkCellRenderer *state_text_renderer;
+    GtkCellRenderer *vcpus_renderer;
+    GtkCellRenderer *memory_renderer;
+};
+
+G_DEFINE_FINAL_TYPE(HakoManagerWindow, hako_manager_window, GTK_TYPE_APPLICATION_WINDOW)
+
+enum { PROP_0, PROP_MANAGER, PROP_SETTINGS, N_PROPS };
+
+static GParamSpec *properties[N_PROPS];
+
+/* The window actions that act on the selected guest, and what each asks the engine for. */
+static const struct {
+    const char *name;
+    HakoDomainAction action;
+} domain_actions[] = {
+    {"run", HAKO_DOMAIN_ACTION_RUN},
+    {"pause", HAKO_DOMAIN_ACTION_PAUSE},
+    {"resume", HAKO_DOMAIN_ACTION_RESUME},
+    {"shutdown", HAKO_DOMAIN_ACTION_SHUTDOWN},
+    {"reboot", HAKO_DOMAIN_ACTION_REBOOT},
+    {"reset", HAKO_DOMAIN_ACTION_RESET},
+    {"force-off", HAKO_DOMAIN_ACTION_FORCE_OFF},
+    {"save", HAKO_DOMAIN_ACTION_SAVE},
+};
+
+static void update_actions(HakoManagerWindow *self);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Errors                                                                                    */
+
+/**
+ * hako_manager_window_show_error:
+ * @message: a complete sentence, as the engine's errors are
+ *
+ * Shows @message in the window's error bar until the user closes it or starts another action.
+ */
+void
+hako_manager_window_show_error(HakoManagerWindow *self, const char *message)
+{
+    g_return_if_fail(HAKO_IS_MANAGER_WINDOW(self));
+    g_return_if_fail(message != NULL);
+
+    /* Template children are gone once the window is destroyed. */
+    if (self->info_bar == NULL) {
+        g_debug("Window already closed; dropping error: %s", message);
+        return;
+    }
+    gtk_label_set_text(self->info_label, message);
+    gtk_info_bar_set_revealed(self->info_bar, TRUE);
+}
+
+static void
+hide_error(HakoManagerWindow *self)
+{
+    if (self->info_bar != NULL)
+        gtk_info_bar_set_revealed(self->info_bar, FALSE);
+}
+
+static void
+info_bar_response_cb(HakoManagerWindow *self, int response, GtkInfoBar *info_bar)
+{
+    if (response == GTK_RESPONSE_CLOSE)
+        hide_error(self);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Rows                                                                                      */
+
+static GObject *
+object_at_path(HakoManagerWindow *self, GtkTreePath *path)
+{
+    GtkTreeIter iter;
+
+    if (path == NULL || !gtk_tree_model_get_iter(self->sort, &iter, path))
+        return NULL;
+    return hako_host_store_get_object(self->sort, &iter);
+}
+
+static GObject *
+selected_object(HakoManagerWindow *self, GtkTreePath **out_path)
+{
+    GtkTreeModel *model;
+    GtkTreeIter iter;
+
+    if (self->selection == NULL || !gtk_tree_selection_get_selected(self->selection, &model, &iter))
+        return NULL;
+    if (out_path != NULL)
+        *out_path = gtk_tree_model_get_path(model, &iter);
+    return hako_host_store_get_object(model, &iter);
+}
+
+/* Whether the guests of @host can be acted on at all. */
+static gboolean
+host_is_usable(HakoHost *host)
+{
+    return host != NULL && hako_host_is_connected(host) && !hako_host_get_read_only(host);
+}
+
+/* Whether the host of @domain is connected, so that its row is drawn normally. */
+static gboolean
+domain_host_connected(HakoDomain *domain)
+{
+    HakoHost *host = hako_domain_get_host(domain);
+
+    return host != NULL && hako_host_is_connected(host);
+}
+
+/* A guest's name, or "" while the engine has not filled it in yet. */
+static const char *
+domain_name(HakoDomain *domain)
+{
+    const char *name = hako_domain_get_name(domain);
+
+    return name != NULL ? name : "";
+}
+
+/* libvirt messages can span lines; a list row shows one. */
+static char *
+single_line(const char *text)
+{
+    return g_strstrip(g_strdelimit(g_strdup(text), "\r\n\t", ' '));
+}
+
+static void
+name_data_func(GtkTreeViewColumn *column,
+               GtkCellRenderer *cell,
+               GtkTreeModel *model,
+               GtkTreeIter *iter,
+               gpointer user_data)
+{
+    GObject *object = hako_host_store_get_object(model, iter);
+
+    if (HAKO_IS_HOST(object)) {
+        HakoHost *host = HAKO_HOST(object);
+        const char *error = hako_host_get_last_error(host);
+        g_autofree char *state = NULL;
+        g_autofree char *label = NULL;
+        g_autofree char *status = NULL;
+        g_autofree char *markup = NULL;
+
+        switch (hako_host_get_state(host)) {
+        case HAKO_HOST_STATE_CONNECTING:
+            /* Translators: shown after a host's name while Hako connects to it */
+            state = g_strdup(_("Connecting…"));
+            break;
+        case HAKO_HOST_STATE_DISCONNECTED:
+            if (error != NULL && *error != '\0') {
+                g_autofree char *line = single_line(error);
+                /* Translators: shown after a host's name; %s is why connecting failed */
+                state = g_strdup_printf(_("Not connected: %s"), line);
+            } else {
+                /* Translators: shown after a host's name */
+                state = g_strdup(_("Disconnected"));
+            }
+            break;
+        case HAKO_HOST_STATE_CONNECTED:
+        default:
+            if (hako_host_get_read_only(host))
+                /* Translators: shown after a host's name when it was opened read-only */
+                state = g_strdup(_("Read-only"));
+            break;
+        }
+
+        label = g_markup_printf_escaped("<b>%s</b>", hako_host_get_label(host));
+        if (state != NULL) {
+            status = g_markup_printf_escaped("<span alpha=\"55%%\">%s</span>", state);
+            /* Translators: a host's name, a dash, then its state: "QEMU/KVM — Connecting…" */
+            markup = g_strdup_printf(_("%s — %s"), label, status);
+        } else {
+            markup = g_steal_pointer(&label);
+        }
+        g_object_set(cell, "markup", markup, "sensitive", TRUE, NULL);
+    } else if (HAKO_IS_DOMAIN(object)) {
+        HakoDomain *domain = HAKO_DOMAIN(object);
+
+        g_object_set(cell, "text", hako_domain_get_name(domain), "sensitive",
+                     domain_host_connected(domain), NULL);
+    } else {
+        g_object_set(cell, "text", NULL, NULL);
+    }
+}
+
+static void
+state_icon_data_func(GtkTreeViewColumn *column,
+                     GtkCellRenderer *cell,
+                     GtkTreeModel *model,
+                     GtkTreeIter *iter,
+                     gpointer user_data)
+{
+    GObject *object = hako_host_store_get_object(model, iter);
+
+    if (HAKO_IS_DOMAIN(object)) {
+        HakoDomain *domain = HAKO_DOMAIN(object);
+
+        g_object_set(cell, "icon-name",
+                     hako_domain_state_to_icon_name(hako_domain_get_state(domain)), "visible", TRUE,
+                     "sensitive", domain_host_connected(domain), NULL);
+    } else {
+        g_object_set(cell, "icon-name", NULL, "visible", FALSE, NULL);
+    }
+}
+
+static void
+state_text_data_func(GtkTreeViewColumn *column,
+                     GtkCellRenderer *cell,
+                     GtkTreeModel *model,
+                     GtkTreeIter *iter,
+                     gpointer user_data)
+{
+    GObject *object = hako_host_store_get_object(model, iter);
+
+    if (HAKO_IS_DOMAIN(object)) {
+        HakoDomain *domain = HAKO_DOMAIN(object);
+
+        g_object_set(cell, "text", hako_domain_state_to_string(hako_domain_get_state(domain)),
+                     "sensitive", domain_host_connected(domain), NULL);
+    } else {
+        g_object_set(cell, "text", NULL, NULL);
+    }
+}
+
+static void
+vcpus_data_func(GtkTreeViewColumn *column,
+                GtkCellRenderer *cell,
+                GtkTreeModel *model,
+                GtkTreeIter *iter,
+                gpointer user_data)
+{
+    GObject *object = hako_host_store_get_object(model, iter);
+    guint vcpus = HAKO_IS_DOMAIN(object) ? hako_domain_get_vcpus(HAKO_DOMAIN(object)) : 0;
+    char text[16] = "";
+
+    if (vcpus > 0)
+        g_snprintf(text, sizeof text, "%u", vcpus);
+    g_object_set(cell, "text", text, "sensitive",
+                 HAKO_IS_DOMAIN(object) && domain_host_connected(HAKO_DOMAIN(object)), NULL);
+}
+
+static void
+memory_data_func(GtkTreeViewColumn *column,
+                 GtkCellRenderer *cell,
+                 GtkTreeModel *model,
+                 GtkTreeIter *iter,
+                 gpointer user_data)
+{
+    GObject *object = hako_host_store_get_object(model, iter);
+    guint64 memory = HAKO_IS_DOMAIN(object) ? hako_domain_get_memory(HAKO_DOMAIN(object)) : 0;
+    g_autofree char *text = memory > 0 ? hako_format_memory(memory) : NULL;
+
+    g_object_set(cell, "text", text, "sensitive",
+                 HAKO_IS_DOMAIN(object) && domain_host_connected(HAKO_DOMAIN(object)), NULL);
+}
+
+static gboolean
+filter_visible_func(GtkTreeModel *model, GtkTreeIter *iter, gpointer user_data)
+{
+    HakoManagerWindow *self = user_data;
+    GObject *object = hako_host_store_get_object(model, iter);
+    g_autofree char *folded = NULL;
+
+    /* Hosts stay visible, and so does a row whose object is not set yet. */
+    if (self->search_key == NULL || !HAKO_IS_DOMAIN(object))
+        return TRUE;
+    folded = g_utf8_casefold(domain_name(HAKO_DOMAIN(object)), -1);
+    return strstr(folded, self->search_key) != NULL;
+}
+
+typedef struct {
+    char *name; /* the name the key was made from */
+    char *key;
+} SortKey;
+
+static void
+sort_key_free(gpointer data)
+{
+    SortKey *sort_key = data;
+
+    g_free(sort_key->name);
+    g_free(sort_key->key);
+    g_free(sort_key);
+}
+
+/*
+ * The collation key of a guest's name, kept on the guest until the name changes: sorting
+ * thousands of guests compares each one many times, and collating is the costly part.
+ */
+static const char *
+domain_sort_key(HakoDomain *domain)
+{
+    static GQuark quark;
+    const char *name = domain_name(domain);
+    SortKey *sort_key;
+
+    if (G_UNLIKELY(quark == 0))
+        quark = g_quark_from_static_string("hako-manager-window-sort-key");
+    sort_key = g_object_get_qdata(G_OBJECT(domain), quark);
+    if (sort_key == NULL || strcmp(sort_key->name, name) != 0) {
+        g_autofree char *folded = g_utf8_casefold(name, -1);
+
+        sort_key = g_new0(SortKey, 1);
+        sort_key->name = g_strdup(name);
+        sort_key->key = g_utf8_collate_key(folded, -1);
+        g_object_set_qdata_full(G_OBJECT(domain), quark, sort_key, sort_key_free);
+    }
+    return sort_key->key;
+}
+
+/* Hosts keep the order of the connection manager; guests are sorted by name. */
+static int
+sort_func(GtkTreeModel *model, GtkTreeIter *a, GtkTreeIter *b, gpointer user_data)
+{
+    GObject *object_a = hako_host_store_get_object(model, a);
+    GObject *object_b = hako_host_store_get_object(model, b);
+
+    if (HAKO_IS_DOMAIN(object_a) && HAKO_IS_DOMAIN(object_b)) {
+        HakoDomain *da = HAKO_DOMAIN(object_a);
+        HakoDomain *db = HAKO_DOMAIN(object_b);
+        int cmp = strcmp(domain_sort_key(da), domain_sort_key(db));
+
+        return cmp != 0 ? cmp : g_strcmp0(hako_domain_get_uuid(da), hako_domain_get_uuid(db));
+    } else {
+        g_autoptr(GtkTreePath) pa = gtk_tree_model_get_path(model, a);
+        g_autoptr(GtkTreePath) pb = gtk_tree_model_get_path(model, b);
+
+        return gtk_tree_path_compare(pa, pb);
+    }
+}
+
+static void
+search_changed_cb(HakoManagerWindow *self, GtkSearchEntry *entry)
+{
+    const char *text = gtk_entry_get_text(GTK_ENTRY(entry));
+
+    g_clear_pointer(&self->search_key, g_free);
+    if (text != NULL && *text != '\0')
+        self->search_key = g_utf8_casefold(text, -1);
+    gtk_tree_model_filter_refilter(GTK_TREE_MODEL_FILTER(self->filter));
+}
+
+static void
+search_stop_cb(HakoManagerWindow *self, GtkSearchEntry *entry)
+{
+    const char *text = gtk_entry_get_text(GTK_ENTRY(entry));
+
+    if (text != NULL && *text != '\0')
+        gtk_entry_set_text(GTK_ENTRY(entry), "");
+    else
+        gtk_widget_grab_focus(GTK_WIDGET(self->tree_view));
+}
+
+/* Enter in the search entry selects the first guest found. */
+static void
+search_activate_cb(HakoManagerWindow *self, GtkSearchEntry *entry)
+{
+    GtkTreeIter host;
+    GtkTreeIter guest;
+
+    if (gtk_tree_model_get_iter_first(self->sort, &host)) {
+        do {
+            if (gtk_tree_model_iter_children(self->sort, &guest, &host)) {
+                g_autoptr(GtkTreePath) path = gtk_tree_model_get_path(self->sort, &guest);
+
+                gtk_tree_view_expand_to_path(self->tree_view, path);
+                gtk_tree_view_set_cursor(self->tree_view, path, NULL, FALSE);
+                break;
+            }
+        } while (gtk_tree_model_iter_next(self->sort, &host));
+    }
+    gtk_widget_grab_focus(GTK_WIDGET(self->tree_view));
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Expanding hosts                                                                           */
+
+/* A host row is expanded whenever it has guests to show, unless the user collapsed it. */
+static void
+sort_has_child_toggled_cb(HakoManagerWindow *self,
+                          GtkTreePath *path,
+                          GtkTreeIter *iter,
+                          GtkTreeModel *model)
+{
+    GObject *object;
+
+    if (gtk_tree_path_get_depth(path) != 1 || !gtk_tree_model_iter_has_child(model, iter))
+        return;
+    object = hako_host_store_get_object(model, iter);
+    if (HAKO_IS_HOST(object) &&
+        !g_hash_table_contains(self->collapsed_uris, hako_host_get_uri(HAKO_HOST(object))))
+        gtk_tree_view_expand_row(self->tree_view, path, FALSE);
+}
+
+static void
+row_expanded_cb(HakoManagerWindow *self, GtkTreeIter *iter, GtkTreePath *path, GtkTreeView *tv)
+{
+    GObject *object = hako_host_store_get_object(self->sort, iter);
+
+    if (HAKO_IS_HOST(object))
+        g_hash_table_remove(self->collapsed_uris, hako_host_get_uri(HAKO_HOST(object)));
+}
+
+static void
+row_collapsed_cb(HakoManagerWindow *self, GtkTreeIter *iter, GtkTreePath *path, GtkTreeView *tv)
+{
+    GObject *object = hako_host_store_get_object(self->sort, iter);
+
+    /* A row also collapses when its last guest goes away; only a real choice is kept. */
+    if (HAKO_IS_HOST(object) && gtk_tree_model_iter_has_child(self->sort, iter))
+        g_hash_table_add(self->collapsed_uris, g_strdup(hako_host_get_uri(HAKO_HOST(object))));
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Actions                                                                                   */
+
+static void
+set_action_enabled(HakoManagerWindow *self, const char *name, gboolean enabled)
+{
+    GAction *action = g_action_map_lookup_action(G_ACTION_MAP(self), name);
+
+    g_return_if_fail(G_IS_SIMPLE_ACTION(action));
+    g_simple_action_set_enabled(G_SIMPLE_ACTION(action), enabled);
+}
+
+static void
+update_actions(HakoManagerWindow *self)
+{
+    HakoDomain *domain = self->selected_domain;
+    HakoHost *host = self->selected_host;
+    gboolean usable = domain != NULL && host_is_usable(hako_domain_get_host(domain));
+    gboolean paused = FALSE;
+    GAction *autoconnect;
+
+    for (guint i = 0; i < G_N_ELEMENTS(domain_actions); i++)
+        set_action_enabled(self, domain_actions[i].name,
+                           usable && hako_domain_can(domain, domain_actions[i].action));
+
+    /* Pause and Resume share one place in the toolbar. */
+    if (domain != NULL) {
+        HakoDomainState state = hako_domain_get_state(domain);
+
+        paused = state == HAKO_DOMAIN_STATE_PAUSED || state == HAKO_DOMAIN_STATE_PMSUSPENDED;
+    }
+    if (self->pause_button != NULL) {
+        gtk_widget_set_visible(GTK_WIDGET(self->pause_button), !paused);
+        gtk_widget_set_visible(GTK_WIDGET(self->resume_button), paused);
+    }
+
+    set_action_enabled(self, "host-connect",
+                       host != NULL && hako_host_get_state(host) == HAKO_HOST_STATE_DISCONNECTED);
+    set_action_enabled(self, "host-disconnect",
+                       host != NULL && hako_host_get_state(host) != HAKO_HOST_STATE_DISCONNECTED);
+    set_action_enabled(self, "host-autoconnect", host != NULL);
+    set_action_enabled(self, "host-remove", host != NULL);
+
+    autoconnect = g_action_map_lookup_action(G_ACTION_MAP(self), "host-autoconnect");
+    g_simple_action_set_state(
+        G_SIMPLE_ACTION(autoconnect),
+        g_variant_new_boolean(host != NULL && hako_host_get_autoconnect(host)));
+}
+
+static void
+selected_notify_cb(HakoManagerWindow *self, GParamSpec *pspec, GObject *object)
+{
+    update_actions(self);
+}
+
+static void
+clear_selected(HakoManagerWindow *self)
+{
+    if (self->selected_domain != NULL)
+        g_signal_handlers_disconnect_by_func(self->selected_domain, selected_notify_cb, self);
+    if (self->selected_domain_host != NULL)
+        g_signal_handlers_disconnect_by_func(self->selected_domain_host, selected_notify_cb, self);
+    if (self->selected_host != NULL)
+        g_signal_handlers_disconnect_by_func(self->selected_host, selected_notify_cb, self);
+    g_clear_object(&self->selected_domain);
+    g_clear_object(&self->selected_domain_host);
+    g_clear_object(&self->selected_host);
+}
+
+/* Follows the selected guest (and its host) or host, so the actions stay up to date. */
+static void
+set_selected(HakoManagerWindow *self, GObject *object)
+{
+    clear_selected(self);
+
+    if (HAKO_IS_DOMAIN(object)) {
+        HakoHost *host = hako_domain_get_host(HAKO_DOMAIN(object));
+
+        self->selected_domain = g_object_ref(HAKO_DOMAIN(object));
+        g_signal_connect_object(object, "notify", G_CALLBACK(selected_notify_cb), self,
+                                G_CONNECT_SWAPPED);
+        if (host != NULL) {
+            self->selected_domain_host = g_object_ref(host);
+            g_signal_connect_object(host, "notify", G_CALLBACK(selected_notify_cb), self,
+                                    G_CONNECT_SWAPPED);
+        }
+    } else if (HAKO_IS_HOST(object)) {
+        self->selected_host = g_object_ref(HAKO_HOST(object));
+        g_signal_connect_object(object, "notify", G_CALLBACK(selected_notify_cb), self,
+                                G_CONNECT_SWAPPED);
+    }
+    update_actions(self);
+}
+
+static void
+selection_changed_cb(HakoManagerWindow *self, GtkTreeSelection *selection)
+{
+    set_selected(self, selected_object(self, NULL));
+}
+
+typedef struct {
+    HakoManagerWindow *self;
+    HakoDomain *domain;
+} ActionData;
+
+static void
+action_data_free(ActionData *data)
+{
+    g_clear_object(&data->self);
+    g_clear_object(&data->domain);
+    g_free(data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ActionData, action_data_free)
+
+static void
+domain_action_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(ActionData) data = user_data;
+    g_autoptr(GError) error = NULL;
+
+    if (hako_connection_manager_domain_action_finish(HAKO_CONNECTION_MANAGER(source), result,
+                                                     &error))
+        return;
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+    hako_manager_window_show_error(data->self, error->message);
+}
+
+static void
+run_domain_action(HakoManagerWindow *self, HakoDomain *domain, HakoDomainAction action)
+{
+    ActionData *data = g_new0(ActionData, 1);
+
+    hide_error(self);
+    data->self = g_object_ref(self);
+    data->domain = g_object_ref(domain);
+    hako_connection_manager_domain_action_async(self->manager, domain, action, self->cancellable,
+                                                domain_action_cb, data);
+}
+
+static void
+force_off_response_cb(HakoManagerWindow *self, int response, GtkDialog *dialog)
+{
+    HakoDomain *domain = g_object_get_data(G_OBJECT(dialog), "hako-domain");
+    GtkToggleButton *check = g_object_get_data(G_OBJECT(dialog), "hako-dont-ask");
+
+    if (response == GTK_RESPONSE_ACCEPT) {
+        if (gtk_toggle_button_get_active(check))
+            g_settings_set_boolean(self->settings, "confirm-force-off", FALSE);
+        /* The guest may have changed while the question was open. */
+        if (host_is_usable(hako_domain_get_host(domain)) &&
+            hako_domain_can(domain, HAKO_DOMAIN_ACTION_FORCE_OFF))
+            run_domain_action(self, domain, HAKO_DOMAIN_ACTION_FORCE_OFF);
+    }
+    gtk_widget_destroy(GTK_WIDGET(dialog));
+}
+
+static void
+confirm_force_off(HakoManagerWindow *self, HakoDomain *domain)
+{
+    GtkWidget *dialog;
+    GtkWidget *button;
+    GtkWidget *check;
+
+    dialog = gtk_message_dialog_new(
+        GTK_WINDOW(self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_WARNING,
+        GTK_BUTTONS_NONE, _("Force “%s” off?"), hako_domain_get_name(domain));
+    gtk_message_dialog_format_secondary_text(
+        GTK_MESSAGE_DIALOG(dialog), "%s",
+        _("The guest stops at once, as if its power cord were pulled. Anything it has not "
+          "written to disk is lost."));
+    gtk_dialog_add_button(GTK_DIALOG(dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+    button = gtk_dialog_add_button(GTK_DIALOG(dialog), _("_Force Off"), GTK_RESPONSE_ACCEPT);
+    gtk_style_context_add_class(gtk_widget_get_style_context(button), "destructive-action");
+    gtk_dialog_set_default_response(GTK_DIALOG(dialog), GTK_RESPONSE_CANCEL);
+
+    check = gtk_check_button_new_with_mnemonic(_("_Do not ask again"));
+    gtk_widget_show(check);
+    gtk_container_add(
+        GTK_CONTAINER(gtk_message_dialog_get_message_area(GTK_MESSAGE_DIALOG(dialog))), check);
+
+    g_object_set_data_full(G_OBJECT(dialog), "hako-domain", g_object_ref(domain), g_object_unref);
+    g_object_set_data(G_OBJECT(dialog), "hako-dont-ask", check);
+    g_signal_connect_object(dialog, "response", G_CALLBACK(force_off_response_cb), self,
+                            G_CONNECT_SWAPPED);
+    gtk_window_present(GTK_WINDOW(dialog));
+}
+
+static void
+domain_action_activate(GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+    HakoManagerWindow *self = user_data;
+    const char *name = g_action_get_name(G_ACTION(action));
+    HakoDomain *domain = self->selected_domain;
+
+    if (domain == NULL)
+        return;
+
+    for (guint i = 0; i < G_N_ELEMENTS(domain_actions); i++) {
+        HakoDomainAction what = domain_actions[i].action;
+
+        if (g_strcmp0(domain_actions[i].name, name) != 0)
+            continue;
+        if (what == HAKO_DOMAIN_ACTION_FORCE_OFF &&
+            g_settings_get_boolean(self->settings, "confirm-force-off"))
+            confirm_force_off(self, domain);
+        else
+            run_domain_action(self, domain, what);
+        return;
+    }
+    g_return_if_reached();
+}
+
+static void
+find_activate(GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+    HakoManagerWindow *self = user_data;
+
+    gtk_widget_grab_focus(GTK_WIDGET(self->search_entry));
+}
+
+static void
+close_activate(GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+    gtk_window_close(GTK_WINDOW(user_data));
+}
+
+static void
+connect_host(HakoManagerWindow *self, HakoHost *host)
+{
+    hide_error(self);
+    hako_connection_manager_connect(self->manager, host);
+}
+
+static void
+host_connect_activate(GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+    HakoManagerWindow *self = user_data;
+
+    if (self->selected_host != NULL)
+        connect_host(self, self->selected_host);
+}
+
+static void
+host_disconnect_activate(GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+    HakoManagerWindow *self = user_data;
+
+    if (self->selected_host != NULL)
+        hako_connection_manager_disconnect(self->manager, self->selected_host);
+}
+
+static void
+host_autoconnect_change_state(GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+    HakoManagerWindow *self = user_data;
+
+    if (self->selected_host == NULL)
+        return;
+    hako_connection_manager_set_autoconnect(self->manager, self->selected_host,
+                                            g_variant_get_boolean(value));
+    /* The state follows the host's "autoconnect" through update_actions(). */
+    update_actions(self);
+}
+
+static void
+remove_response_cb(HakoManagerWindow *self, int response, GtkDialog *dialog)
+{
+    HakoHost *host = g_object_get_data(G_OBJECT(dialog), "hako-host");
+
+    if (response == GTK_RESPONSE_ACCEPT)
+        hako_connection_manager_remove(self->manager, host);
+    gtk_widget_destroy(GTK_WIDGET(dialog));
+}
+
+static void
+host_remove_activate(GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+    HakoManagerWindow *self = user_data;
+    HakoHost *host = self->selected_host;
+    GtkWidget *dialog;
+    GtkWidget *button;
+
+    if (host == NULL)
+        return;
+
+    dialog = gtk_message_dialog_new(
+        GTK_WINDOW(self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_QUESTION,
+        GTK_BUTTONS_NONE, _("Remove the connection to “%s”?"), hako_host_get_label(host));
+    gtk_message_dialog_format_secondary_text(
+        GTK_MESSAGE_DIALOG(dialog), "%s",
+        _("Its guests keep running; Hako only forgets the connection."));
+    gtk_dialog_add_button(GTK_DIALOG(dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+    button = gtk_dialog_add_button(GTK_DIALOG(dialog), _("_Remove"), GTK_RESPONSE_ACCEPT);
+    gtk_style_context_add_class(gtk_widget_get_style_context(button), "destructive-action");
+    gtk_dialog_set_default_response(GTK_DIALOG(dialog), GTK_RESPONSE_CANCEL);
+
+    g_object_set_data_full(G_OBJECT(dialog), "hako-host", g_object_ref(host), g_object_unref);
+    g_signal_connect_object(dialog, "response", G_CALLBACK(remove_response_cb), self,
+                            G_CONNECT_SWAPPED);
+    gtk_window_present(GTK_WINDOW(dialog));
+}
+
+static const GActionEntry win_entries[] = {
+    {"run", domain_action_activate, NULL, NULL, NULL, {0}},
+    {"pause", domain_action_activate, NULL, NULL, NULL, {0}},
+    {"resume", domain_action_activate, NULL, NULL, NULL, {0}},
+    {"shutdown", domain_action_activate, NULL, NULL, NULL, {0}},
+    {"reboot", domain_action_activate, NULL, NULL, NULL, {0}},
+    {"reset", domain_action_activate, NULL, NULL, NULL, {0}},
+    {"force-off", domain_action_activate, NULL, NULL, NULL, {0}},
+    {"save", domain_action_activate, NULL, NULL, NULL, {0}},
+    {"find", find_activate, NULL, NULL, NULL, {0}},
+    {"close", close_activate, NULL, NULL, NULL, {0}},
+    {"host-connect", host_connect_activate, NULL, NULL, NULL, {0}},
+    {"host-disconnect", host_disconnect_activate, NULL, NULL, NULL, {0}},
+    {"host-autoconnect", NULL, NULL, "false", host_autoconnect_change_state, {0}},
+    {"host-remove", host_remove_activate, NULL, NULL, NULL, {0}},
+};
+
+/* ---------------------------------------------------------------------------------------- */
+/* Activation, context menus, tooltips                                                       */
+
+static void
+row_activated_cb(HakoManagerWindow *self,
+                 GtkTreePath *path,
+                 GtkTreeViewColumn *column,
+                 GtkTreeView *tree_view)
+{
+    GObject *object = object_at_path(self, path);
+
+    if (HAKO_IS_HOST(object)) {
+        HakoHost *host = HAKO_HOST(object);
+
+        if (hako_host_get_state(host) == HAKO_HOST_STATE_DISCONNECTED)
+            connect_host(self, host);
+        else if (gtk_tree_view_row_expanded(tree_view, path))
+            gtk_tree_view_collapse_row(tree_view, path);
+        else
+            gtk_tree_view_expand_row(tree_view, path, FALSE);
+    }
+}
+
+static GtkWidget *
+menu_for_object(HakoManagerWindow *self, GObject *object)
+{
+    if (HAKO_IS_DOMAIN(object))
+        return self->guest_menu;
+    if (HAKO_IS_HOST(object))
+        return self->host_menu;
+    return NULL;
+}
+
+static gboolean
+tree_button_press_cb(HakoManagerWindow *self, GdkEventButton *event, GtkTreeView *tree_view)
+{
+    g_autoptr(GtkTreePath) path = NULL;
+    GtkWidget *menu;
+
+    if (!gdk_event_triggers_context_menu((GdkEvent *)event) ||
+        event->window != gtk_tree_view_get_bin_window(tree_view))
+        return GDK_EVENT_PROPAGATE;
+    if (!gtk_tree_view_get_path_at_pos(tree_view, event->x, event->y, &path, NULL, NULL, NULL))
+        return GDK_EVENT_PROPAGATE;
+
+    gtk_widget_grab_focus(GTK_WIDGET(tree_view));
+    gtk_tree_view_set_cursor(tree_view, path, NULL, FALSE);
+    menu = menu_for_object(self, object_at_path(self, path));
+    if (menu == NULL)
+        return GDK_EVENT_PROPAGATE;
+    gtk_menu_popup_at_pointer(GTK_MENU(menu), (GdkEvent *)event);
+    return GDK_EVENT_STOP;
+}
+
+/* The Menu key and Shift+F10 open the menu under the selected row. */
+static gboolean
+tree_popup_menu_cb(HakoManagerWindow *self, GtkTreeView *tree_view)
+{
+    g_autoptr(GtkTreePath) path = NULL;
+    GObject *object = selected_object(self, &path);
+    GtkWidget *menu = menu_for_object(self, object);
+    GdkRectangle rect;
+
+    if (menu == NULL)
+        return FALSE;
+
+    gtk_tree_view_get_cell_area(tree_view, path, self->name_column, &rect);
+    gtk_tree_view_convert_bin_window_to_widget_coords(tree_view, rect.x, rect.y, &rect.x, &rect.y);
+    gtk_menu_popup_at_rect(GTK_MENU(menu), gtk_widget_get_window(GTK_WIDGET(tree_view)), &rect,
+                           GDK_GRAVITY_SOUTH_WEST, GDK_GRAVITY_NORTH_WEST, NULL);
+    gtk_menu_shell_select_first(GTK_MENU_SHELL(menu), FALSE);
+    return TRUE;
+}
+
+static char *
+host_tooltip(HakoHost *host)
+{
+    const char *uri = hako_host_get_uri(host);
+    const char *error = hako_host_get_last_error(host);
+
+    switch (hako_host_get_state(host)) {
+    case HAKO_HOST_STATE_DISCONNECTED:
+        if (error != NULL && *error != '\0')
+            /* Translators: a connection URI, then why connecting to it failed */
+            return g_strdup_printf(_("%s\n%s\nDouble-click to connect again."), uri, error);
+        /* Translators: a connection URI */
+        return g_strdup_printf(_("%s\nDouble-click to connect."), uri);
+    case HAKO_HOST_STATE_CONNECTING:
+        /* Translators: a connection URI */
+        return g_strdup_printf(_("%s\nConnecting…"), uri);
+    case HAKO_HOST_STATE_CONNECTED:
+    default:
+        if (hako_host_get_read_only(host))
+            /* Translators: a connection URI */
+            return g_strdup_printf(_("%s\nRead-only: guests can be watched but not changed."), uri);
+        return g_strdup(uri);
+    }
+}
+
+static gboolean
+tree_query_tooltip_cb(HakoManagerWindow *self,
+                      int x,
+                      int y,
+                      gboolean keyboard_mode,
+                      GtkTooltip *tooltip,
+                      GtkTreeView *tree_view)
+{
+    g_autoptr(GtkTreePath) path = NULL;
+    g_autofree char *text = NULL;
+    GtkTreeViewColumn *column = NULL;
+    GtkTreeModel *model;
+    GtkTreeIter iter;
+    GObject *object;
+
+    if (!gtk_tree_view_get_tooltip_context(tree_view, &x, &y, keyboard_mode, &model, &path, &iter))
+        return FALSE;
+    if (keyboard_mode)
+        column = self->name_column;
+    else if (!gtk_tree_view_get_path_at_pos(tree_view, x, y, NULL, &column, NULL, NULL))
+        return FALSE;
+
+    object = hako_host_store_get_object(model, &iter);
+    if (HAKO_IS_HOST(object)) {
+        text = host_tooltip(HAKO_HOST(object));
+        column = NULL; /* the whole row */
+    } else if (HAKO_IS_DOMAIN(object)) {
+        HakoDomain *domain = HAKO_DOMAIN(object);
+
+        if (column == self->state_column) {
+            text = hako_domain_describe_state(domain);
+        } else if (column == self->name_column) {
+            const char *title = hako_domain_get_title(domain);
+
+            if (title != NULL && *title != '\0')
+                text = g_strdup(title);
+        }
+    }
+    if (text == NULL)
+        return FALSE;
+
+    gtk_tooltip_set_text(tooltip, text);
+    gtk_tree_view_set_tooltip_cell(tree_view, tooltip, path, column, NULL);
+    return TRUE;
+}
+
+/**
+ * hako_manager_window_select_host:
+ *
+ * Selects the row of @host and scrolls to it, as after adding a connection.
+ */
+void
+hako_manager_window_select_host(HakoManagerWindow *self, HakoHost *host)
+{
+    GtkTreeIter store_iter;
+    GtkTreeIter filter_iter;
+    GtkTreeIter sort_iter;
+    g_autoptr(GtkTreePath) path = NULL;
+
+    g_return_if_fail(HAKO_IS_MANAGER_WINDOW(self));
+    g_return_if_fail(HAKO_IS_HOST(host));
+
+    if (self->tree_view == NULL || !hako_host_store_get_iter_for(self->store, host, &store_iter))
+        return;
+    if (!gtk_tree_model_filter_convert_child_iter_to_iter(GTK_TREE_MODEL_FILTER(self->filter),
+                                                          &filter_iter, &store_iter))
+        return;
+    if (!gtk_tree_model_sort_convert_child_iter_to_iter(GTK_TREE_MODEL_SORT(self->sort), &sort_iter,
+                                                        &filter_iter))
+        return;
+    path = gtk_tree_model_get_path(self->sort, &sort_iter);
+    gtk_tree_view_set_cursor(self->tree_view, path, NULL, FALSE);
+    gtk_tree_view_scroll_to_cell(self->tree_view, path, NULL, FALSE, 0, 0);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Geometry                                                                                  */
+
+static void
+hako_manager_window_size_allocate(GtkWidget *widget, GtkAllocation *allocation)
+{
+    HakoManagerWindow *self = HAKO_MANAGER_WINDOW(widget);
+
+    GTK_WIDGET_CLASS(hako_manager_window_parent_class)->size_allocate(widget, allocation);
+
+    if (!self->maximized)
+        gtk_window_get_size(GTK_WINDOW(self), &self->saved_width, &self->saved_height);
+}
+
+static gboolean
+hako_manager_window_window_state_event(GtkWidget *widget, GdkEventWindowState *event)
+{
+    HakoManagerWindow *self = HAKO_MANAGER_WINDOW(widget);
+
+    self->maximized = (event->new_window_state & GDK_WINDOW_STATE_MAXIMIZED) != 0;
+    return GTK_WIDGET_CLASS(hako_manager_window_parent_class)->window_state_event(widget, event);
+}
+
+static void
+save_geometry(HakoManagerWindow *self)
+{
+    if (self->geometry_saved || self->settings == NULL)
+        return;
+    self->geometry_saved = TRUE;
+    if (self->saved_width > 0 && self->saved_height > 0) {
+        g_settings_set_int(self->settings, "window-width", self->saved_width);
+        g_settings_set_int(self->settings, "window-height", self->saved_height);
+    }
+    g_settings_set_boolean(self->settings, "window-maximized", self->maximized);
+}
+
+static void
+restore_geometry(HakoManagerWindow *self)
+{
+    int width = g_settings_get_int(self->settings, "window-width");
+    int height = g_settings_get_int(self->settings, "window-height");
+
+    if (width > 0 && height > 0)
+        gtk_window_set_default_size(GTK_WINDOW(self), width, height);
+    if (g_settings_get_boolean(self->settings, "window-maximized"))
+        gtk_window_maximize(GTK_WINDOW(self));
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* GObject                                                                                   */
+
+static void
+hako_manager_window_constructed(GObject *object)
+{
+    HakoManagerWindow *self = HAKO_MANAGER_WINDOW(object);
+
+    G_OBJECT_CLASS(hako_manager_window_parent_class)->constructed(object);
+
+    g_assert(HAKO_IS_CONNECTION_MANAGER(self->manager));
+    g_assert(G_IS_SETTINGS(self->settings));
+
+    restore_geometry(self);
+
+    self->store = hako_host_store_new(hako_connection_manager_get_hosts(self->manager));
+    self->filter = gtk_tree_model_filter_new(GTK_TREE_MODEL(self->store), NULL);
+    gtk_tree_model_filter_set_visible_func(GTK_TREE_MODEL_FILTER(self->filter), filter_visible_func,
+                                           self, NULL);
+    self->sort = gtk_tree_model_sort_new_with_model(self->filter);
+    gtk_tree_sortable_set_default_sort_func(GTK_TREE_SORTABLE(self->sort), sort_func, NULL, NULL);
+    gtk_tree_sortable_set_sort_column_id(GTK_TREE_SORTABLE(self->sort),
+                                         GTK_TREE_SORTABLE_DEFAULT_SORT_COLUMN_ID,
+                                         GTK_SORT_ASCENDING);
+    g_signal_connect_object(self->sort, "row-has-child-toggled",
+                            G_CALLBACK(sort_has_child_toggled_cb), self, G_CONNECT_SWAPPED);
+
+    gtk_tree_view_set_model(self->tree_view, self->sort);
+    gtk_tree_view_expand_all(self->tree_view);
+    update_actions(self);
+}
+
+static void
+hako_manager_window_dispose(GObject *object)
+{
+    HakoManagerWindow *self = HAKO_MANAGER_WINDOW(object);
+
+    save_geometry(self);
+
+    /* dispose runs twice for a window (gtk_widget_destroy, then the last unref); the actions
+     * are gone the second time, so nothing here may update them. */
+    if (self->tree_view != NULL) {
+        g_signal_handlers_disconnect_by_data(self->selection, self);
+        gtk_tree_view_set_model(self->tree_view, NULL);
+    }
+    clear_selected(self);
+
+    g_clear_pointer(&self->guest_menu, gtk_widget_destroy);
+    g_clear_pointer(&self->host_menu, gtk_widget_destroy);
+
+    g_clear_object(&self->sort);
+    g_clear_object(&self->filter);
+    g_clear_object(&self->store);
+    g_clear_object(&self->manager);
+    g_clear_object(&self->settings);
+    g_cancellable_cancel(self->cancellable);
+    g_clear_object(&self->cancellable);
+
+    G_OBJECT_CLASS(hako_manager_window_parent_class)->dispose(object);
+}
+
+static void
+hako_manager_window_finalize(GObject *object)
+{
+    HakoManagerWindow *self = HAKO_MANAGER_WINDOW(object);
+
+    g_free(self->search_key);
+    g_hash_table_unref(self->collapsed_uris);
+
+    G_OBJECT_CLASS(hako_manager_window_parent_class)->finalize(object);
+}
+
+static void
+hako_manager_window_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+    HakoManagerWindow *self = HAKO_MANAGER_WINDOW(object);
+
+    switch (prop_id) {
+    case PROP_MANAGER:
+        g_value_set_object(value, self->manager);
+        break;
+    case PROP_SETTINGS:
+        g_value_set_object(value, self->settings);
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+    }
+}
+
+static void
+hako_manager_window_set_property(GObject *object,
+                                 guint prop_id,
+                                 const GValue *value,
+                                 GParamSpec *pspec)
+{
+    HakoManagerWindow *self = HAKO_MANAGER_WINDOW(object);
+
+    switch (prop_id) {
+    case PROP_MANAGER:
+        self->manager = g_value_dup_object(value);
+        break;
+    case PROP_SETTINGS:
+        self->settings = g_value_dup_object(value);
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+    }
+}
+
+static void
+hako_manager_window_class_init(HakoManagerWindowClass *klass)
+{
+    GObjectClass *object_class = G_OBJECT_CLASS(klass);
+    GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+    GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+    object_class->constructed = hako_manager_window_constructed;
+    object_class->dispose = hako_manager_window_dispose;
+    object_class->finalize = hako_manager_window_finalize;
+    object_class->get_property = hako_manager_window_get_property;
+    object_class->set_property = hako_manager_window_set_property;
+
+    widget_class->size_allocate = hako_manager_window_size_allocate;
+    widget_class->window_state_event = hako_manager_window_window_state_event;
+
+    properties[PROP_MANAGER] =
+        g_param_spec_object("manager", NULL, NULL, HAKO_TYPE_CONNECTION_MANAGER, flags);
+    properties[PROP_SETTINGS] = g_param_spec_object("settings", NULL, NULL, G_TYPE_SETTINGS, flags);
+    g_object_class_install_properties(object_class, N_PROPS, properties);
+
+    gtk_widget_class_set_template_from_resource(widget_class,
+                                                RESOURCE_PREFIX "/ui/hako-manager-window.ui");
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, main_box);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, menubar_model);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, guest_menu_model);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, host_menu_model);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, shutdown_menu_model);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, run_button);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, pause_button);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, resume_button);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, shutdown_button);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, search_entry);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, info_bar);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, info_label);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, tree_view);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, selection);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, name_column);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, state_column);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, vcpus_column);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, memory_column);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, name_renderer);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, state_icon_renderer);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, state_text_renderer);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, vcpus_renderer);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, memory_renderer);
+
+    gtk_widget_class_bind_template_callback(widget_class, info_bar_response_cb);
+    gtk_widget_class_bind_template_callback(widget_class, search_changed_cb);
+    gtk_widget_class_bind_template_callback(widget_class, search_stop_cb);
+    gtk_widget_class_bind_template_callback(widget_class, search_activate_cb);
+    gtk_widget_class_bind_template_callback(widget_class, row_activated_cb);
+    gtk_widget_class_bind_template_callback(widget_class, row_expanded_cb);
+    gtk_widget_class_bind_template_callback(widget_class, row_collapsed_cb);
+    gtk_widget_class_bind_template_callback(widget_class, tree_button_press_cb);
+    gtk_widget_class_bind_template_callback(widget_class, tree_popup_menu_cb);
+    gtk_widget_class_bind_template_callback(widget_class, tree_query_tooltip_cb);
+    gtk_widget_class_bind_template_callback(widget_class, selection_changed_cb);
+}
+
+static void
+hako_manager_window_init(HakoManagerWindow *self)
+{
+    GtkWidget *shutdown_menu;
+
+    self->cancellable = g_cancellable_new();
+    self->collapsed_uris = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+    g_action_map_add_action_entries(G_ACTION_MAP(self), win_entries, G_N_ELEMENTS(win_entries),
+                                    self);
+
+    gtk_widget_init_template(GTK_WIDGET(self));
+
+    self->menubar = gtk_menu_bar_new_from_model(self->menubar_model);
+    gtk_widget_show(self->menubar);
+    gtk_box_pack_start(self->main_box, self->menubar, FALSE, FALSE, 0);
+    gtk_box_reorder_child(self->main_box, self->menubar, 0);
+
+    self->guest_menu = gtk_menu_new_from_model(self->guest_menu_model);
+    gtk_menu_attach_to_widget(GTK_MENU(self->guest_menu), GTK_WIDGET(self->tree_view), NULL);
+    self->host_menu = gtk_menu_new_from_model(self->host_menu_model);
+    gtk_menu_attach_to_widget(GTK_MENU(self->host_menu), GTK_WIDGET(self->tree_view), NULL);
+
+    shutdown_menu = gtk_menu_new_from_model(self->shutdown_menu_model);
+    gtk_menu_tool_button_set_menu(self->shutdown_button, shutdown_menu);
+    gtk_menu_tool_button_set_arrow_tooltip_text(self->shutdown_button,
+                                                _("Reboot, reset, force off or save the guest"));
+
+    gtk_tree_view_column_set_cell_data_func(self->name_column, self->name_renderer, name_data_func,
+                                            self, NULL);
+    gtk_tree_view_column_set_cell_data_func(self->state_column, self->state_icon_renderer,
+                                            state_icon_data_func, self, NULL);
+    gtk_tree_view_column_set_cell_data_func(self->state_column, self->state_text_renderer,
+                                            state_text_data_func, self, NULL);
+    gtk_tree_view_column_set_cell_data_func(self->vcpus_column, self->vcpus_renderer,
+                                            vcpus_data_func, self, NULL);
+    gtk_tree_view_column_set_cell_data_func(self->memory_column, self->memory_renderer,
+                                            memory_data_func, self, NULL);
+}
+
+/**
+ * hako_manager_window_new:
+ * @application: the application the window belongs to
+ * @manager: the connections to list
+ * @settings: the org.hako.Hako settings (geometry, confirmations)
+ *
+ * Returns: (transfer full): a new manager window, not shown yet.
+ */
+HakoManagerWindow *
+hako_manager_window_new(GtkApplication *application,
+                        HakoConnectionManager *manager,
+                        GSettings *settings)
+{
+    g_return_val_if_fail(GTK_IS_APPLICATION(application), NULL);
+    g_return_val_if_fail(HAKO_IS_CONNECTION_MANAGER(manager), NULL);
+    g_return_val_if_fail(G_IS_SETTINGS(settings), NULL);
+
+    return g_object_new(HAKO_TYPE_MANAGER_WINDOW, "application", application, "manager", manager,
+                        "settings", settings, NULL);
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* HakoManagerWindow: the main window, listing hosts and their guests with lifecycle actions. */
+#pragma once
+
+#include "hako-connection-manager.h"
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define HAKO_TYPE_MANAGER_WINDOW (hako_manager_window_get_type())
+G_DECLARE_FINAL_TYPE(
+    HakoManagerWindow, hako_manager_window, HAKO, MANAGER_WINDOW, GtkApplicationWindow)
+
+HakoManagerWindow *hako_manager_window_new(GtkApplication *application,
+                                           HakoConnectionManager *manager,
+                                           GSettings *settings);
+void hako_manager_window_show_error(HakoManagerWindow *self, const char *message);
+void hako_manager_window_select_host(HakoManagerWindow *self, HakoHost *host);
+
+G_END_DECLS

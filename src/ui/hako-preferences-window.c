@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* HakoPreferencesWindow: the preferences, each option bound to a GSettings key. */
+#include "config.h"
+
+#include "hako-preferences-window.h"
+
+struct _HakoPreferencesWindow {
+    GtkDialog parent_instance;
+
+    GSettings *settings;
+
+    /* Template children */
+    GtkWidget *reconnect_check;
+    GtkWidget *confirm_force_off_check;
+};
+
+G_DEFINE_FINAL_TYPE(HakoPreferencesWindow, hako_preferences_window, GTK_TYPE_DIALOG)
+
+enum { PROP_0, PROP_SETTINGS, N_PROPS };
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+hako_preferences_window_response(GtkDialog *dialog, int response)
+{
+    /* Every change applies at once: there is nothing to confirm. */
+    gtk_widget_destroy(GTK_WIDGET(dialog));
+}
+
+static void
+hako_preferences_window_constructed(GObject *object)
+{
+    HakoPreferencesWindow *self = HAKO_PREFERENCES_WINDOW(object);
+
+    G_OBJECT_CLASS(hako_preferences_window_parent_class)->constructed(object);
+
+    g_settings_bind(self->settings, "reconnect", self->reconnect_check, "active",
+                    G_SETTINGS_BIND_DEFAULT);
+    g_settings_bind(self->settings, "confirm-force-off", self->confirm_force_off_check, "active",
+                    G_SETTINGS_BIND_DEFAULT);
+}
+
+static void
+hako_preferences_window_dispose(GObject *object)
+{
+    HakoPreferencesWindow *self = HAKO_PREFERENCES_WINDOW(object);
+
+    g_clear_object(&self->settings);
+
+    G_OBJECT_CLASS(hako_preferences_window_parent_class)->dispose(object);
+}
+
+static void
+hako_preferences_window_get_property(GObject *object,
+                                     guint prop_id,
+                                     GValue *value,
+                                     GParamSpec *pspec)
+{
+    HakoPreferencesWindow *self = HAKO_PREFERENCES_WINDOW(object);
+
+    switch (prop_id) {
+    case PROP_SETTINGS:
+        g_value_set_object(value, self->settings);
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+    }
+}
+
+static void
+hako_preferences_window_set_property(GObject *object,
+                                     guint prop_id,
+                                     const GValue *value,
+                                     GParamSpec *pspec)
+{
+    HakoPreferencesWindow *self = HAKO_PREFERENCES_WINDOW(object);
+
+    switch (prop_id) {
+    case PROP_SETTINGS:
+        self->settings = g_value_dup_object(value);
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+    }
+}
+
+static void
+hako_preferences_window_class_init(HakoPreferencesWindowClass *klass)
+{
+    GObjectClass *object_class = G_OBJECT_CLASS(klass);
+    GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+    GtkDialogClass *dialog_class = GTK_DIALOG_CLASS(klass);
+
+    object_class->constructed = hako_preferences_window_constructed;
+    object_class->dispose = hako_preferences_window_dispose;
+    object_class->get_property = hako_preferences_window_get_property;
+    object_class->set_property = hako_preferences_window_set_property;
+    dialog_class->response = hako_preferences_window_response;
+
+    properties[PROP_SETTINGS] =
+        g_param_spec_object("settings", NULL, NULL, G_TYPE_SETTINGS,
+                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+    g_object_class_install_properties(object_class, N_PROPS, properties);
+
+    gtk_widget_class_set_template_from_resource(widget_class,
+                                                RESOURCE_PREFIX "/ui/hako-preferences-window.ui");
+    gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, reconnect_check);
+    gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow,
+                                         confirm_force_off_check);
+}
+
+static void
+hako_preferences_window_init(HakoPreferencesWindow *self)
+{
+    gtk_widget_init_template(GTK_WIDGET(self));
+}
+
+/**
+ * hako_preferences_window_new:
+ * @parent: (nullable): the window to stay on top of
+ * @settings: the org.hako.Hako settings
+ *
+ * Returns: (transfer none): a new preferences window, not shown yet.
+ */
+HakoPreferencesWindow *
+hako_preferences_window_new(GtkWindow *parent, GSettings *settings)
+{
+    g_return_val_if_fail(parent == NULL || GTK_IS_WINDOW(parent), NULL);
+    g_return_val_if_fail(G_IS_SETTINGS(settings), NULL);
+
+    return g_object_new(HAKO_TYPE_PREFERENCES_WINDOW, "transient-for", parent,
+                        "destroy-with-parent", TRUE, "settings", settings, NULL);
+}
