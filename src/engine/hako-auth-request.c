@@ -30,6 +30,15 @@ struct _HakoAuthRequest {
 
 G_DEFINE_FINAL_TYPE(HakoAuthRequest, hako_auth_request, G_TYPE_OBJECT)
 
+enum {
+    PROP_0,
+    PROP_URI,
+    PROP_DONE,
+    N_PROPS,
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void
 credential_clear(gpointer data)
 {
@@ -56,9 +65,48 @@ hako_auth_request_finalize(GObject *object)
 }
 
 static void
+hako_auth_request_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+    HakoAuthRequest *self = HAKO_AUTH_REQUEST(object);
+
+    switch (prop_id) {
+    case PROP_URI:
+        g_value_set_string(value, self->uri);
+        break;
+    case PROP_DONE:
+        g_value_set_boolean(value, hako_auth_request_is_done(self));
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+    }
+}
+
+static void
 hako_auth_request_class_init(HakoAuthRequestClass *klass)
 {
-    G_OBJECT_CLASS(klass)->finalize = hako_auth_request_finalize;
+    GObjectClass *object_class = G_OBJECT_CLASS(klass);
+
+    object_class->finalize = hako_auth_request_finalize;
+    object_class->get_property = hako_auth_request_get_property;
+
+    /**
+     * HakoAuthRequest:uri:
+     *
+     * The URI of the connection that asks.
+     */
+    properties[PROP_URI] = g_param_spec_string("uri", NULL, NULL, NULL,
+                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    /**
+     * HakoAuthRequest:done:
+     *
+     * Whether the request was completed or cancelled, by the user or because
+     * the connection went away (the user disconnected it, or Hako quits). A
+     * dialog showing the request closes when this becomes %TRUE. Notified on
+     * the main thread, the only thread that completes or cancels a request.
+     */
+    properties[PROP_DONE] = g_param_spec_boolean(
+        "done", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_object_class_install_properties(object_class, N_PROPS, properties);
 }
 
 static void
@@ -170,13 +218,18 @@ hako_auth_request_set_answer(HakoAuthRequest *self, guint nth, const char *answe
 static void
 finish(HakoAuthRequest *self, gboolean accepted)
 {
+    gboolean changed = FALSE;
+
     g_mutex_lock(&self->lock);
     if (!self->done) {
         self->done = TRUE;
         self->accepted = accepted;
+        changed = TRUE;
         g_cond_broadcast(&self->cond);
     }
     g_mutex_unlock(&self->lock);
+    if (changed)
+        g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_DONE]);
 }
 
 /**

@@ -128,11 +128,9 @@ hako_auth_dialog_constructed(GObject *object)
     message = g_strdup_printf(_("The connection to “%s” (%s) needs you to log in."), label, uri);
     gtk_label_set_text(self->message_label, message);
 
-    /* A "done" property is how a request can tell that it ended without us; follow it when
-     * the engine provides one. */
-    if (g_object_class_find_property(G_OBJECT_GET_CLASS(self->request), "done") != NULL)
-        g_signal_connect_object(self->request, "notify::done", G_CALLBACK(request_done_cb), self,
-                                G_CONNECT_SWAPPED);
+    /* The request can end without us (the user disconnects the host, Hako quits). */
+    g_signal_connect_object(self->request, "notify::done", G_CALLBACK(request_done_cb), self,
+                            G_CONNECT_SWAPPED);
 
     n = hako_auth_request_get_n_credentials(self->request);
     for (guint i = 0; i < n; i++)

@@ -401,6 +401,74 @@ test_auth(Fixture *f, gconstpointer data)
     g_signal_handler_disconnect(f->manager, id);
 }
 
+typedef struct {
+    HakoAuthRequest *request;
+    GThread *main_thread;
+    guint done_notifies;
+} PendingAuth;
+
+static void
+pending_done_cb(HakoAuthRequest *request, GParamSpec *pspec, PendingAuth *pending)
+{
+    g_assert_true(g_thread_self() == pending->main_thread);
+    pending->done_notifies++;
+}
+
+static gboolean
+authenticate_later_cb(HakoConnectionManager *manager,
+                      HakoHost *host,
+                      HakoAuthRequest *request,
+                      gpointer data)
+{
+    PendingAuth *pending = data;
+
+    g_assert_false(hako_auth_request_is_done(request));
+    g_set_object(&pending->request, request);
+    g_signal_connect(request, "notify::done", G_CALLBACK(pending_done_cb), pending);
+    return TRUE; /* the "user" has the dialog open and answers nothing */
+}
+
+static gboolean
+have_request(gpointer data)
+{
+    return ((PendingAuth *)data)->request != NULL;
+}
+
+static void
+test_auth_disconnect_while_asking(Fixture *f, gconstpointer data)
+{
+    g_autofree char *uri = testdriver_uri("testdriver-auth.xml");
+    PendingAuth pending = {NULL, g_thread_self(), 0};
+    gboolean done = FALSE;
+    gulong id;
+    HakoHost *host;
+
+    id = g_signal_connect(f->manager, "authenticate", G_CALLBACK(authenticate_later_cb), &pending);
+    host = hako_connection_manager_add(f->manager, uri, HAKO_CONNECT_NONE);
+    hako_connection_manager_connect(f->manager, host);
+    g_assert_true(hako_test_wait_until(have_request, &pending, 10000));
+    g_assert_cmpint(hako_host_get_state(host), ==, HAKO_HOST_STATE_CONNECTING);
+
+    /* The user gives up on the host while the password dialog is open: the request ends
+     * (a dialog following notify::done closes), and the worker is not left waiting. */
+    hako_connection_manager_disconnect(f->manager, host);
+    g_assert_cmpuint(pending.done_notifies, ==, 1);
+    g_object_get(pending.request, "done", &done, NULL);
+    g_assert_true(done);
+    g_assert_cmpint(hako_host_get_state(host), ==, HAKO_HOST_STATE_DISCONNECTED);
+    hako_test_spin(300); /* the cancelled open comes back late and must change nothing */
+    g_assert_cmpint(hako_host_get_state(host), ==, HAKO_HOST_STATE_DISCONNECTED);
+    g_assert_cmpstr(hako_host_get_last_error(host), ==, NULL);
+
+    /* Answering or cancelling a finished request changes nothing. */
+    hako_auth_request_complete(pending.request);
+    hako_auth_request_cancel(pending.request);
+    g_assert_cmpuint(pending.done_notifies, ==, 1);
+    g_signal_handler_disconnect(f->manager, id);
+    g_signal_handlers_disconnect_by_func(pending.request, pending_done_cb, &pending);
+    g_clear_object(&pending.request);
+}
+
 static void
 test_read_only(Fixture *f, gconstpointer data)
 {
@@ -500,6 +568,7 @@ main(int argc, char **argv)
     ADD("/engine/testdriver/invalid-uri", test_invalid_uri);
     ADD("/engine/testdriver/unreachable", test_unreachable);
     ADD("/engine/testdriver/auth", test_auth);
+    ADD("/engine/testdriver/auth-disconnect-while-asking", test_auth_disconnect_while_asking);
     ADD("/engine/testdriver/read-only", test_read_only);
     ADD("/engine/testdriver/not-connected", test_not_connected);
     ADD("/engine/testdriver/settings", test_settings);
