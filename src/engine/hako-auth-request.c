@@ -94,8 +94,8 @@ hako_auth_request_class_init(HakoAuthRequestClass *klass)
      *
      * The URI of the connection that asks.
      */
-    properties[PROP_URI] = g_param_spec_string("uri", NULL, NULL, NULL,
-                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    properties[PROP_URI] =
+        g_param_spec_string("uri", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
     /**
      * HakoAuthRequest:done:
      *
@@ -104,8 +104,9 @@ hako_auth_request_class_init(HakoAuthRequestClass *klass)
      * dialog showing the request closes when this becomes %TRUE. Notified on
      * the main thread, the only thread that completes or cancels a request.
      */
-    properties[PROP_DONE] = g_param_spec_boolean(
-        "done", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    properties[PROP_DONE] =
+        g_param_spec_boolean("done", NULL, NULL, FALSE,
+                             G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
     g_object_class_install_properties(object_class, N_PROPS, properties);
 }
 
