@@ -18,22 +18,41 @@ from hakoui import (
     cell_named,
     diag,
     find,
+    find_all,
     ok,
     plan,
+    point_at,
     poll,
     pyatspi,
     quit_with_ctrl_q,
+    rawinput,
     screenshot,
     sensitive,
+    showing,
     state_text,
     wait_for_state,
 )
 
 SCREENSHOT = os.path.join(LOGS, "ui-manager.png")
 
+BROKEN_XML = """<domain type='qemu'>
+  <name>hako-broken</name>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source file='/nonexistent/hako-missing-disk.img'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+  </devices>
+</domain>
+"""
+
 
 def main():
-    plan("manager", 9)
+    plan("manager", 14)
     diag("connection %s, guest %s" % (URI, GUEST))
 
     app = application()
@@ -48,8 +67,8 @@ def main():
     if run is None or pause is None:
         bail("the toolbar has Run and Pause buttons", "Run=%r Pause=%r" % (run, pause))
 
-    def select():
-        c = cell_named(app, GUEST)
+    def select(name=GUEST):
+        c = cell_named(app, name)
         if not c.getState().contains(pyatspi.STATE_SELECTED):
             # AtkSelection of a GtkTreeView only works with one column; AtkTable selects rows.
             itable = c.parent.queryTable()
@@ -77,6 +96,21 @@ def main():
         )
     ok("a running guest can be paused but not run")
 
+    # Force Off from the keyboard asks first; confirming it stops the guest.
+    point_at(find(app, roleName="frame", name="Hako"))
+    rawinput.keyCombo("<Control><Shift>d")
+    force = poll("confirmation", 10, lambda: find(app, roleName="push button", name="Force Off"))
+    if force is None:
+        bail("Force Off asks first", "no Force Off button in a confirmation")
+    if state_text(app, GUEST) != "Running":
+        bail("Force Off asks first", "the guest already says %r" % state_text(app, GUEST))
+    ok("Ctrl+Shift+D (Force Off) asks before it stops the guest")
+    force.doActionNamed("click")
+    wait_for_state(app, GUEST, "Shut off", 20, "confirming Force Off stops the guest")
+
+    run.doActionNamed("click")
+    wait_for_state(app, GUEST, "Running", 20, "Run starts it again")
+
     subprocess.run(
         ["virsh", "-c", URI, "destroy", GUEST],
         check=True,
@@ -91,6 +125,32 @@ def main():
             "Pause sensitive: %s, Run sensitive: %s" % (sensitive(pause), sensitive(run)),
         )
     ok("the shut-off guest can be run again")
+
+    # A guest whose disk is missing: Run fails, and libvirt's reason shows in the window.
+    xml = os.path.join(os.environ["HAKO_TEST_DIR"], "hako-broken.xml")
+    with open(xml, "w") as f:
+        f.write(BROKEN_XML)
+    subprocess.run(["virsh", "-c", URI, "define", xml], check=True, stdout=subprocess.DEVNULL, timeout=60)
+    if poll("broken guest listed", 20, lambda: cell_named(app, "hako-broken")) is None:
+        bail("a guest defined outside Hako appears", "no row named hako-broken")
+    if not poll("select the broken guest", 20, lambda: select("hako-broken")):
+        bail("the broken guest can be selected", "Run sensitive: %s" % sensitive(run))
+    run.doActionNamed("click")
+
+    def error_bar():
+        for label in find_all(app, roleName="label"):
+            if label.name and "hako-missing-disk" in label.name and showing(label):
+                return label.name
+        return None
+
+    message = poll("error bar", 30, error_bar)
+    if message is None:
+        bail("a failed Run shows libvirt's message in the window", "no visible label names the disk")
+    diag("error bar: " + message)
+    ok("a failed Run shows libvirt's message in the window's error bar")
+    if state_text(app, "hako-broken") != "Shut off":
+        bail("the guest that failed to start stays Shut off", "it says %r" % state_text(app, "hako-broken"))
+    ok("the guest that failed to start stays Shut off")
 
     quit_with_ctrl_q(app)
     return 0
