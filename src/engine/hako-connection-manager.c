@@ -16,6 +16,7 @@
 #include "hako-connection-manager.h"
 
 #include "hako-auth-request-private.h"
+#include "hako-connection-manager-private.h"
 #include "hako-domain-private.h"
 #include "hako-engine-error.h"
 #include "hako-engine-private.h"
@@ -1240,177 +1241,44 @@ hako_connection_manager_set_retry_delays(HakoConnectionManager *self, guint firs
 }
 
 /* ---------------------------------------------------------------------- */
-/* Lifecycle actions */
-
-typedef struct {
-    virConnectPtr conn;
-    char *uuid;
-    char *name;
-    HakoDomainAction action;
-} ActionData;
-
-static void
-action_data_free(gpointer data)
-{
-    ActionData *d = data;
-
-    if (d->conn != NULL)
-        virConnectClose(d->conn);
-    g_free(d->uuid);
-    g_free(d->name);
-    g_free(d);
-}
-
-static const char *
-action_failure_format(HakoDomainAction action)
-{
-    switch (action) {
-    case HAKO_DOMAIN_ACTION_RUN:
-        return _("Could not start “%s”");
-    case HAKO_DOMAIN_ACTION_PAUSE:
-        return _("Could not pause “%s”");
-    case HAKO_DOMAIN_ACTION_RESUME:
-        return _("Could not resume “%s”");
-    case HAKO_DOMAIN_ACTION_SHUTDOWN:
-        return _("Could not shut down “%s”");
-    case HAKO_DOMAIN_ACTION_REBOOT:
-        return _("Could not reboot “%s”");
-    case HAKO_DOMAIN_ACTION_RESET:
-        return _("Could not reset “%s”");
-    case HAKO_DOMAIN_ACTION_FORCE_OFF:
-        return _("Could not force off “%s”");
-    case HAKO_DOMAIN_ACTION_SAVE:
-        return _("Could not save “%s”");
-    default:
-        return _("Could not change “%s”");
-    }
-}
-
-static void
-action_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-    ActionData *d = data;
-    virDomainPtr dom;
-    int state = 0;
-    int reason = 0;
-    int ret = -1;
-
-    dom = virDomainLookupByUUIDString(d->conn, d->uuid);
-    if (dom == NULL) {
-        GError *error = _hako_engine_error_from_libvirt(HAKO_ENGINE_ERROR_NOT_FOUND,
-                                                        action_failure_format(d->action), d->name);
-
-        virConnectClose(g_steal_pointer(&d->conn));
-        g_task_return_error(task, error);
-        return;
-    }
-
-    switch (d->action) {
-    case HAKO_DOMAIN_ACTION_RUN:
-        /* virDomainCreate restores a managed save image when there is one. */
-        ret = virDomainCreate(dom);
-        break;
-    case HAKO_DOMAIN_ACTION_PAUSE:
-        ret = virDomainSuspend(dom);
-        break;
-    case HAKO_DOMAIN_ACTION_RESUME:
-        if (virDomainGetState(dom, &state, &reason, 0) == 0 && state == VIR_DOMAIN_PMSUSPENDED)
-            ret = virDomainPMWakeup(dom, 0);
-        else
-            ret = virDomainResume(dom);
-        break;
-    case HAKO_DOMAIN_ACTION_SHUTDOWN:
-        ret = virDomainShutdown(dom);
-        break;
-    case HAKO_DOMAIN_ACTION_REBOOT:
-        ret = virDomainReboot(dom, 0);
-        break;
-    case HAKO_DOMAIN_ACTION_RESET:
-        ret = virDomainReset(dom, 0);
-        break;
-    case HAKO_DOMAIN_ACTION_FORCE_OFF:
-        ret = virDomainDestroy(dom);
-        break;
-    case HAKO_DOMAIN_ACTION_SAVE:
-        ret = virDomainManagedSave(dom, 0);
-        break;
-    default:
-        g_assert_not_reached();
-    }
-
-    if (ret < 0) {
-        GError *error = _hako_engine_error_from_libvirt(HAKO_ENGINE_ERROR_FAILED,
-                                                        action_failure_format(d->action), d->name);
-
-        virDomainFree(dom);
-        virConnectClose(g_steal_pointer(&d->conn));
-        g_task_return_error(task, error);
-        return;
-    }
-    virDomainFree(dom);
-    virConnectClose(g_steal_pointer(&d->conn));
-    g_task_return_boolean(task, TRUE);
-}
+/* For HakoDomainOps */
 
 /**
- * hako_connection_manager_domain_action_async:
- * @domain: a guest of a connected host
- * @action: what to do
+ * _hako_connection_manager_dup_conn_to_change:
+ * @domain: a guest
  *
- * Runs @action on a worker thread. The guest's model follows through the
- * lifecycle events, not through this call's result.
+ * The connection of @domain's host, with a reference the caller drops with
+ * virConnectClose() (on any thread), for a call that changes the guest. Fails
+ * with %HAKO_ENGINE_ERROR_NOT_CONNECTED when the host is not connected and
+ * %HAKO_ENGINE_ERROR_READ_ONLY when it is read-only. Main thread only.
  */
-void
-hako_connection_manager_domain_action_async(HakoConnectionManager *self,
+virConnectPtr
+_hako_connection_manager_dup_conn_to_change(HakoConnectionManager *self,
                                             HakoDomain *domain,
-                                            HakoDomainAction action,
-                                            GCancellable *cancellable,
-                                            GAsyncReadyCallback callback,
-                                            gpointer user_data)
+                                            GError **error)
 {
-    g_autoptr(GTask) task = NULL;
     HakoHost *host;
     HostEntry *entry;
-    ActionData *d;
 
-    g_return_if_fail(HAKO_IS_CONNECTION_MANAGER(self));
-    g_return_if_fail(HAKO_IS_DOMAIN(domain));
-
-    task = g_task_new(self, cancellable, callback, user_data);
-    g_task_set_source_tag(task, hako_connection_manager_domain_action_async);
+    g_return_val_if_fail(HAKO_IS_CONNECTION_MANAGER(self), NULL);
+    g_return_val_if_fail(HAKO_IS_DOMAIN(domain), NULL);
 
     host = hako_domain_get_host(domain);
     entry = host != NULL ? lookup_entry(self, host) : NULL;
     if (entry == NULL || entry->conn == NULL) {
-        g_task_return_new_error(task, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_NOT_CONNECTED,
-                                _("“%s” cannot be changed: its host is not connected."),
-                                hako_domain_get_name(domain));
-        return;
+        g_set_error(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_NOT_CONNECTED,
+                    _("“%s” cannot be changed: its host is not connected."),
+                    hako_domain_get_name(domain));
+        return NULL;
     }
     if (hako_host_get_read_only(host)) {
-        g_task_return_new_error(task, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_READ_ONLY,
-                                _("“%s” cannot be changed: the connection to %s is read-only."),
-                                hako_domain_get_name(domain), hako_host_get_label(host));
-        return;
+        g_set_error(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_READ_ONLY,
+                    _("“%s” cannot be changed: the connection to %s is read-only."),
+                    hako_domain_get_name(domain), hako_host_get_label(host));
+        return NULL;
     }
-
-    d = g_new0(ActionData, 1);
     virConnectRef(entry->conn);
-    d->conn = entry->conn;
-    d->uuid = g_strdup(hako_domain_get_uuid(domain));
-    d->name = g_strdup(hako_domain_get_name(domain));
-    d->action = action;
-    g_task_set_task_data(task, d, action_data_free);
-    _hako_task_run_in_own_thread(task, action_thread);
-}
-
-gboolean
-hako_connection_manager_domain_action_finish(HakoConnectionManager *self,
-                                             GAsyncResult *result,
-                                             GError **error)
-{
-    g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
-    return g_task_propagate_boolean(G_TASK(result), error);
+    return entry->conn;
 }
 
 /* ---------------------------------------------------------------------- */

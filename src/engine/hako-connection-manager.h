@@ -36,16 +36,6 @@ guint hako_connection_manager_load(HakoConnectionManager *self);
 void
 hako_connection_manager_set_retry_delays(HakoConnectionManager *self, guint first_ms, guint max_ms);
 
-void hako_connection_manager_domain_action_async(HakoConnectionManager *self,
-                                                 HakoDomain *domain,
-                                                 HakoDomainAction action,
-                                                 GCancellable *cancellable,
-                                                 GAsyncReadyCallback callback,
-                                                 gpointer user_data);
-gboolean hako_connection_manager_domain_action_finish(HakoConnectionManager *self,
-                                                      GAsyncResult *result,
-                                                      GError **error);
-
 void hako_connection_manager_probe_default_uri_async(HakoConnectionManager *self,
                                                      GCancellable *cancellable,
                                                      GAsyncReadyCallback callback,

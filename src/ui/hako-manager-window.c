@@ -4,6 +4,7 @@
 
 #include "hako-manager-window.h"
 
+#include "hako-domain-ops.h"
 #include "hako-host-store.h"
 
 #include <glib/gi18n.h>
@@ -13,6 +14,7 @@ struct _HakoManagerWindow {
     GtkApplicationWindow parent_instance;
 
     HakoConnectionManager *manager;
+    HakoDomainOps *ops;
     GSettings *settings;
     GCancellable *cancellable;
 
@@ -590,8 +592,7 @@ domain_action_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     g_autoptr(ActionData) data = user_data;
     g_autoptr(GError) error = NULL;
 
-    if (hako_connection_manager_domain_action_finish(HAKO_CONNECTION_MANAGER(source), result,
-                                                     &error))
+    if (hako_domain_ops_lifecycle_finish(HAKO_DOMAIN_OPS(source), result, &error))
         return;
     if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -606,8 +607,8 @@ run_domain_action(HakoManagerWindow *self, HakoDomain *domain, HakoDomainAction 
     hide_error(self);
     data->self = g_object_ref(self);
     data->domain = g_object_ref(domain);
-    hako_connection_manager_domain_action_async(self->manager, domain, action, self->cancellable,
-                                                domain_action_cb, data);
+    hako_domain_ops_lifecycle_async(self->ops, domain, action, self->cancellable, domain_action_cb,
+                                    data);
 }
 
 static void
@@ -1065,6 +1066,7 @@ hako_manager_window_dispose(GObject *object)
     g_clear_object(&self->sort);
     g_clear_object(&self->filter);
     g_clear_object(&self->store);
+    g_clear_object(&self->ops);
     g_clear_object(&self->manager);
     g_clear_object(&self->settings);
     g_cancellable_cancel(self->cancellable);
@@ -1112,6 +1114,7 @@ hako_manager_window_set_property(GObject *object,
     switch (prop_id) {
     case PROP_MANAGER:
         self->manager = g_value_dup_object(value);
+        self->ops = hako_domain_ops_new(self->manager);
         break;
     case PROP_SETTINGS:
         self->settings = g_value_dup_object(value);

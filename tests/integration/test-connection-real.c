@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "hako-connection-manager.h"
+#include "hako-domain-ops.h"
 #include "hako-engine.h"
 #include "hako-test-util.h"
 
@@ -76,7 +77,6 @@ state_reached(gpointer data)
 }
 
 typedef struct {
-    HakoConnectionManager *manager;
     gboolean done;
     GError *error;
 } ActionWait;
@@ -86,7 +86,7 @@ action_cb(GObject *source, GAsyncResult *res, gpointer data)
 {
     ActionWait *w = data;
 
-    hako_connection_manager_domain_action_finish(w->manager, res, &w->error);
+    hako_domain_ops_lifecycle_finish(HAKO_DOMAIN_OPS(source), res, &w->error);
     w->done = TRUE;
 }
 
@@ -99,9 +99,10 @@ action_done(gpointer data)
 static void
 run_action(Fixture *f, HakoDomain *domain, HakoDomainAction action)
 {
-    ActionWait w = {f->manager, FALSE, NULL};
+    g_autoptr(HakoDomainOps) ops = hako_domain_ops_new(f->manager);
+    ActionWait w = {FALSE, NULL};
 
-    hako_connection_manager_domain_action_async(f->manager, domain, action, NULL, action_cb, &w);
+    hako_domain_ops_lifecycle_async(ops, domain, action, NULL, action_cb, &w);
     g_assert_true(hako_test_wait_until(action_done, &w, 30000));
     g_assert_no_error(w.error);
 }

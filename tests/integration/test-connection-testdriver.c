@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "hako-connection-manager.h"
+#include "hako-domain-ops.h"
 #include "hako-engine-error.h"
 #include "hako-engine.h"
 #include "hako-test-util.h"
@@ -150,7 +151,6 @@ test_many_guests(Fixture *f, gconstpointer data)
 }
 
 typedef struct {
-    HakoConnectionManager *manager;
     gboolean done;
     GError *error;
 } ActionWait;
@@ -161,7 +161,7 @@ action_cb(GObject *source, GAsyncResult *res, gpointer data)
     ActionWait *w = data;
 
     g_assert_true(g_main_context_is_owner(g_main_context_default()));
-    hako_connection_manager_domain_action_finish(w->manager, res, &w->error);
+    hako_domain_ops_lifecycle_finish(HAKO_DOMAIN_OPS(source), res, &w->error);
     w->done = TRUE;
 }
 
@@ -174,9 +174,10 @@ action_done(gpointer data)
 static GError *
 run_action(Fixture *f, HakoDomain *domain, HakoDomainAction action)
 {
-    ActionWait w = {f->manager, FALSE, NULL};
+    g_autoptr(HakoDomainOps) ops = hako_domain_ops_new(f->manager);
+    ActionWait w = {FALSE, NULL};
 
-    hako_connection_manager_domain_action_async(f->manager, domain, action, NULL, action_cb, &w);
+    hako_domain_ops_lifecycle_async(ops, domain, action, NULL, action_cb, &w);
     g_assert_true(hako_test_wait_until(action_done, &w, 10000));
     return w.error;
 }

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* HakoConnectionManager internals for the rest of the engine. */
+#pragma once
+
+#include "hako-connection-manager.h"
+
+#include <libvirt/libvirt.h>
+
+G_BEGIN_DECLS
+
+virConnectPtr _hako_connection_manager_dup_conn_to_change(HakoConnectionManager *self,
+                                                          HakoDomain *domain,
+                                                          GError **error);
+
+G_END_DECLS

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* HakoDomainOps: what the user does to a guest (lifecycle now; snapshots, clone and delete later).
+ */
+#pragma once
+
+#include "hako-connection-manager.h"
+#include "hako-domain.h"
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define HAKO_TYPE_DOMAIN_OPS (hako_domain_ops_get_type())
+G_DECLARE_FINAL_TYPE(HakoDomainOps, hako_domain_ops, HAKO, DOMAIN_OPS, GObject)
+
+HakoDomainOps *hako_domain_ops_new(HakoConnectionManager *manager);
+HakoConnectionManager *hako_domain_ops_get_manager(HakoDomainOps *self);
+
+void hako_domain_ops_lifecycle_async(HakoDomainOps *self,
+                                     HakoDomain *domain,
+                                     HakoDomainAction action,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data);
+gboolean
+hako_domain_ops_lifecycle_finish(HakoDomainOps *self, GAsyncResult *result, GError **error);
+
+G_END_DECLS
