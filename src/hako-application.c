@@ -226,6 +226,11 @@ shortcuts_activate(GSimpleAction *action, GVariant *parameter, gpointer user_dat
         self->shortcuts_window = GTK_WIDGET(hako_shortcuts_window_new(parent));
         g_signal_connect(self->shortcuts_window, "destroy", G_CALLBACK(gtk_widget_destroyed),
                          &self->shortcuts_window);
+        /* Closing hides it for next time, as a GtkApplicationWindow's help overlay does.
+         * (Destroying a GtkShortcutsWindow while the accessibility bridge is on makes GTK 3
+         * warn about the destroyed widgets of its search page.) */
+        g_signal_connect(self->shortcuts_window, "delete-event",
+                         G_CALLBACK(gtk_widget_hide_on_delete), NULL);
     }
     gtk_window_present(GTK_WINDOW(self->shortcuts_window));
 }
