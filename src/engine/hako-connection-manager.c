@@ -632,22 +632,26 @@ reconcile_domains(HostEntry *entry, GPtrArray *facts)
     HakoDomainList *list = hako_host_get_domains(entry->host);
     g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
     g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func(g_object_unref);
+    g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func(g_object_unref);
     guint n;
 
     for (guint i = 0; i < facts->len; i++) {
         HakoDomainFacts *f = g_ptr_array_index(facts, i);
         HakoDomain *domain = hako_domain_list_lookup(list, f->uuid);
 
-        g_hash_table_add(seen, f->uuid);
+        /* A guest listed twice (renamed between two calls) is taken once. */
+        if (!g_hash_table_add(seen, f->uuid))
+            continue;
         if (domain != NULL) {
             _hako_domain_apply_facts(domain, f);
         } else {
-            g_autoptr(HakoDomain) fresh = _hako_domain_new(entry->host, f->uuid);
-
-            _hako_domain_apply_facts(fresh, f);
-            hako_domain_list_add(list, fresh);
+            domain = _hako_domain_new(entry->host, f->uuid);
+            _hako_domain_apply_facts(domain, f);
+            g_ptr_array_add(fresh, domain);
         }
     }
+    /* New guests in one change: a view takes thousands in one go. */
+    hako_domain_list_add_many(list, fresh);
 
     n = g_list_model_get_n_items(G_LIST_MODEL(list));
     for (guint i = 0; i < n; i++) {

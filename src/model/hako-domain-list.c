@@ -155,6 +155,40 @@ hako_domain_list_add(HakoDomainList *self, HakoDomain *domain)
     g_list_model_items_changed(G_LIST_MODEL(self), self->items->len - 1, 0, 1);
 }
 
+/**
+ * hako_domain_list_add_many:
+ * @domains: (element-type HakoDomain) (transfer none): guests whose UUIDs are
+ *   not in the list yet, nor twice in @domains
+ *
+ * Appends @domains with one "items-changed", so that a view of a host with
+ * thousands of guests can take them in one go.
+ */
+void
+hako_domain_list_add_many(HakoDomainList *self, GPtrArray *domains)
+{
+    guint position;
+    guint added = 0;
+
+    g_return_if_fail(HAKO_IS_DOMAIN_LIST(self));
+    g_return_if_fail(domains != NULL);
+
+    position = self->items->len;
+    for (guint i = 0; i < domains->len; i++) {
+        HakoDomain *domain = g_ptr_array_index(domains, i);
+
+        g_return_if_fail(HAKO_IS_DOMAIN(domain));
+        if (g_hash_table_contains(self->by_uuid, hako_domain_get_uuid(domain))) {
+            g_critical("%s: guest %s is already listed", G_STRFUNC, hako_domain_get_uuid(domain));
+            continue;
+        }
+        g_ptr_array_add(self->items, g_object_ref(domain));
+        g_hash_table_insert(self->by_uuid, (gpointer)hako_domain_get_uuid(domain), domain);
+        added++;
+    }
+    if (added > 0)
+        g_list_model_items_changed(G_LIST_MODEL(self), position, 0, added);
+}
+
 gboolean
 hako_domain_list_remove(HakoDomainList *self, HakoDomain *domain)
 {

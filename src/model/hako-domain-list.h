@@ -14,6 +14,7 @@ HakoDomain *hako_domain_list_lookup(HakoDomainList *self, const char *uuid);
 HakoDomain *hako_domain_list_lookup_by_name(HakoDomainList *self, const char *name);
 guint hako_domain_list_count_in_state(HakoDomainList *self, HakoDomainState state);
 void hako_domain_list_add(HakoDomainList *self, HakoDomain *domain);
+void hako_domain_list_add_many(HakoDomainList *self, GPtrArray *domains);
 gboolean hako_domain_list_remove(HakoDomainList *self, HakoDomain *domain);
 void hako_domain_list_remove_all(HakoDomainList *self);
 

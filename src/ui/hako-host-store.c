@@ -37,6 +37,10 @@ enum { PROP_0, PROP_HOSTS, N_PROPS };
 
 static GParamSpec *properties[N_PROPS];
 
+enum { SIGNAL_BATCH_BEGIN, SIGNAL_BATCH_END, N_SIGNALS };
+
+static guint signals[N_SIGNALS];
+
 static void hosts_items_changed_cb(
     HakoHostStore *self, guint position, guint removed, guint added, GListModel *hosts);
 
@@ -46,6 +50,47 @@ emit_row_changed(HakoHostStore *self, GtkTreeIter *iter)
     g_autoptr(GtkTreePath) path = gtk_tree_model_get_path(GTK_TREE_MODEL(self), iter);
 
     gtk_tree_model_row_changed(GTK_TREE_MODEL(self), path, iter);
+}
+
+/* More changed rows than this are found by walking every row (see emit_changed_in_order()). */
+#define CHANGED_WALK_ROWS 32
+
+/*
+ * Emits "row-changed" for the rows of the objects in @changed, walking every row in order and
+ * counting positions on the way. A GtkTreeStore finds a row's path by walking its siblings, so
+ * asking for each path in turn would cost a quadratic walk when thousands of guests change at
+ * once (their host connects, say); this costs one walk.
+ */
+static void
+emit_changed_in_order(HakoHostStore *self, GHashTable *changed)
+{
+    GtkTreeModel *model = GTK_TREE_MODEL(self);
+    GtkTreeIter host;
+    int h = 0;
+
+    if (!gtk_tree_model_get_iter_first(model, &host))
+        return;
+    do {
+        GtkTreeIter child;
+        int c = 0;
+
+        if (g_hash_table_contains(changed, hako_host_store_get_object(model, &host))) {
+            g_autoptr(GtkTreePath) path = gtk_tree_path_new_from_indices(h, -1);
+
+            gtk_tree_model_row_changed(model, path, &host);
+        }
+        if (gtk_tree_model_iter_children(model, &child, &host)) {
+            do {
+                if (g_hash_table_contains(changed, hako_host_store_get_object(model, &child))) {
+                    g_autoptr(GtkTreePath) path = gtk_tree_path_new_from_indices(h, c, -1);
+
+                    gtk_tree_model_row_changed(model, path, &child);
+                }
+                c++;
+            } while (gtk_tree_model_iter_next(model, &child));
+        }
+        h++;
+    } while (gtk_tree_model_iter_next(model, &host));
 }
 
 static gboolean
@@ -59,6 +104,18 @@ changed_idle_cb(gpointer user_data)
     self->changed_idle_id = 0;
     self->changed = g_hash_table_new(NULL, NULL);
 
+    if (g_hash_table_size(changed) >= HAKO_HOST_STORE_BATCH_ROWS) {
+        /* The models above would take each row-changed in time proportional to their rows
+         * (a GtkTreeModelSort looks a changed row up by scanning its level): a batch. */
+        g_signal_emit(self, signals[SIGNAL_BATCH_BEGIN], 0);
+        emit_changed_in_order(self, changed);
+        g_signal_emit(self, signals[SIGNAL_BATCH_END], 0);
+        return G_SOURCE_REMOVE;
+    }
+    if (g_hash_table_size(changed) > CHANGED_WALK_ROWS) {
+        emit_changed_in_order(self, changed);
+        return G_SOURCE_REMOVE;
+    }
     g_hash_table_iter_init(&it, changed);
     while (g_hash_table_iter_next(&it, &object, NULL)) {
         GtkTreeIter *iter = g_hash_table_lookup(self->iters, object);
@@ -193,7 +250,11 @@ apply_items_changed(HakoHostStore *self,
         remove_rows(self, &first, removed);
     }
 
-    for (guint i = 0; i < added; i++) {
+    /* Last first, each at @position: a GtkTreeStore walks its rows to reach a position, so
+     * appending thousands of guests one after the other would cost a quadratic walk, while
+     * inserting them all before the same row costs the walk to @position once per row (none
+     * for a host's first listing). */
+    for (guint i = added; i-- > 0;) {
         g_autoptr(GObject) object = g_list_model_get_item(list, position + i);
         GtkTreeIter iter;
 
@@ -201,9 +262,28 @@ apply_items_changed(HakoHostStore *self,
             g_warning("%s is listed twice; ignoring the second row", G_OBJECT_TYPE_NAME(object));
             continue;
         }
-        insert_row(self, parent, position + i, object, &iter);
+        insert_row(self, parent, position, object, &iter);
         setup(self, object, &iter);
     }
+}
+
+/* apply_items_changed(), announced by "batch-begin" and "batch-end" when it is a big one. */
+static void
+apply_items_changed_batched(HakoHostStore *self,
+                            GListModel *list,
+                            GtkTreeIter *parent,
+                            guint position,
+                            guint removed,
+                            guint added,
+                            void (*setup)(HakoHostStore *self, GObject *object, GtkTreeIter *iter))
+{
+    gboolean batch = removed + added >= HAKO_HOST_STORE_BATCH_ROWS;
+
+    if (batch)
+        g_signal_emit(self, signals[SIGNAL_BATCH_BEGIN], 0);
+    apply_items_changed(self, list, parent, position, removed, added, setup);
+    if (batch)
+        g_signal_emit(self, signals[SIGNAL_BATCH_END], 0);
 }
 
 static void
@@ -225,7 +305,7 @@ domains_items_changed_cb(
     host_iter = g_hash_table_lookup(self->iters, host);
     g_return_if_fail(host_iter != NULL);
     parent = *host_iter;
-    apply_items_changed(self, domains, &parent, position, removed, added, setup_domain);
+    apply_items_changed_batched(self, domains, &parent, position, removed, added, setup_domain);
 }
 
 static void
@@ -243,14 +323,14 @@ setup_host(HakoHostStore *self, GObject *object, GtkTreeIter *iter)
     g_signal_connect_object(domains, "items-changed", G_CALLBACK(domains_items_changed_cb), self,
                             G_CONNECT_SWAPPED);
     if (n > 0)
-        apply_items_changed(self, domains, &parent, 0, 0, n, setup_domain);
+        apply_items_changed_batched(self, domains, &parent, 0, 0, n, setup_domain);
 }
 
 static void
 hosts_items_changed_cb(
     HakoHostStore *self, guint position, guint removed, guint added, GListModel *hosts)
 {
-    apply_items_changed(self, hosts, NULL, position, removed, added, setup_host);
+    apply_items_changed_batched(self, hosts, NULL, position, removed, added, setup_host);
 }
 
 static void
@@ -345,6 +425,26 @@ hako_host_store_class_init(HakoHostStoreClass *klass)
                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
     g_object_class_install_properties(object_class, N_PROPS, properties);
+
+    /**
+     * HakoHostStore::batch-begin:
+     *
+     * At least %HAKO_HOST_STORE_BATCH_ROWS rows are about to be inserted or
+     * removed, one by one. Models stacked on the store (a filter, a sort)
+     * handle each row in time proportional to the rows they hold, so a view
+     * can take them off the store until ::batch-end and build them again then.
+     */
+    signals[SIGNAL_BATCH_BEGIN] =
+        g_signal_new("batch-begin", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                     NULL, G_TYPE_NONE, 0);
+    /**
+     * HakoHostStore::batch-end:
+     *
+     * The rows announced by ::batch-begin are in place.
+     */
+    signals[SIGNAL_BATCH_END] =
+        g_signal_new("batch-end", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                     G_TYPE_NONE, 0);
 }
 
 static void

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 /* The only column: the HakoHost (top-level rows) or HakoDomain (their children). */
 enum { HAKO_HOST_STORE_COLUMN_OBJECT, HAKO_HOST_STORE_N_COLUMNS };
 
+/* A change of at least this many rows is announced by "batch-begin" and "batch-end". */
+#define HAKO_HOST_STORE_BATCH_ROWS 64
+
 #define HAKO_TYPE_HOST_STORE (hako_host_store_get_type())
 G_DECLARE_FINAL_TYPE(HakoHostStore, hako_host_store, HAKO, HOST_STORE, GtkTreeStore)
 

@@ -24,6 +24,8 @@ struct _HakoManagerWindow {
     GtkTreeModel *sort;
     char *search_key;           /* casefolded search text, NULL when empty */
     GHashTable *collapsed_uris; /* URIs of the hosts the user collapsed */
+    guint batch_depth;          /* inside the store's batch-begin/batch-end */
+    GObject *batch_selected;    /* the selection to restore after a batch */
 
     /* The selected row: a guest (selected_domain) or a host (selected_host). */
     HakoDomain *selected_domain;
@@ -467,7 +469,8 @@ row_collapsed_cb(HakoManagerWindow *self, GtkTreeIter *iter, GtkTreePath *path, 
     GObject *object = hako_host_store_get_object(self->sort, iter);
 
     /* A row also collapses when its last guest goes away; only a real choice is kept. */
-    if (HAKO_IS_HOST(object) && gtk_tree_model_iter_has_child(self->sort, iter))
+    if (self->batch_depth == 0 && HAKO_IS_HOST(object) &&
+        gtk_tree_model_iter_has_child(self->sort, iter))
         g_hash_table_add(self->collapsed_uris, g_strdup(hako_host_get_uri(HAKO_HOST(object))));
 }
 
@@ -1014,6 +1017,97 @@ restore_geometry(HakoManagerWindow *self)
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* Models                                                                                    */
+
+/* Expands every host that has guests to show, unless the user collapsed it. */
+static void
+expand_hosts(HakoManagerWindow *self)
+{
+    GtkTreeIter iter;
+
+    if (!gtk_tree_model_get_iter_first(self->sort, &iter))
+        return;
+    do {
+        GObject *object = hako_host_store_get_object(self->sort, &iter);
+
+        if (HAKO_IS_HOST(object) && gtk_tree_model_iter_has_child(self->sort, &iter) &&
+            !g_hash_table_contains(self->collapsed_uris, hako_host_get_uri(HAKO_HOST(object)))) {
+            g_autoptr(GtkTreePath) path = gtk_tree_model_get_path(self->sort, &iter);
+
+            gtk_tree_view_expand_row(self->tree_view, path, FALSE);
+        }
+    } while (gtk_tree_model_iter_next(self->sort, &iter));
+}
+
+/* store -> filter (search) -> sort (guests by name) -> tree view */
+static void
+attach_models(HakoManagerWindow *self)
+{
+    self->filter = gtk_tree_model_filter_new(GTK_TREE_MODEL(self->store), NULL);
+    gtk_tree_model_filter_set_visible_func(GTK_TREE_MODEL_FILTER(self->filter), filter_visible_func,
+                                           self, NULL);
+    self->sort = gtk_tree_model_sort_new_with_model(self->filter);
+    gtk_tree_sortable_set_default_sort_func(GTK_TREE_SORTABLE(self->sort), sort_func, NULL, NULL);
+    gtk_tree_sortable_set_sort_column_id(GTK_TREE_SORTABLE(self->sort),
+                                         GTK_TREE_SORTABLE_DEFAULT_SORT_COLUMN_ID,
+                                         GTK_SORT_ASCENDING);
+    g_signal_connect_object(self->sort, "row-has-child-toggled",
+                            G_CALLBACK(sort_has_child_toggled_cb), self, G_CONNECT_SWAPPED);
+    gtk_tree_view_set_model(self->tree_view, self->sort);
+    expand_hosts(self);
+}
+
+static void
+detach_models(HakoManagerWindow *self)
+{
+    gtk_tree_view_set_model(self->tree_view, NULL);
+    g_signal_handlers_disconnect_by_data(self->sort, self);
+    g_clear_object(&self->sort);
+    g_clear_object(&self->filter);
+}
+
+/*
+ * The filter and sort models handle each inserted or removed row in time proportional to the
+ * rows they hold: thousands of guests arriving at once would freeze the window for seconds.
+ * For a big change the view lets go of them, and builds them again afterwards, which sorts
+ * once. The selection is kept.
+ */
+static void
+store_batch_begin_cb(HakoManagerWindow *self, HakoHostStore *store)
+{
+    if (self->batch_depth++ > 0 || self->tree_view == NULL)
+        return;
+    g_set_object(&self->batch_selected, selected_object(self, NULL));
+    detach_models(self);
+}
+
+static void
+store_batch_end_cb(HakoManagerWindow *self, HakoHostStore *store)
+{
+    g_autoptr(GObject) selected = NULL;
+    GtkTreeIter store_iter;
+    GtkTreeIter filter_iter;
+    GtkTreeIter sort_iter;
+
+    g_return_if_fail(self->batch_depth > 0);
+    if (--self->batch_depth > 0 || self->tree_view == NULL)
+        return;
+    attach_models(self);
+    selected = g_steal_pointer(&self->batch_selected);
+    if (selected != NULL && hako_host_store_get_iter_for(self->store, selected, &store_iter) &&
+        gtk_tree_model_filter_convert_child_iter_to_iter(GTK_TREE_MODEL_FILTER(self->filter),
+                                                         &filter_iter, &store_iter) &&
+        gtk_tree_model_sort_convert_child_iter_to_iter(GTK_TREE_MODEL_SORT(self->sort), &sort_iter,
+                                                       &filter_iter)) {
+        g_autoptr(GtkTreePath) path = gtk_tree_model_get_path(self->sort, &sort_iter);
+
+        gtk_tree_view_expand_to_path(self->tree_view, path);
+        gtk_tree_selection_select_iter(self->selection, &sort_iter);
+        gtk_tree_view_scroll_to_cell(self->tree_view, path, NULL, FALSE, 0, 0);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------- */
 /* GObject                                                                                   */
 
 static void
@@ -1029,19 +1123,11 @@ hako_manager_window_constructed(GObject *object)
     restore_geometry(self);
 
     self->store = hako_host_store_new(hako_connection_manager_get_hosts(self->manager));
-    self->filter = gtk_tree_model_filter_new(GTK_TREE_MODEL(self->store), NULL);
-    gtk_tree_model_filter_set_visible_func(GTK_TREE_MODEL_FILTER(self->filter), filter_visible_func,
-                                           self, NULL);
-    self->sort = gtk_tree_model_sort_new_with_model(self->filter);
-    gtk_tree_sortable_set_default_sort_func(GTK_TREE_SORTABLE(self->sort), sort_func, NULL, NULL);
-    gtk_tree_sortable_set_sort_column_id(GTK_TREE_SORTABLE(self->sort),
-                                         GTK_TREE_SORTABLE_DEFAULT_SORT_COLUMN_ID,
-                                         GTK_SORT_ASCENDING);
-    g_signal_connect_object(self->sort, "row-has-child-toggled",
-                            G_CALLBACK(sort_has_child_toggled_cb), self, G_CONNECT_SWAPPED);
-
-    gtk_tree_view_set_model(self->tree_view, self->sort);
-    gtk_tree_view_expand_all(self->tree_view);
+    g_signal_connect_object(self->store, "batch-begin", G_CALLBACK(store_batch_begin_cb), self,
+                            G_CONNECT_SWAPPED);
+    g_signal_connect_object(self->store, "batch-end", G_CALLBACK(store_batch_end_cb), self,
+                            G_CONNECT_SWAPPED);
+    attach_models(self);
     update_actions(self);
 }
 
@@ -1063,6 +1149,9 @@ hako_manager_window_dispose(GObject *object)
     g_clear_pointer(&self->guest_menu, gtk_widget_destroy);
     g_clear_pointer(&self->host_menu, gtk_widget_destroy);
 
+    if (self->store != NULL)
+        g_signal_handlers_disconnect_by_data(self->store, self);
+    g_clear_object(&self->batch_selected);
     g_clear_object(&self->sort);
     g_clear_object(&self->filter);
     g_clear_object(&self->store);

@@ -300,6 +300,113 @@ test_many_guests(Fixture *f, gconstpointer data)
     assert_store(f, "test:///a[]");
 }
 
+typedef struct {
+    GString *log; /* "B" for batch-begin, "E" for batch-end, "c" per row-changed */
+} BatchLog;
+
+static void
+batch_begin_cb(HakoHostStore *store, BatchLog *log)
+{
+    g_string_append_c(log->log, 'B');
+}
+
+static void
+batch_end_cb(HakoHostStore *store, BatchLog *log)
+{
+    g_string_append_c(log->log, 'E');
+}
+
+static void
+batch_row_changed_cb(GtkTreeModel *model, GtkTreePath *path, GtkTreeIter *iter, BatchLog *log)
+{
+    g_string_append_c(log->log, 'c');
+}
+
+static void
+test_batches(Fixture *f, gconstpointer data)
+{
+    HakoHost *a = add_host(f, "test:///a");
+    HakoHost *b = add_host(f, "test:///b");
+    g_autoptr(GPtrArray) many = g_ptr_array_new_with_free_func(g_object_unref);
+    BatchLog log = {g_string_new(NULL)};
+    g_autofree char *expected = NULL;
+    GtkTreeIter host_iter;
+    GtkTreeIter iter;
+    guint n = HAKO_HOST_STORE_BATCH_ROWS * 3;
+
+    add_domain(b, "b-only", HAKO_DOMAIN_STATE_RUNNING);
+    create_store(f);
+    g_signal_connect(f->store, "batch-begin", G_CALLBACK(batch_begin_cb), &log);
+    g_signal_connect(f->store, "batch-end", G_CALLBACK(batch_end_cb), &log);
+    g_signal_connect(f->store, "row-changed", G_CALLBACK(batch_row_changed_cb), &log);
+
+    /* A few guests: no batch. */
+    add_domain(a, "first", HAKO_DOMAIN_STATE_RUNNING);
+    g_assert_cmpstr(log.log->str, ==, "");
+
+    /* Many at once: one batch around them, rows in the list's order after the first. */
+    for (guint i = 0; i < n; i++) {
+        g_autoptr(HakoDomainFacts) facts = _hako_domain_facts_new();
+        g_autofree char *name = g_strdup_printf("guest-%03u", i);
+        g_autofree char *uuid = g_strdup_printf("uuid-%03u", i);
+        HakoDomain *domain = _hako_domain_new(a, uuid);
+
+        facts->uuid = g_strdup(uuid);
+        facts->name = g_strdup(name);
+        facts->state = HAKO_DOMAIN_STATE_SHUTOFF;
+        _hako_domain_apply_facts(domain, facts);
+        g_ptr_array_add(many, domain);
+    }
+    hako_domain_list_add_many(hako_host_get_domains(a), many);
+    g_assert_cmpstr(log.log->str, ==, "BE");
+    g_assert_true(gtk_tree_model_get_iter_first(GTK_TREE_MODEL(f->store), &host_iter));
+    g_assert_cmpint(gtk_tree_model_iter_n_children(GTK_TREE_MODEL(f->store), &host_iter), ==,
+                    n + 1);
+    g_assert_true(gtk_tree_model_iter_nth_child(GTK_TREE_MODEL(f->store), &iter, &host_iter, 0));
+    g_assert_cmpstr(hako_domain_get_name(
+                        HAKO_DOMAIN(hako_host_store_get_object(GTK_TREE_MODEL(f->store), &iter))),
+                    ==, "first");
+    for (guint i = 0; i < n; i++) {
+        g_assert_true(gtk_tree_model_iter_next(GTK_TREE_MODEL(f->store), &iter));
+        g_assert_true(hako_host_store_get_object(GTK_TREE_MODEL(f->store), &iter) ==
+                      g_ptr_array_index(many, i));
+    }
+
+    /* The host connects: every guest's row changes (they are drawn greyed no more), in one
+     * batch, each once, with the right paths. */
+    g_string_truncate(log.log, 0);
+    g_ptr_array_set_size(f->changed_paths, 0);
+    _hako_host_set_state(a, HAKO_HOST_STATE_CONNECTED, NULL);
+    flush();
+    expected = g_strnfill(n + 2, 'c'); /* the host, "first" and the n others */
+    g_assert_cmpuint(log.log->len, ==, n + 4);
+    g_assert_cmpint(log.log->str[0], ==, 'B');
+    g_assert_cmpint(log.log->str[log.log->len - 1], ==, 'E');
+    {
+        g_autofree char *middle = g_strndup(log.log->str + 1, n + 2);
+
+        g_assert_cmpstr(middle, ==, expected);
+    }
+    g_ptr_array_sort(f->changed_paths, compare_strings);
+    g_assert_cmpstr(g_ptr_array_index(f->changed_paths, 0), ==, "0");
+    g_assert_cmpstr(g_ptr_array_index(f->changed_paths, 1), ==, "0:0");
+    {
+        g_autofree char *last = g_strdup_printf("0:%u", n);
+        gboolean found = FALSE;
+
+        for (guint i = 0; i < f->changed_paths->len; i++)
+            found = found || g_strcmp0(g_ptr_array_index(f->changed_paths, i), last) == 0;
+        g_assert_true(found);
+    }
+
+    /* Removing them all is a batch too; the other host's guest stays. */
+    g_string_truncate(log.log, 0);
+    hako_domain_list_remove_all(hako_host_get_domains(a));
+    g_assert_cmpstr(log.log->str, ==, "BE");
+    assert_store(f, "test:///a[];test:///b[b-only]");
+    g_string_free(log.log, TRUE);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -311,6 +418,7 @@ main(int argc, char *argv[])
     ADD("/ui/host-store/notify-changes-rows", test_notify_changes_rows);
     ADD("/ui/host-store/store-lets-go", test_store_lets_go);
     ADD("/ui/host-store/many-guests", test_many_guests);
+    ADD("/ui/host-store/batches", test_batches);
 #undef ADD
 
     return g_test_run();

@@ -149,6 +149,58 @@ test_add_duplicate_uuid(Fixture *f, gconstpointer data)
 }
 
 static void
+test_add_many(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func(g_object_unref);
+    g_autoptr(GPtrArray) empty = g_ptr_array_new();
+    HakoDomain *first = add_domain(f, "uuid-0", "zero", HAKO_DOMAIN_STATE_RUNNING);
+
+    for (guint i = 1; i <= 500; i++) {
+        g_autofree char *uuid = g_strdup_printf("uuid-%u", i);
+        g_autofree char *name = g_strdup_printf("guest-%03u", i);
+
+        g_ptr_array_add(batch, make_domain(uuid, name, HAKO_DOMAIN_STATE_SHUTOFF));
+    }
+    hako_domain_list_add_many(f->list, batch);
+
+    /* One signal for the whole batch, after the list holds all of it, in order. */
+    g_assert_cmpuint(f->changes->len, ==, 2);
+    assert_change(f, 1, 1, 0, 500);
+    g_assert_cmpuint(g_array_index(f->changes, Change, 1).n_items, ==, 501);
+    for (guint i = 0; i <= 500; i++) {
+        g_autoptr(HakoDomain) item = g_list_model_get_item(G_LIST_MODEL(f->list), i);
+
+        g_assert_true(item == (i == 0 ? first : g_ptr_array_index(batch, i - 1)));
+    }
+    g_assert_true(hako_domain_list_lookup(f->list, "uuid-250") == g_ptr_array_index(batch, 249));
+    g_assert_cmpuint(G_OBJECT(g_ptr_array_index(batch, 0))->ref_count, ==, 2);
+
+    /* Nothing to add: no signal. */
+    hako_domain_list_add_many(f->list, empty);
+    g_assert_cmpuint(f->changes->len, ==, 2);
+}
+
+static void
+test_add_many_skips_duplicates(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func(g_object_unref);
+
+    add_domain(f, "uuid-a", "alpha", HAKO_DOMAIN_STATE_RUNNING);
+    g_ptr_array_add(batch, make_domain("uuid-b", "beta", HAKO_DOMAIN_STATE_RUNNING));
+    g_ptr_array_add(batch, make_domain("uuid-a", "twin", HAKO_DOMAIN_STATE_RUNNING));
+    g_ptr_array_add(batch, make_domain("uuid-c", "gamma", HAKO_DOMAIN_STATE_RUNNING));
+
+    g_test_expect_message("hako-model", G_LOG_LEVEL_CRITICAL, "*uuid-a is already listed*");
+    hako_domain_list_add_many(f->list, batch);
+    g_test_assert_expected_messages();
+
+    g_assert_cmpuint(g_list_model_get_n_items(G_LIST_MODEL(f->list)), ==, 3);
+    assert_change(f, 1, 1, 0, 2);
+    g_assert_cmpstr(hako_domain_get_name(hako_domain_list_lookup(f->list, "uuid-a")), ==, "alpha");
+    g_assert_cmpuint(G_OBJECT(g_ptr_array_index(batch, 1))->ref_count, ==, 1);
+}
+
+static void
 test_remove(Fixture *f, gconstpointer data)
 {
     GListModel *model = G_LIST_MODEL(f->list);
@@ -395,6 +447,8 @@ main(int argc, char *argv[])
     ADD("/model/domain-list/list-model/contract", test_list_model_contract);
     ADD("/model/domain-list/add/emits-at-end", test_add_emits_at_end);
     ADD("/model/domain-list/add/duplicate-uuid", test_add_duplicate_uuid);
+    ADD("/model/domain-list/add-many/one-signal", test_add_many);
+    ADD("/model/domain-list/add-many/skips-duplicates", test_add_many_skips_duplicates);
     ADD("/model/domain-list/remove/emits-and-keeps-order", test_remove);
     ADD("/model/domain-list/remove/then-readd", test_remove_then_readd);
     ADD("/model/domain-list/lookup/by-uuid-and-name", test_lookup);
