@@ -368,7 +368,9 @@ hako_domain_can(HakoDomain *self, HakoDomainAction action)
 
     switch (action) {
     case HAKO_DOMAIN_ACTION_RUN:
-        return s == HAKO_DOMAIN_STATE_SHUTOFF || s == HAKO_DOMAIN_STATE_CRASHED;
+        /* A crashed guest is still active (QEMU keeps a panicked guest for inspection):
+         * it is reset or forced off, not started. */
+        return s == HAKO_DOMAIN_STATE_SHUTOFF;
     case HAKO_DOMAIN_ACTION_PAUSE:
         return running;
     case HAKO_DOMAIN_ACTION_RESUME:
@@ -377,7 +379,7 @@ hako_domain_can(HakoDomain *self, HakoDomainAction action)
     case HAKO_DOMAIN_ACTION_REBOOT:
         return running;
     case HAKO_DOMAIN_ACTION_RESET:
-        return running || s == HAKO_DOMAIN_STATE_PAUSED;
+        return running || s == HAKO_DOMAIN_STATE_PAUSED || s == HAKO_DOMAIN_STATE_CRASHED;
     case HAKO_DOMAIN_ACTION_FORCE_OFF:
         return running || s == HAKO_DOMAIN_STATE_PAUSED || s == HAKO_DOMAIN_STATE_SHUTDOWN ||
                s == HAKO_DOMAIN_STATE_CRASHED || s == HAKO_DOMAIN_STATE_PMSUSPENDED;

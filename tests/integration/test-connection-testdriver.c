@@ -470,6 +470,37 @@ test_auth_disconnect_while_asking(Fixture *f, gconstpointer data)
     g_clear_object(&pending.request);
 }
 
+/* A crashed guest is still active: it cannot be started, only reset or forced off. */
+static void
+test_crashed(Fixture *f, gconstpointer data)
+{
+    g_autofree char *uri = testdriver_uri("testdriver.xml");
+    HakoHost *host = connect_and_wait(f, uri, HAKO_CONNECT_NONE);
+    HakoDomainList *list = hako_host_get_domains(host);
+    HakoDomain *reset = hako_domain_list_lookup_by_name(list, "tdguest-crashed-01");
+    HakoDomain *off = hako_domain_list_lookup_by_name(list, "tdguest-crashed-02");
+    g_autoptr(GError) error = NULL;
+
+    g_assert_nonnull(reset);
+    g_assert_nonnull(off);
+    g_assert_cmpint(hako_domain_get_state(off), ==, HAKO_DOMAIN_STATE_CRASHED);
+    g_assert_cmpint(hako_domain_get_id(off), >, 0);
+    g_assert_false(hako_domain_can(off, HAKO_DOMAIN_ACTION_RUN));
+    g_assert_true(hako_domain_can(off, HAKO_DOMAIN_ACTION_RESET));
+    g_assert_true(hako_domain_can(off, HAKO_DOMAIN_ACTION_FORCE_OFF));
+
+    /* What the model refuses, libvirt refuses too. */
+    error = run_action(f, off, HAKO_DOMAIN_ACTION_RUN);
+    g_assert_error(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_FAILED);
+    g_test_message("%s", error->message);
+    g_clear_error(&error);
+
+    error = run_action(f, reset, HAKO_DOMAIN_ACTION_RESET);
+    g_assert_no_error(error);
+    act_and_expect(f, off, HAKO_DOMAIN_ACTION_FORCE_OFF, HAKO_DOMAIN_STATE_SHUTOFF);
+    g_assert_true(hako_domain_can(off, HAKO_DOMAIN_ACTION_RUN));
+}
+
 static void
 test_read_only(Fixture *f, gconstpointer data)
 {
@@ -568,6 +599,7 @@ main(int argc, char **argv)
     ADD("/engine/testdriver/define-events", test_define_events);
     ADD("/engine/testdriver/invalid-uri", test_invalid_uri);
     ADD("/engine/testdriver/unreachable", test_unreachable);
+    ADD("/engine/testdriver/crashed", test_crashed);
     ADD("/engine/testdriver/auth", test_auth);
     ADD("/engine/testdriver/auth-disconnect-while-asking", test_auth_disconnect_while_asking);
     ADD("/engine/testdriver/read-only", test_read_only);

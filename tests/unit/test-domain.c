@@ -399,7 +399,7 @@ static const gboolean can_table[8][8] = {
     [HAKO_DOMAIN_STATE_PAUSED] = {0, 0, 1, 0, 0, 1, 1, 1},
     [HAKO_DOMAIN_STATE_SHUTDOWN] = {0, 0, 0, 0, 0, 0, 1, 0},
     [HAKO_DOMAIN_STATE_SHUTOFF] = {1, 0, 0, 0, 0, 0, 0, 0},
-    [HAKO_DOMAIN_STATE_CRASHED] = {1, 0, 0, 0, 0, 0, 1, 0},
+    [HAKO_DOMAIN_STATE_CRASHED] = {0, 0, 0, 0, 0, 1, 1, 0},
     [HAKO_DOMAIN_STATE_PMSUSPENDED] = {0, 0, 1, 0, 0, 0, 1, 0},
 };
 
