@@ -290,6 +290,21 @@ hako_application_handle_local_options(GApplication *application, GVariantDict *o
         g_setenv("G_MESSAGES_DEBUG", domains, TRUE);
         g_debug("Debug messages on for %s", domains);
     }
+    /* Without its schema GSettings would abort at start-up: say what is missing instead. */
+    {
+        GSettingsSchemaSource *source = g_settings_schema_source_get_default();
+        g_autoptr(GSettingsSchema) schema =
+            source != NULL ? g_settings_schema_source_lookup(source, APP_ID, TRUE) : NULL;
+
+        if (schema == NULL) {
+            /* Translators: %s is the schema's name, org.hako.Hako */
+            g_printerr(_("hako: the settings schema %s is not installed. Install Hako (ninja -C "
+                         "build install), or run it from its build directory with "
+                         "GSETTINGS_SCHEMA_DIR=build/data.\n"),
+                       APP_ID);
+            return 1;
+        }
+    }
     /* Go on: register, and run command_line() here or in the primary instance. */
     return -1;
 }
