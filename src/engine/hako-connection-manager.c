@@ -21,6 +21,7 @@
 #include "hako-engine-error.h"
 #include "hako-engine-private.h"
 #include "hako-host-private.h"
+#include "hako-stats-poller-private.h"
 
 #include <glib/gi18n.h>
 #include <libvirt/libvirt.h>
@@ -52,7 +53,8 @@ struct _HostEntry {
     GHashTable *early_events; /* uuids seen before the first list arrived */
     GHashTable *refreshing;   /* uuid -> latest refresh serial */
     guint refresh_serial;
-    HakoAuthRequest *auth; /* the request the user is answering */
+    HakoAuthRequest *auth;   /* the request the user is answering */
+    HakoStatsPoller *poller; /* while connected */
 };
 
 struct _HakoConnectionManager {
@@ -63,6 +65,9 @@ struct _HakoConnectionManager {
     GHashTable *entries; /* HakoHost* -> HostEntry* */
     guint first_retry_ms;
     guint max_retry_ms;
+    guint stats_interval_ms;
+    HakoStatsPolled stats_polled;
+    guint stats_history;
 };
 
 G_DEFINE_FINAL_TYPE(HakoConnectionManager, hako_connection_manager, G_TYPE_OBJECT)
@@ -436,6 +441,8 @@ close_reason_to_string(int reason)
 
 static void close_conn_in_thread(virConnectPtr conn);
 static void schedule_retry(HostEntry *entry, const char *why);
+static void stop_poller(HostEntry *entry);
+static HostEntry *lookup_entry(HakoConnectionManager *self, HakoHost *host);
 
 static gboolean
 close_invoke_cb(gpointer data)
@@ -450,6 +457,7 @@ close_invoke_cb(gpointer data)
         /* Stale the link first: nothing from the old connection may land now. */
         entry->generation++;
         entry->link->entry = NULL;
+        stop_poller(entry);
         close_conn_in_thread(g_steal_pointer(&entry->conn));
         /* The guests stay listed (greyed by the UI) until the host is back, so
          * nothing vanishes from view while the daemon restarts. */
@@ -503,8 +511,18 @@ close_conn_in_thread(virConnectPtr conn)
 
 /* Forget the current connection of @entry, whatever state it is in. */
 static void
+stop_poller(HostEntry *entry)
+{
+    if (entry->poller != NULL) {
+        _hako_stats_poller_stop(entry->poller);
+        g_clear_object(&entry->poller);
+    }
+}
+
+static void
 drop_connection(HostEntry *entry)
 {
+    stop_poller(entry);
     entry->generation++;
     if (entry->link != NULL) {
         entry->link->entry = NULL;
@@ -702,6 +720,9 @@ connect_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
     reconcile_domains(entry, result->facts);
     entry->list_applied = TRUE;
     _hako_host_set_state(entry->host, HAKO_HOST_STATE_CONNECTED, NULL);
+    entry->poller =
+        _hako_stats_poller_new(entry->host, entry->conn, entry->manager->stats_interval_ms,
+                               entry->manager->stats_polled, entry->manager->stats_history);
 
     /* Guests that changed between registering for events and listing. */
     {
@@ -1005,6 +1026,27 @@ hako_connection_manager_init(HakoConnectionManager *self)
     self->entries = g_hash_table_new_full(NULL, NULL, NULL, host_entry_free);
     self->first_retry_ms = DEFAULT_FIRST_RETRY_MS;
     self->max_retry_ms = DEFAULT_MAX_RETRY_MS;
+    self->stats_interval_ms = 3000;
+    self->stats_polled = HAKO_STATS_POLL_CPU | HAKO_STATS_POLL_MEMORY | HAKO_STATS_POLL_DISK |
+                         HAKO_STATS_POLL_NETWORK;
+    self->stats_history = HAKO_STATS_DEFAULT_HISTORY;
+}
+
+/* Polling follows the settings at once, on every connected host. */
+static void
+stats_settings_changed_cb(GSettings *settings, const char *key, HakoConnectionManager *self)
+{
+    HakoStatsPolled polled = HAKO_STATS_POLL_CPU;
+
+    if (g_settings_get_boolean(settings, "poll-memory"))
+        polled |= HAKO_STATS_POLL_MEMORY;
+    if (g_settings_get_boolean(settings, "poll-disk"))
+        polled |= HAKO_STATS_POLL_DISK;
+    if (g_settings_get_boolean(settings, "poll-network"))
+        polled |= HAKO_STATS_POLL_NETWORK;
+    hako_connection_manager_set_stats_options(
+        self, g_settings_get_uint(settings, "stats-interval") * 1000, polled,
+        g_settings_get_uint(settings, "stats-history-length"));
 }
 
 /**
@@ -1018,7 +1060,69 @@ hako_connection_manager_new(GSettings *settings)
     HakoConnectionManager *self = g_object_new(HAKO_TYPE_CONNECTION_MANAGER, NULL);
 
     g_set_object(&self->settings, settings);
+    if (settings != NULL) {
+        static const char *const keys[] = {"stats-interval", "poll-memory", "poll-disk",
+                                           "poll-network", "stats-history-length"};
+
+        for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
+            g_autofree char *signal = g_strconcat("changed::", keys[i], NULL);
+
+            g_signal_connect_object(settings, signal, G_CALLBACK(stats_settings_changed_cb), self,
+                                    0);
+        }
+        stats_settings_changed_cb(settings, NULL, self);
+    }
     return self;
+}
+
+/**
+ * hako_connection_manager_set_stats_options:
+ * @interval_ms: time between two polls
+ * @polled: the kinds of figures to poll (CPU is always polled)
+ * @history_length: samples kept per figure
+ *
+ * Applies at once to every connected host, and to hosts connected later. With
+ * settings, the manager follows their keys by itself.
+ */
+void
+hako_connection_manager_set_stats_options(HakoConnectionManager *self,
+                                          guint interval_ms,
+                                          HakoStatsPolled polled,
+                                          guint history_length)
+{
+    GHashTableIter iter;
+    gpointer value;
+
+    g_return_if_fail(HAKO_IS_CONNECTION_MANAGER(self));
+
+    self->stats_interval_ms = MAX(interval_ms, 1);
+    self->stats_polled = polled | HAKO_STATS_POLL_CPU;
+    self->stats_history = MAX(history_length, 1);
+    g_hash_table_iter_init(&iter, self->entries);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        HostEntry *entry = value;
+
+        if (entry->poller == NULL)
+            continue;
+        hako_stats_poller_set_interval(entry->poller, self->stats_interval_ms);
+        hako_stats_poller_set_polled(entry->poller, self->stats_polled);
+        hako_stats_poller_set_history_length(entry->poller, self->stats_history);
+    }
+}
+
+/**
+ * hako_connection_manager_get_stats_poller:
+ *
+ * Returns: (transfer none) (nullable): the poller of @host while it is connected.
+ */
+HakoStatsPoller *
+hako_connection_manager_get_stats_poller(HakoConnectionManager *self, HakoHost *host)
+{
+    HostEntry *entry;
+
+    g_return_val_if_fail(HAKO_IS_CONNECTION_MANAGER(self), NULL);
+    entry = lookup_entry(self, host);
+    return entry != NULL ? entry->poller : NULL;
 }
 
 /**

@@ -5,6 +5,7 @@
 #include "hako-auth-request.h"
 #include "hako-domain.h"
 #include "hako-host.h"
+#include "hako-stats-poller.h"
 
 #include <gio/gio.h>
 
@@ -35,6 +36,12 @@ void hako_connection_manager_set_autoconnect(HakoConnectionManager *self,
 guint hako_connection_manager_load(HakoConnectionManager *self);
 void
 hako_connection_manager_set_retry_delays(HakoConnectionManager *self, guint first_ms, guint max_ms);
+void hako_connection_manager_set_stats_options(HakoConnectionManager *self,
+                                               guint interval_ms,
+                                               HakoStatsPolled polled,
+                                               guint history_length);
+HakoStatsPoller *hako_connection_manager_get_stats_poller(HakoConnectionManager *self,
+                                                          HakoHost *host);
 
 void hako_connection_manager_probe_default_uri_async(HakoConnectionManager *self,
                                                      GCancellable *cancellable,

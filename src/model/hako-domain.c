@@ -7,6 +7,7 @@
 #include "hako-host.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 struct _HakoDomain {
     GObject parent_instance;
@@ -24,6 +25,8 @@ struct _HakoDomain {
     guint persistent : 1;
     guint autostart : 1;
     guint managed_save : 1;
+    HakoStatsHistory *histories[HAKO_N_DOMAIN_STATS];
+    char **addresses; /* NULL when none are known */
 };
 
 G_DEFINE_FINAL_TYPE(HakoDomain, hako_domain, G_TYPE_OBJECT)
@@ -43,6 +46,7 @@ enum {
     PROP_PERSISTENT,
     PROP_AUTOSTART,
     PROP_MANAGED_SAVE,
+    PROP_ADDRESSES,
     N_PROPS
 };
 
@@ -66,6 +70,9 @@ hako_domain_finalize(GObject *object)
     g_free(self->uuid);
     g_free(self->name);
     g_free(self->title);
+    for (guint i = 0; i < HAKO_N_DOMAIN_STATS; i++)
+        hako_stats_history_unref(self->histories[i]);
+    g_strfreev(self->addresses);
 
     G_OBJECT_CLASS(hako_domain_parent_class)->finalize(object);
 }
@@ -115,6 +122,9 @@ hako_domain_get_property(GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_MANAGED_SAVE:
         g_value_set_boolean(value, self->managed_save);
         break;
+    case PROP_ADDRESSES:
+        g_value_set_boxed(value, self->addresses);
+        break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
     }
@@ -146,6 +156,13 @@ hako_domain_class_init(HakoDomainClass *klass)
     properties[PROP_PERSISTENT] = g_param_spec_boolean("persistent", NULL, NULL, FALSE, ro);
     properties[PROP_AUTOSTART] = g_param_spec_boolean("autostart", NULL, NULL, FALSE, ro);
     properties[PROP_MANAGED_SAVE] = g_param_spec_boolean("managed-save", NULL, NULL, FALSE, ro);
+    /**
+     * HakoDomain:addresses:
+     *
+     * The guest's IP addresses, from DHCP leases or the guest agent, or %NULL
+     * when none are known.
+     */
+    properties[PROP_ADDRESSES] = g_param_spec_boxed("addresses", NULL, NULL, G_TYPE_STRV, ro);
 
     g_object_class_install_properties(object_class, N_PROPS, properties);
 }
@@ -154,6 +171,8 @@ static void
 hako_domain_init(HakoDomain *self)
 {
     self->id = -1;
+    for (guint i = 0; i < HAKO_N_DOMAIN_STATS; i++)
+        self->histories[i] = hako_stats_history_new(HAKO_STATS_DEFAULT_HISTORY);
 }
 
 HakoDomain *
@@ -542,4 +561,80 @@ char *
 hako_format_memory(guint64 kib)
 {
     return g_format_size_full(kib * 1024, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+/**
+ * hako_domain_get_stats_history:
+ *
+ * Returns: (transfer none): the history of @stat, newest sample first; never
+ *   %NULL, empty until the guest's host polls it.
+ */
+HakoStatsHistory *
+hako_domain_get_stats_history(HakoDomain *self, HakoDomainStat stat)
+{
+    g_return_val_if_fail(HAKO_IS_DOMAIN(self), NULL);
+    g_return_val_if_fail(stat < HAKO_N_DOMAIN_STATS, NULL);
+    return self->histories[stat];
+}
+
+/**
+ * hako_domain_get_stat:
+ *
+ * Returns: the newest figure of @stat, or NAN when there is none.
+ */
+double
+hako_domain_get_stat(HakoDomain *self, HakoDomainStat stat)
+{
+    g_return_val_if_fail(HAKO_IS_DOMAIN(self), NAN);
+    g_return_val_if_fail(stat < HAKO_N_DOMAIN_STATS, NAN);
+    return hako_stats_history_get_latest(self->histories[stat]);
+}
+
+/**
+ * hako_domain_get_addresses:
+ *
+ * Returns: (transfer none) (nullable): the guest's IP addresses, or %NULL.
+ */
+const char *const *
+hako_domain_get_addresses(HakoDomain *self)
+{
+    g_return_val_if_fail(HAKO_IS_DOMAIN(self), NULL);
+    return (const char *const *)self->addresses;
+}
+
+/* Pushes one sample of every figure (NAN for those without one this tick). No notify: the
+ * host's "stats-updated" tells when a tick's figures are all in. */
+void
+_hako_domain_push_stats(HakoDomain *self, const double values[HAKO_N_DOMAIN_STATS])
+{
+    g_return_if_fail(HAKO_IS_DOMAIN(self));
+
+    for (guint i = 0; i < HAKO_N_DOMAIN_STATS; i++)
+        hako_stats_history_push(self->histories[i], values[i]);
+}
+
+void
+_hako_domain_set_stats_history_length(HakoDomain *self, guint length)
+{
+    g_return_if_fail(HAKO_IS_DOMAIN(self));
+
+    for (guint i = 0; i < HAKO_N_DOMAIN_STATS; i++)
+        hako_stats_history_set_capacity(self->histories[i], length);
+}
+
+void
+_hako_domain_set_addresses(HakoDomain *self, const char *const *addresses)
+{
+    g_return_if_fail(HAKO_IS_DOMAIN(self));
+
+    if (addresses != NULL && addresses[0] == NULL)
+        addresses = NULL;
+    if (addresses == NULL && self->addresses == NULL)
+        return;
+    if (addresses != NULL && self->addresses != NULL &&
+        g_strv_equal(addresses, (const char *const *)self->addresses))
+        return;
+    g_strfreev(self->addresses);
+    self->addresses = g_strdupv((char **)addresses);
+    g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_ADDRESSES]);
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "hako-model-types.h"
+#include "hako-stats.h"
 
 #include <gio/gio.h>
 
@@ -25,6 +26,9 @@ guint64 hako_domain_get_max_memory(HakoDomain *self);
 gboolean hako_domain_get_persistent(HakoDomain *self);
 gboolean hako_domain_get_autostart(HakoDomain *self);
 gboolean hako_domain_get_managed_save(HakoDomain *self);
+HakoStatsHistory *hako_domain_get_stats_history(HakoDomain *self, HakoDomainStat stat);
+double hako_domain_get_stat(HakoDomain *self, HakoDomainStat stat);
+const char *const *hako_domain_get_addresses(HakoDomain *self);
 HakoHost *hako_domain_get_host(HakoDomain *self);
 
 gboolean hako_domain_is_active(HakoDomain *self);

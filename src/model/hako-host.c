@@ -2,10 +2,12 @@
 /* HakoHost: one libvirt connection and the guests it holds. */
 #include "config.h"
 
+#include "hako-domain-private.h"
 #include "hako-enums.h"
 #include "hako-host-private.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
 
 struct _HakoHost {
@@ -20,6 +22,10 @@ struct _HakoHost {
     gboolean read_only;
     gboolean autoconnect;
     HakoDomainList *domains;
+    HakoStatsHistory *histories[HAKO_N_HOST_STATS];
+    HakoStatsPolled polled_stats;
+    guint n_cpus;
+    guint64 memory_total; /* bytes */
 };
 
 G_DEFINE_FINAL_TYPE(HakoHost, hako_host, G_TYPE_OBJECT)
@@ -35,10 +41,17 @@ enum {
     PROP_HOSTNAME,
     PROP_HYPERVISOR,
     PROP_DOMAINS,
+    PROP_POLLED_STATS,
+    PROP_N_CPUS,
+    PROP_MEMORY_TOTAL,
     N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum { SIGNAL_STATS_UPDATED, N_SIGNALS };
+
+static guint signals[N_SIGNALS];
 
 static void
 hako_host_dispose(GObject *object)
@@ -62,6 +75,8 @@ hako_host_finalize(GObject *object)
     g_free(self->last_error);
     g_free(self->hostname);
     g_free(self->hypervisor);
+    for (guint i = 0; i < HAKO_N_HOST_STATS; i++)
+        hako_stats_history_unref(self->histories[i]);
 
     G_OBJECT_CLASS(hako_host_parent_class)->finalize(object);
 }
@@ -96,6 +111,15 @@ hako_host_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec
     case PROP_HYPERVISOR:
         g_value_set_string(value, self->hypervisor);
         break;
+    case PROP_POLLED_STATS:
+        g_value_set_flags(value, self->polled_stats);
+        break;
+    case PROP_N_CPUS:
+        g_value_set_uint(value, self->n_cpus);
+        break;
+    case PROP_MEMORY_TOTAL:
+        g_value_set_uint64(value, self->memory_total);
+        break;
     case PROP_DOMAINS:
         g_value_set_object(value, self->domains);
         break;
@@ -125,14 +149,38 @@ hako_host_class_init(HakoHostClass *klass)
     properties[PROP_HYPERVISOR] = g_param_spec_string("hypervisor", NULL, NULL, NULL, ro);
     properties[PROP_DOMAINS] =
         g_param_spec_object("domains", NULL, NULL, HAKO_TYPE_DOMAIN_LIST, ro);
+    /**
+     * HakoHost:polled-stats:
+     *
+     * Which kinds of figures are polled on this host now: none while it is
+     * not connected, else those the settings switch on.
+     */
+    properties[PROP_POLLED_STATS] = g_param_spec_flags(
+        "polled-stats", NULL, NULL, HAKO_TYPE_STATS_POLLED, HAKO_STATS_POLL_NONE, ro);
+    properties[PROP_N_CPUS] = g_param_spec_uint("n-cpus", NULL, NULL, 0, G_MAXUINT, 0, ro);
+    properties[PROP_MEMORY_TOTAL] =
+        g_param_spec_uint64("memory-total", NULL, NULL, 0, G_MAXUINT64, 0, ro);
 
     g_object_class_install_properties(object_class, N_PROPS, properties);
+
+    /**
+     * HakoHost::stats-updated:
+     *
+     * A poll has pushed its figures into the histories of the host and of all
+     * its guests. Views redraw their graphs here: one signal per tick, however
+     * many guests.
+     */
+    signals[SIGNAL_STATS_UPDATED] =
+        g_signal_new("stats-updated", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                     NULL, G_TYPE_NONE, 0);
 }
 
 static void
 hako_host_init(HakoHost *self)
 {
     self->domains = hako_domain_list_new();
+    for (guint i = 0; i < HAKO_N_HOST_STATS; i++)
+        self->histories[i] = hako_stats_history_new(HAKO_STATS_DEFAULT_HISTORY);
 }
 
 HakoHost *
@@ -403,4 +451,112 @@ hako_uri_pretty_label(const char *uri)
     if (host != NULL && *host != '\0' && g_strcmp0(host, "localhost") != 0)
         return g_strdup_printf("%s: %s", base, host);
     return g_steal_pointer(&base);
+}
+
+/**
+ * hako_host_get_stats_history:
+ *
+ * Returns: (transfer none): the history of @stat, newest sample first.
+ */
+HakoStatsHistory *
+hako_host_get_stats_history(HakoHost *self, HakoHostStat stat)
+{
+    g_return_val_if_fail(HAKO_IS_HOST(self), NULL);
+    g_return_val_if_fail(stat < HAKO_N_HOST_STATS, NULL);
+    return self->histories[stat];
+}
+
+double
+hako_host_get_stat(HakoHost *self, HakoHostStat stat)
+{
+    g_return_val_if_fail(HAKO_IS_HOST(self), NAN);
+    g_return_val_if_fail(stat < HAKO_N_HOST_STATS, NAN);
+    return hako_stats_history_get_latest(self->histories[stat]);
+}
+
+HakoStatsPolled
+hako_host_get_polled_stats(HakoHost *self)
+{
+    g_return_val_if_fail(HAKO_IS_HOST(self), HAKO_STATS_POLL_NONE);
+    return self->polled_stats;
+}
+
+/* How many CPUs the host has, 0 until it is known. */
+guint
+hako_host_get_n_cpus(HakoHost *self)
+{
+    g_return_val_if_fail(HAKO_IS_HOST(self), 0);
+    return self->n_cpus;
+}
+
+/* The host's memory in bytes, 0 until it is known. */
+guint64
+hako_host_get_memory_total(HakoHost *self)
+{
+    g_return_val_if_fail(HAKO_IS_HOST(self), 0);
+    return self->memory_total;
+}
+
+void
+_hako_host_push_stats(HakoHost *self, const double values[HAKO_N_HOST_STATS])
+{
+    g_return_if_fail(HAKO_IS_HOST(self));
+
+    for (guint i = 0; i < HAKO_N_HOST_STATS; i++)
+        hako_stats_history_push(self->histories[i], values[i]);
+}
+
+/* Sets the history length of the host and of all its guests. */
+void
+_hako_host_set_stats_history_length(HakoHost *self, guint length)
+{
+    GListModel *domains;
+    guint n;
+
+    g_return_if_fail(HAKO_IS_HOST(self));
+
+    for (guint i = 0; i < HAKO_N_HOST_STATS; i++)
+        hako_stats_history_set_capacity(self->histories[i], length);
+    domains = G_LIST_MODEL(self->domains);
+    n = g_list_model_get_n_items(domains);
+    for (guint i = 0; i < n; i++) {
+        g_autoptr(HakoDomain) domain = g_list_model_get_item(domains, i);
+
+        _hako_domain_set_stats_history_length(domain, length);
+    }
+}
+
+void
+_hako_host_set_polled_stats(HakoHost *self, HakoStatsPolled polled)
+{
+    g_return_if_fail(HAKO_IS_HOST(self));
+
+    if (self->polled_stats == polled)
+        return;
+    self->polled_stats = polled;
+    g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_POLLED_STATS]);
+}
+
+void
+_hako_host_set_node_info(HakoHost *self, guint n_cpus, guint64 memory_total)
+{
+    g_return_if_fail(HAKO_IS_HOST(self));
+
+    g_object_freeze_notify(G_OBJECT(self));
+    if (self->n_cpus != n_cpus) {
+        self->n_cpus = n_cpus;
+        g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_N_CPUS]);
+    }
+    if (self->memory_total != memory_total) {
+        self->memory_total = memory_total;
+        g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_MEMORY_TOTAL]);
+    }
+    g_object_thaw_notify(G_OBJECT(self));
+}
+
+void
+_hako_host_emit_stats_updated(HakoHost *self)
+{
+    g_return_if_fail(HAKO_IS_HOST(self));
+    g_signal_emit(self, signals[SIGNAL_STATS_UPDATED], 0);
 }

@@ -20,6 +20,11 @@ const char *hako_host_get_hostname(HakoHost *self);
 const char *hako_host_get_hypervisor(HakoHost *self);
 HakoDomainList *hako_host_get_domains(HakoHost *self);
 gboolean hako_host_is_connected(HakoHost *self);
+HakoStatsHistory *hako_host_get_stats_history(HakoHost *self, HakoHostStat stat);
+double hako_host_get_stat(HakoHost *self, HakoHostStat stat);
+HakoStatsPolled hako_host_get_polled_stats(HakoHost *self);
+guint hako_host_get_n_cpus(HakoHost *self);
+guint64 hako_host_get_memory_total(HakoHost *self);
 
 const char *hako_host_state_to_string(HakoHostState state);
 char *hako_uri_pretty_label(const char *uri);

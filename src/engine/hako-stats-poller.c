@@ -1,0 +1,843 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* HakoStatsPoller: polls one connection's guests and host for their figures.
+ *
+ * One per connected host, created by the connection manager. Each tick, on a
+ * thread of its own, it asks libvirt for the raw counters of every running
+ * guest in one virConnectGetAllDomainStats call, with only the groups whose
+ * figures are switched on, plus the host's CPU and memory counters. A tick
+ * that comes while the previous one still runs is skipped, so a slow host
+ * never piles up calls. Back on the main thread the counters become figures
+ * (rates over the time between two ticks; a counter that went back, because
+ * the guest rebooted, migrated or was restored, gives no figure rather than a
+ * spike) pushed into the histories, and the host emits one "stats-updated".
+ *
+ * A driver without bulk stats (the test driver returns only the state; Xen
+ * has none) is polled with per-guest calls instead, decided once per
+ * connection on the first tick that sees a running guest. */
+#include "config.h"
+
+#include "hako-domain-private.h"
+#include "hako-engine-private.h"
+#include "hako-host-private.h"
+#include "hako-stats-poller-private.h"
+
+#include <libvirt/virterror.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <math.h>
+#include <string.h>
+
+/* IP addresses change rarely and cost a call per guest: every this many ticks. */
+#define ADDRESSES_EVERY 10
+
+struct _HakoStatsPoller {
+    GObject parent_instance;
+
+    HakoHost *host;     /* weak */
+    virConnectPtr conn; /* a reference of our own */
+    guint interval_ms;
+    HakoStatsPolled polled;
+    guint history_length;
+    guint timeout_id;
+    gboolean in_flight;
+    gboolean stopped;
+    HakoStatsMethod method;
+    guint n_ticks;
+    guint n_skipped;
+    guint n_started;
+    GHashTable *previous; /* uuid -> RawDomain*: the counters of the last tick */
+    GHashTable *devices;  /* uuid -> Devices*: disk and NIC names (fallback; worker only) */
+    gboolean have_node_previous;
+    guint64 node_busy_previous;
+    guint64 node_total_previous;
+};
+
+G_DEFINE_FINAL_TYPE(HakoStatsPoller, hako_stats_poller, G_TYPE_OBJECT)
+
+/* ---------------------------------------------------------------------- */
+/* Raw counters, gathered on the worker */
+
+typedef struct {
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    int id;
+    gint64 time; /* monotonic, microseconds */
+    gboolean has_cpu;
+    guint64 cpu_time; /* ns */
+    guint vcpus;
+    gboolean has_memory;
+    guint64 memory_kib; /* in use */
+    gboolean has_block;
+    guint64 rd_bytes;
+    guint64 wr_bytes;
+    gboolean has_net;
+    guint64 rx_bytes;
+    guint64 tx_bytes;
+    gboolean has_addresses;
+    char **addresses;
+} RawDomain;
+
+static void
+raw_domain_clear(gpointer data)
+{
+    RawDomain *raw = data;
+
+    g_clear_pointer(&raw->addresses, g_strfreev);
+}
+
+typedef struct {
+    int id;
+    char **disks;
+    char **nics;
+} Devices;
+
+static void
+devices_free(gpointer data)
+{
+    Devices *devices = data;
+
+    g_strfreev(devices->disks);
+    g_strfreev(devices->nics);
+    g_free(devices);
+}
+
+typedef struct {
+    /* in */
+    virConnectPtr conn;
+    HakoStatsPolled polled;
+    HakoStatsMethod method;
+    gboolean want_addresses;
+    gboolean want_node_info;
+    GHashTable *devices; /* borrowed from the poller: one tick at a time */
+    /* out */
+    HakoStatsMethod decided;
+    GArray *domains; /* RawDomain */
+    gint64 time;
+    gboolean has_node_cpu;
+    guint64 node_busy;
+    guint64 node_total;
+    gboolean has_node_memory;
+    guint64 node_used_kib;
+    gboolean has_node_info;
+    guint node_cpus;
+    guint64 node_memory_kib;
+} Tick;
+
+static void
+tick_free(gpointer data)
+{
+    Tick *tick = data;
+
+    if (tick->conn != NULL)
+        virConnectClose(tick->conn);
+    g_array_unref(tick->domains);
+    g_free(tick);
+}
+
+static guint64
+param_as_u64(const virTypedParameter *p)
+{
+    switch (p->type) {
+    case VIR_TYPED_PARAM_INT:
+        return p->value.i > 0 ? (guint64)p->value.i : 0;
+    case VIR_TYPED_PARAM_UINT:
+        return p->value.ui;
+    case VIR_TYPED_PARAM_LLONG:
+        return p->value.l > 0 ? (guint64)p->value.l : 0;
+    case VIR_TYPED_PARAM_ULLONG:
+        return p->value.ul;
+    default:
+        return 0;
+    }
+}
+
+static char **
+addresses_of(virDomainPtr dom)
+{
+    static const unsigned int sources[] = {VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE,
+                                           VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT};
+    g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
+
+    for (guint s = 0; s < G_N_ELEMENTS(sources) && out->len == 0; s++) {
+        virDomainInterfacePtr *ifaces = NULL;
+        int n = virDomainInterfaceAddresses(dom, &ifaces, sources[s], 0);
+
+        for (int i = 0; i < n; i++) {
+            for (unsigned int a = 0; a < ifaces[i]->naddrs; a++) {
+                const char *addr = ifaces[i]->addrs[a].addr;
+
+                /* The guest agent also reports loopback. */
+                if (addr != NULL && strcmp(addr, "127.0.0.1") != 0 && strcmp(addr, "::1") != 0)
+                    g_ptr_array_add(out, g_strdup(addr));
+            }
+            virDomainInterfaceFree(ifaces[i]);
+        }
+        free(ifaces);
+        virResetLastError();
+    }
+    g_ptr_array_add(out, NULL);
+    return (char **)g_ptr_array_free(g_steal_pointer(&out), FALSE);
+}
+
+/* One record of virConnectGetAllDomainStats, walked once. */
+static void
+raw_from_record(virDomainStatsRecordPtr record, RawDomain *raw)
+{
+    guint64 balloon_current = 0, available = 0, unused = 0;
+    gboolean has_current = FALSE, has_available = FALSE, has_unused = FALSE;
+
+    virDomainGetUUIDString(record->dom, raw->uuid);
+    raw->id = (int)virDomainGetID(record->dom);
+    for (int i = 0; i < record->nparams; i++) {
+        const virTypedParameter *p = &record->params[i];
+        const char *f = p->field;
+
+        if (strcmp(f, "cpu.time") == 0) {
+            raw->cpu_time = param_as_u64(p);
+            raw->has_cpu = TRUE;
+        } else if (strcmp(f, "vcpu.current") == 0) {
+            raw->vcpus = (guint)param_as_u64(p);
+        } else if (strncmp(f, "balloon.", 8) == 0) {
+            if (strcmp(f + 8, "current") == 0) {
+                balloon_current = param_as_u64(p);
+                has_current = TRUE;
+            } else if (strcmp(f + 8, "available") == 0) {
+                available = param_as_u64(p);
+                has_available = TRUE;
+            } else if (strcmp(f + 8, "unused") == 0) {
+                unused = param_as_u64(p);
+                has_unused = TRUE;
+            }
+        } else if (strncmp(f, "block.", 6) == 0) {
+            if (g_str_has_suffix(f, ".rd.bytes")) {
+                raw->rd_bytes += param_as_u64(p);
+                raw->has_block = TRUE;
+            } else if (g_str_has_suffix(f, ".wr.bytes")) {
+                raw->wr_bytes += param_as_u64(p);
+                raw->has_block = TRUE;
+            }
+        } else if (strncmp(f, "net.", 4) == 0) {
+            if (g_str_has_suffix(f, ".rx.bytes")) {
+                raw->rx_bytes += param_as_u64(p);
+                raw->has_net = TRUE;
+            } else if (g_str_has_suffix(f, ".tx.bytes")) {
+                raw->tx_bytes += param_as_u64(p);
+                raw->has_net = TRUE;
+            }
+        }
+    }
+    /* In use: what the guest reports through its balloon driver, else its allocation. */
+    if (has_available && has_unused && available >= unused) {
+        raw->memory_kib = available - unused;
+        raw->has_memory = TRUE;
+    } else if (has_current) {
+        raw->memory_kib = balloon_current;
+        raw->has_memory = TRUE;
+    }
+}
+
+static gboolean
+gather_bulk(Tick *tick, gboolean *no_bulk)
+{
+    unsigned int stats = VIR_DOMAIN_STATS_STATE;
+    virDomainStatsRecordPtr *records = NULL;
+    gboolean any_cpu = FALSE;
+    int n;
+
+    if (tick->polled & HAKO_STATS_POLL_CPU)
+        stats |= VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_VCPU;
+    if (tick->polled & HAKO_STATS_POLL_MEMORY)
+        stats |= VIR_DOMAIN_STATS_BALLOON;
+    if (tick->polled & HAKO_STATS_POLL_DISK)
+        stats |= VIR_DOMAIN_STATS_BLOCK;
+    if (tick->polled & HAKO_STATS_POLL_NETWORK)
+        stats |= VIR_DOMAIN_STATS_INTERFACE;
+
+    *no_bulk = FALSE;
+    n = virConnectGetAllDomainStats(tick->conn, stats, &records,
+                                    VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
+    tick->time = g_get_monotonic_time();
+    if (n < 0) {
+        int code = virGetLastErrorCode();
+
+        *no_bulk = code == VIR_ERR_NO_SUPPORT;
+        g_debug("virConnectGetAllDomainStats: %s", _hako_libvirt_last_message());
+        virResetLastError();
+        return FALSE;
+    }
+    for (int i = 0; i < n; i++) {
+        RawDomain raw = {0};
+
+        raw.time = tick->time;
+        raw_from_record(records[i], &raw);
+        any_cpu = any_cpu || raw.has_cpu;
+        if (tick->want_addresses) {
+            raw.addresses = addresses_of(records[i]->dom);
+            raw.has_addresses = TRUE;
+        }
+        g_array_append_val(tick->domains, raw);
+    }
+    virDomainStatsRecordListFree(records);
+    /* A driver that answers with the state alone has no bulk CPU figures. */
+    if (tick->method == HAKO_STATS_METHOD_UNKNOWN && n > 0 &&
+        (tick->polled & HAKO_STATS_POLL_CPU) && !any_cpu) {
+        *no_bulk = TRUE;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static char **
+xpath_strings(xmlXPathContextPtr ctx, const char *expression)
+{
+    g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
+    xmlXPathObjectPtr result = xmlXPathEvalExpression((const xmlChar *)expression, ctx);
+
+    if (result != NULL && result->nodesetval != NULL) {
+        for (int i = 0; i < result->nodesetval->nodeNr; i++) {
+            xmlChar *text = xmlNodeGetContent(result->nodesetval->nodeTab[i]);
+
+            if (text != NULL && *text != '\0')
+                g_ptr_array_add(out, g_strdup((const char *)text));
+            xmlFree(text);
+        }
+    }
+    xmlXPathFreeObject(result);
+    g_ptr_array_add(out, NULL);
+    return (char **)g_ptr_array_free(g_steal_pointer(&out), FALSE);
+}
+
+/* The disk and NIC target names of a running guest, from its XML once per run. */
+static Devices *
+devices_of(Tick *tick, virDomainPtr dom, const char *uuid, int id)
+{
+    Devices *devices = g_hash_table_lookup(tick->devices, uuid);
+    char *xml;
+    xmlDocPtr doc;
+
+    if (devices != NULL && devices->id == id)
+        return devices;
+    devices = g_new0(Devices, 1);
+    devices->id = id;
+    xml = virDomainGetXMLDesc(dom, 0);
+    doc = xml != NULL ? xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
+                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+                      : NULL;
+    if (doc != NULL) {
+        xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+
+        devices->disks = xpath_strings(ctx, "/domain/devices/disk/target/@dev");
+        devices->nics = xpath_strings(ctx, "/domain/devices/interface/target/@dev");
+        xmlXPathFreeContext(ctx);
+        xmlFreeDoc(doc);
+    }
+    free(xml);
+    virResetLastError();
+    g_hash_table_replace(tick->devices, g_strdup(uuid), devices);
+    return devices;
+}
+
+static void
+gather_fallback(Tick *tick)
+{
+    virDomainPtr *doms = NULL;
+    int n = virConnectListAllDomains(tick->conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+
+    tick->time = g_get_monotonic_time();
+    for (int i = 0; i < n; i++) {
+        RawDomain raw = {0};
+        virDomainInfo info;
+
+        raw.time = tick->time;
+        virDomainGetUUIDString(doms[i], raw.uuid);
+        raw.id = (int)virDomainGetID(doms[i]);
+        if (virDomainGetInfo(doms[i], &info) == 0) {
+            raw.has_cpu = TRUE;
+            raw.cpu_time = info.cpuTime;
+            raw.vcpus = info.nrVirtCpu;
+            raw.has_memory = TRUE;
+            raw.memory_kib = info.memory;
+        }
+        if (tick->polled & (HAKO_STATS_POLL_DISK | HAKO_STATS_POLL_NETWORK)) {
+            Devices *devices = devices_of(tick, doms[i], raw.uuid, raw.id);
+
+            for (guint d = 0; (tick->polled & HAKO_STATS_POLL_DISK) && devices->disks != NULL &&
+                              devices->disks[d] != NULL;
+                 d++) {
+                virDomainBlockStatsStruct st;
+
+                if (virDomainBlockStats(doms[i], devices->disks[d], &st, sizeof(st)) == 0) {
+                    raw.has_block = TRUE;
+                    raw.rd_bytes += st.rd_bytes > 0 ? (guint64)st.rd_bytes : 0;
+                    raw.wr_bytes += st.wr_bytes > 0 ? (guint64)st.wr_bytes : 0;
+                }
+            }
+            for (guint d = 0; (tick->polled & HAKO_STATS_POLL_NETWORK) && devices->nics != NULL &&
+                              devices->nics[d] != NULL;
+                 d++) {
+                virDomainInterfaceStatsStruct st;
+
+                if (virDomainInterfaceStats(doms[i], devices->nics[d], &st, sizeof(st)) == 0) {
+                    raw.has_net = TRUE;
+                    raw.rx_bytes += st.rx_bytes > 0 ? (guint64)st.rx_bytes : 0;
+                    raw.tx_bytes += st.tx_bytes > 0 ? (guint64)st.tx_bytes : 0;
+                }
+            }
+        }
+        if (tick->want_addresses) {
+            raw.addresses = addresses_of(doms[i]);
+            raw.has_addresses = TRUE;
+        }
+        virResetLastError();
+        g_array_append_val(tick->domains, raw);
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+    virResetLastError();
+}
+
+static void
+gather_node(Tick *tick)
+{
+    int n = 0;
+
+    if (tick->want_node_info) {
+        virNodeInfo info;
+
+        if (virNodeGetInfo(tick->conn, &info) == 0) {
+            tick->has_node_info = TRUE;
+            tick->node_cpus = info.cpus;
+            tick->node_memory_kib = info.memory;
+        }
+    }
+    if (virNodeGetCPUStats(tick->conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &n, 0) == 0 && n > 0) {
+        g_autofree virNodeCPUStatsPtr params = g_new0(virNodeCPUStats, n);
+
+        if (virNodeGetCPUStats(tick->conn, VIR_NODE_CPU_STATS_ALL_CPUS, params, &n, 0) == 0) {
+            guint64 idle = 0, total = 0;
+
+            for (int i = 0; i < n; i++) {
+                total += params[i].value;
+                if (strcmp(params[i].field, VIR_NODE_CPU_STATS_IDLE) == 0 ||
+                    strcmp(params[i].field, VIR_NODE_CPU_STATS_IOWAIT) == 0)
+                    idle += params[i].value;
+            }
+            /* Some drivers report "utilization" (a percentage) instead of times. */
+            tick->has_node_cpu = total > 0;
+            tick->node_total = total;
+            tick->node_busy = total - MIN(idle, total);
+        }
+    }
+    n = 0;
+    if (virNodeGetMemoryStats(tick->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL, &n, 0) == 0 &&
+        n > 0) {
+        g_autofree virNodeMemoryStatsPtr params = g_new0(virNodeMemoryStats, n);
+
+        if (virNodeGetMemoryStats(tick->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, params, &n, 0) ==
+            0) {
+            guint64 total = 0, free_kib = 0;
+
+            for (int i = 0; i < n; i++) {
+                if (strcmp(params[i].field, VIR_NODE_MEMORY_STATS_TOTAL) == 0)
+                    total = params[i].value;
+                else if (strcmp(params[i].field, VIR_NODE_MEMORY_STATS_FREE) == 0 ||
+                         strcmp(params[i].field, VIR_NODE_MEMORY_STATS_BUFFERS) == 0 ||
+                         strcmp(params[i].field, VIR_NODE_MEMORY_STATS_CACHED) == 0)
+                    free_kib += params[i].value;
+            }
+            tick->has_node_memory = total > 0;
+            tick->node_used_kib = total - MIN(free_kib, total);
+        }
+    }
+    virResetLastError();
+}
+
+static void
+tick_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    Tick *tick = data;
+    gboolean no_bulk = FALSE;
+
+    tick->decided = tick->method;
+    if (tick->method != HAKO_STATS_METHOD_FALLBACK) {
+        if (gather_bulk(tick, &no_bulk)) {
+            if (tick->domains->len > 0)
+                tick->decided = HAKO_STATS_METHOD_BULK;
+        } else if (no_bulk && tick->method == HAKO_STATS_METHOD_UNKNOWN) {
+            g_array_set_size(tick->domains, 0);
+            tick->decided = HAKO_STATS_METHOD_FALLBACK;
+        }
+    }
+    if (tick->decided == HAKO_STATS_METHOD_FALLBACK)
+        gather_fallback(tick);
+    gather_node(tick);
+    g_task_return_boolean(task, TRUE);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Figures, on the main thread */
+
+static void
+apply_domain(HakoStatsPoller *self, HakoDomain *domain, RawDomain *raw, guint host_cpus)
+{
+    RawDomain *prev = g_hash_table_lookup(self->previous, raw->uuid);
+    double values[HAKO_N_DOMAIN_STATS];
+
+    for (guint i = 0; i < HAKO_N_DOMAIN_STATS; i++)
+        values[i] = NAN;
+
+    /* Rates need the previous tick of the same run of the guest: a new domain ID means it
+     * was restored or migrated, and its counters started again. */
+    if (prev != NULL && prev->id == raw->id) {
+        gint64 interval = raw->time - prev->time;
+
+        if ((self->polled & HAKO_STATS_POLL_CPU) && raw->has_cpu && prev->has_cpu) {
+            guint vcpus = raw->vcpus > 0 ? raw->vcpus : hako_domain_get_vcpus(domain);
+
+            values[HAKO_DOMAIN_STAT_CPU] =
+                hako_stats_cpu_percent(prev->cpu_time, raw->cpu_time, interval, vcpus);
+            if (host_cpus > 0)
+                values[HAKO_DOMAIN_STAT_CPU_HOST] =
+                    hako_stats_cpu_percent(prev->cpu_time, raw->cpu_time, interval, host_cpus);
+        }
+        if ((self->polled & HAKO_STATS_POLL_DISK) && raw->has_block && prev->has_block) {
+            values[HAKO_DOMAIN_STAT_DISK_READ] =
+                hako_stats_rate(prev->rd_bytes, raw->rd_bytes, interval);
+            values[HAKO_DOMAIN_STAT_DISK_WRITE] =
+                hako_stats_rate(prev->wr_bytes, raw->wr_bytes, interval);
+        }
+        if ((self->polled & HAKO_STATS_POLL_NETWORK) && raw->has_net && prev->has_net) {
+            values[HAKO_DOMAIN_STAT_NET_RX] =
+                hako_stats_rate(prev->rx_bytes, raw->rx_bytes, interval);
+            values[HAKO_DOMAIN_STAT_NET_TX] =
+                hako_stats_rate(prev->tx_bytes, raw->tx_bytes, interval);
+        }
+    }
+    if ((self->polled & HAKO_STATS_POLL_MEMORY) && raw->has_memory)
+        values[HAKO_DOMAIN_STAT_MEMORY] = (double)raw->memory_kib * 1024.0;
+
+    if (hako_stats_history_get_capacity(hako_domain_get_stats_history(domain, 0)) !=
+        self->history_length)
+        _hako_domain_set_stats_history_length(domain, self->history_length);
+    _hako_domain_push_stats(domain, values);
+    if (raw->has_addresses)
+        _hako_domain_set_addresses(domain, (const char *const *)raw->addresses);
+}
+
+static void
+tick_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    HakoStatsPoller *self = HAKO_STATS_POLLER(source);
+    Tick *tick = g_task_get_task_data(G_TASK(res));
+    g_autoptr(GHashTable) seen = NULL;
+    HakoDomainList *list;
+    GHashTableIter iter;
+    gpointer key, value;
+    double host_values[HAKO_N_HOST_STATS] = {NAN, NAN};
+    guint host_cpus;
+
+    self->in_flight = FALSE;
+    if (self->stopped || self->host == NULL)
+        return;
+
+    if (self->method == HAKO_STATS_METHOD_UNKNOWN && tick->decided != HAKO_STATS_METHOD_UNKNOWN) {
+        self->method = tick->decided;
+        g_debug("%s: statistics by %s", hako_host_get_uri(self->host),
+                self->method == HAKO_STATS_METHOD_BULK ? "bulk calls" : "per-guest calls");
+    }
+    if (tick->has_node_info)
+        _hako_host_set_node_info(self->host, tick->node_cpus, tick->node_memory_kib * 1024);
+    host_cpus = hako_host_get_n_cpus(self->host);
+
+    list = hako_host_get_domains(self->host);
+    seen = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < tick->domains->len; i++) {
+        RawDomain *raw = &g_array_index(tick->domains, RawDomain, i);
+        HakoDomain *domain = hako_domain_list_lookup(list, raw->uuid);
+        RawDomain *keep;
+
+        if (domain == NULL)
+            continue;
+        apply_domain(self, domain, raw, host_cpus);
+        keep = g_new(RawDomain, 1);
+        *keep = *raw;
+        keep->addresses = NULL; /* stays with the tick */
+        g_hash_table_replace(self->previous, keep->uuid, keep);
+        g_hash_table_add(seen, keep->uuid);
+    }
+    /* Guests that stopped since the last tick: one gap in their graphs, then nothing. */
+    g_hash_table_iter_init(&iter, self->previous);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        if (!g_hash_table_contains(seen, key)) {
+            HakoDomain *domain = hako_domain_list_lookup(list, key);
+
+            if (domain != NULL) {
+                double gap[HAKO_N_DOMAIN_STATS];
+
+                for (guint i = 0; i < HAKO_N_DOMAIN_STATS; i++)
+                    gap[i] = NAN;
+                _hako_domain_push_stats(domain, gap);
+            }
+            g_hash_table_iter_remove(&iter);
+        }
+    }
+
+    if ((self->polled & HAKO_STATS_POLL_CPU) && tick->has_node_cpu) {
+        if (self->have_node_previous && tick->node_total > self->node_total_previous &&
+            tick->node_busy >= self->node_busy_previous)
+            host_values[HAKO_HOST_STAT_CPU] =
+                CLAMP((double)(tick->node_busy - self->node_busy_previous) * 100.0 /
+                          (double)(tick->node_total - self->node_total_previous),
+                      0.0, 100.0);
+        self->have_node_previous = TRUE;
+        self->node_busy_previous = tick->node_busy;
+        self->node_total_previous = tick->node_total;
+    }
+    if ((self->polled & HAKO_STATS_POLL_MEMORY) && tick->has_node_memory)
+        host_values[HAKO_HOST_STAT_MEMORY] = (double)tick->node_used_kib * 1024.0;
+    _hako_host_push_stats(self->host, host_values);
+
+    self->n_ticks++;
+    _hako_host_emit_stats_updated(self->host);
+}
+
+/* Starts a tick unless one is running; returns whether it did. */
+static gboolean
+start_tick(HakoStatsPoller *self)
+{
+    g_autoptr(GTask) task = NULL;
+    Tick *tick;
+
+    if (self->stopped)
+        return FALSE;
+    if (self->in_flight) {
+        self->n_skipped++;
+        return FALSE;
+    }
+    tick = g_new0(Tick, 1);
+    virConnectRef(self->conn);
+    tick->conn = self->conn;
+    tick->polled = self->polled;
+    tick->method = self->method;
+    tick->want_addresses = self->n_started % ADDRESSES_EVERY == 0;
+    tick->want_node_info = self->n_started == 0 || hako_host_get_n_cpus(self->host) == 0;
+    tick->devices = self->devices;
+    tick->domains = g_array_new(FALSE, TRUE, sizeof(RawDomain));
+    g_array_set_clear_func(tick->domains, raw_domain_clear);
+    self->n_started++;
+    self->in_flight = TRUE;
+
+    /* The task holds the poller, so the device cache outlives the tick. */
+    task = g_task_new(self, NULL, tick_done_cb, NULL);
+    g_task_set_source_tag(task, start_tick);
+    g_task_set_task_data(task, tick, tick_free);
+    _hako_task_run_in_own_thread(task, tick_thread);
+    return TRUE;
+}
+
+static gboolean
+timeout_cb(gpointer data)
+{
+    start_tick(data);
+    return G_SOURCE_CONTINUE;
+}
+
+static void
+restart_timer(HakoStatsPoller *self)
+{
+    g_clear_handle_id(&self->timeout_id, g_source_remove);
+    if (self->stopped)
+        return;
+    /* Whole seconds are polled on the second, which lets GLib group the wake-ups. */
+    if (self->interval_ms % 1000 == 0)
+        self->timeout_id = g_timeout_add_seconds(self->interval_ms / 1000, timeout_cb, self);
+    else
+        self->timeout_id = g_timeout_add(self->interval_ms, timeout_cb, self);
+}
+
+/* ---------------------------------------------------------------------- */
+/* GObject */
+
+static void
+close_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    virConnectClose(data);
+    g_task_return_boolean(task, TRUE);
+}
+
+/* Dropping what may be the last reference talks to the host: never on the main thread. */
+static void
+close_in_thread(virConnectPtr conn)
+{
+    g_autoptr(GTask) task = NULL;
+
+    if (conn == NULL)
+        return;
+    task = g_task_new(NULL, NULL, NULL, NULL);
+    g_task_set_task_data(task, conn, NULL);
+    _hako_task_run_in_own_thread(task, close_thread);
+}
+
+static void
+hako_stats_poller_dispose(GObject *object)
+{
+    HakoStatsPoller *self = HAKO_STATS_POLLER(object);
+
+    _hako_stats_poller_stop(self);
+    g_clear_weak_pointer(&self->host);
+
+    G_OBJECT_CLASS(hako_stats_poller_parent_class)->dispose(object);
+}
+
+static void
+hako_stats_poller_finalize(GObject *object)
+{
+    HakoStatsPoller *self = HAKO_STATS_POLLER(object);
+
+    g_hash_table_unref(self->previous);
+    g_hash_table_unref(self->devices);
+
+    G_OBJECT_CLASS(hako_stats_poller_parent_class)->finalize(object);
+}
+
+static void
+hako_stats_poller_class_init(HakoStatsPollerClass *klass)
+{
+    GObjectClass *object_class = G_OBJECT_CLASS(klass);
+
+    object_class->dispose = hako_stats_poller_dispose;
+    object_class->finalize = hako_stats_poller_finalize;
+}
+
+static void
+hako_stats_poller_init(HakoStatsPoller *self)
+{
+    self->previous = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    self->devices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, devices_free);
+}
+
+/*
+ * _hako_stats_poller_new:
+ * @conn: the host's connection; the poller takes a reference of its own
+ *
+ * Starts polling @host: the first tick comes at once.
+ */
+HakoStatsPoller *
+_hako_stats_poller_new(HakoHost *host,
+                       virConnectPtr conn,
+                       guint interval_ms,
+                       HakoStatsPolled polled,
+                       guint history_length)
+{
+    HakoStatsPoller *self = g_object_new(HAKO_TYPE_STATS_POLLER, NULL);
+
+    g_set_weak_pointer(&self->host, host);
+    virConnectRef(conn);
+    self->conn = conn;
+    self->interval_ms = MAX(interval_ms, 1);
+    self->polled = polled;
+    self->history_length = MAX(history_length, 1);
+    _hako_host_set_stats_history_length(host, self->history_length);
+    _hako_host_set_polled_stats(host, polled);
+    restart_timer(self);
+    start_tick(self);
+    return self;
+}
+
+/* Stops the timer and drops the connection; a tick in flight finishes and is dropped. */
+void
+_hako_stats_poller_stop(HakoStatsPoller *self)
+{
+    g_return_if_fail(HAKO_IS_STATS_POLLER(self));
+
+    self->stopped = TRUE;
+    g_clear_handle_id(&self->timeout_id, g_source_remove);
+    close_in_thread(g_steal_pointer(&self->conn));
+    if (self->host != NULL)
+        _hako_host_set_polled_stats(self->host, HAKO_STATS_POLL_NONE);
+}
+
+HakoHost *
+hako_stats_poller_get_host(HakoStatsPoller *self)
+{
+    g_return_val_if_fail(HAKO_IS_STATS_POLLER(self), NULL);
+    return self->host;
+}
+
+/* Changes the interval at once; the next tick comes one new interval from now. */
+void
+hako_stats_poller_set_interval(HakoStatsPoller *self, guint interval_ms)
+{
+    g_return_if_fail(HAKO_IS_STATS_POLLER(self));
+
+    interval_ms = MAX(interval_ms, 1);
+    if (interval_ms == self->interval_ms)
+        return;
+    self->interval_ms = interval_ms;
+    restart_timer(self);
+}
+
+guint
+hako_stats_poller_get_interval(HakoStatsPoller *self)
+{
+    g_return_val_if_fail(HAKO_IS_STATS_POLLER(self), 0);
+    return self->interval_ms;
+}
+
+/* Changes which figures are asked for, from the next tick. */
+void
+hako_stats_poller_set_polled(HakoStatsPoller *self, HakoStatsPolled polled)
+{
+    g_return_if_fail(HAKO_IS_STATS_POLLER(self));
+
+    self->polled = polled;
+    if (!self->stopped && self->host != NULL)
+        _hako_host_set_polled_stats(self->host, polled);
+}
+
+void
+hako_stats_poller_set_history_length(HakoStatsPoller *self, guint length)
+{
+    g_return_if_fail(HAKO_IS_STATS_POLLER(self));
+
+    self->history_length = MAX(length, 1);
+    if (self->host != NULL)
+        _hako_host_set_stats_history_length(self->host, self->history_length);
+}
+
+HakoStatsMethod
+hako_stats_poller_get_method(HakoStatsPoller *self)
+{
+    g_return_val_if_fail(HAKO_IS_STATS_POLLER(self), HAKO_STATS_METHOD_UNKNOWN);
+    return self->method;
+}
+
+/**
+ * hako_stats_poller_poll_now:
+ *
+ * Polls at once, as the timer does: nothing happens while a poll is still
+ * running (that counts as a skipped tick).
+ *
+ * Returns: whether a poll started.
+ */
+gboolean
+hako_stats_poller_poll_now(HakoStatsPoller *self)
+{
+    g_return_val_if_fail(HAKO_IS_STATS_POLLER(self), FALSE);
+    return start_tick(self);
+}
+
+/* How many ticks have brought figures. */
+guint
+hako_stats_poller_get_n_ticks(HakoStatsPoller *self)
+{
+    g_return_val_if_fail(HAKO_IS_STATS_POLLER(self), 0);
+    return self->n_ticks;
+}
+
+/* How many ticks were skipped because the previous one was still running. */
+guint
+hako_stats_poller_get_n_skipped(HakoStatsPoller *self)
+{
+    g_return_val_if_fail(HAKO_IS_STATS_POLLER(self), 0);
+    return self->n_skipped;
+}

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The stats poller against a private, real libvirtd: a busy QEMU (TCG) guest booted from the
+ * memtest86+ ISO, with a disk and a tap NIC, polled by one bulk call per tick.
+ *
+ * Run by tests/harness/with-private-libvirtd (HAKO_TEST_URI, HAKO_TEST_IMAGES). */
+#include "config.h"
+
+#include "hako-connection-manager.h"
+#include "hako-domain-ops.h"
+#include "hako-engine.h"
+#include "hako-test-util.h"
+
+#include <libvirt/libvirt.h>
+#include <math.h>
+#include <unistd.h>
+
+#define GUEST "hako-stats"
+#define MEMTEST_ISO "/usr/lib/memtest86+/memtest86+x64.iso"
+
+static const char *uri;
+
+typedef struct {
+    HakoConnectionManager *manager;
+    HakoHost *host;
+    HakoStatsPoller *poller;
+    HakoDomain *domain;
+} Fixture;
+
+static void
+define_guest(void)
+{
+    const char *images = g_getenv("HAKO_TEST_IMAGES");
+    g_autofree char *disk = g_build_filename(images, GUEST ".img", NULL);
+    g_autofree char *tap = g_strdup_printf("hkst%u", (guint)getpid() % 100000);
+    g_autofree char *xml = NULL;
+    g_autoptr(GError) error = NULL;
+    virConnectPtr conn;
+    virDomainPtr dom;
+
+    g_assert_nonnull(images);
+    g_assert_true(g_file_test(MEMTEST_ISO, G_FILE_TEST_EXISTS));
+    /* An empty 8 MiB disk: SeaBIOS reads it while looking for something to boot. */
+    g_assert_true(g_file_set_contents(disk, "", 0, &error));
+    g_assert_cmpint(truncate(disk, 8 * 1024 * 1024), ==, 0);
+    xml = g_strdup_printf(
+        "<domain type='qemu'><name>" GUEST "</name>"
+        "<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+        "<os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/><boot dev='cdrom'/></os>"
+        "<devices>"
+        "<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+        "<source file='%s'/><target dev='vda' bus='virtio'/></disk>"
+        "<disk type='file' device='cdrom'><driver name='qemu' type='raw'/>"
+        "<source file='" MEMTEST_ISO "'/><target dev='hdc' bus='ide'/><readonly/></disk>"
+        "<interface type='ethernet'><target dev='%s' managed='yes'/><model type='virtio'/>"
+        "</interface>"
+        "<memballoon model='virtio'/>"
+        "</devices></domain>",
+        disk, tap);
+    conn = virConnectOpen(uri);
+    g_assert_nonnull(conn);
+    dom = virDomainDefineXML(conn, xml);
+    g_assert_nonnull(dom);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+static gboolean
+host_connected(gpointer data)
+{
+    return hako_host_get_state(data) == HAKO_HOST_STATE_CONNECTED;
+}
+
+static void
+fixture_setup(Fixture *f, gconstpointer data)
+{
+    f->manager = hako_connection_manager_new(NULL);
+    hako_connection_manager_set_stats_options(f->manager, 500,
+                                              HAKO_STATS_POLL_CPU | HAKO_STATS_POLL_MEMORY |
+                                                  HAKO_STATS_POLL_DISK | HAKO_STATS_POLL_NETWORK,
+                                              120);
+    f->host = hako_connection_manager_add(f->manager, uri, HAKO_CONNECT_NONE);
+    hako_connection_manager_connect(f->manager, f->host);
+    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    f->poller = hako_connection_manager_get_stats_poller(f->manager, f->host);
+    g_assert_nonnull(f->poller);
+    f->domain = hako_domain_list_lookup_by_name(hako_host_get_domains(f->host), GUEST);
+    g_assert_nonnull(f->domain);
+}
+
+static void
+fixture_teardown(Fixture *f, gconstpointer data)
+{
+    g_clear_object(&f->manager);
+    hako_test_spin(100);
+}
+
+typedef struct {
+    gboolean done;
+    GError *error;
+} ActionWait;
+
+static void
+action_cb(GObject *source, GAsyncResult *res, gpointer data)
+{
+    ActionWait *w = data;
+
+    hako_domain_ops_lifecycle_finish(HAKO_DOMAIN_OPS(source), res, &w->error);
+    w->done = TRUE;
+}
+
+static gboolean
+action_done(gpointer data)
+{
+    return ((ActionWait *)data)->done;
+}
+
+static void
+run_action(Fixture *f, HakoDomainAction action)
+{
+    g_autoptr(HakoDomainOps) ops = hako_domain_ops_new(f->manager);
+    ActionWait w = {FALSE, NULL};
+
+    hako_domain_ops_lifecycle_async(ops, f->domain, action, NULL, action_cb, &w);
+    g_assert_true(hako_test_wait_until(action_done, &w, 30000));
+    g_assert_no_error(w.error);
+}
+
+typedef struct {
+    HakoDomain *domain;
+    HakoDomainStat stat;
+    double above;
+} FigureWait;
+
+static gboolean
+figure_above(gpointer data)
+{
+    FigureWait *w = data;
+    double v = hako_domain_get_stat(w->domain, w->stat);
+
+    return !isnan(v) && v > w->above;
+}
+
+static gboolean
+figure_known(gpointer data)
+{
+    FigureWait *w = data;
+
+    return !isnan(hako_domain_get_stat(w->domain, w->stat));
+}
+
+static void
+assert_no_spikes(HakoDomain *domain)
+{
+    for (HakoDomainStat stat = 0; stat < HAKO_N_DOMAIN_STATS; stat++) {
+        HakoStatsHistory *history = hako_domain_get_stats_history(domain, stat);
+
+        for (guint age = 0; age < hako_stats_history_get_n_samples(history); age++) {
+            double v = hako_stats_history_get(history, age);
+
+            if (isnan(v))
+                continue;
+            g_assert_cmpfloat(v, >=, 0);
+            if (stat == HAKO_DOMAIN_STAT_CPU || stat == HAKO_DOMAIN_STAT_CPU_HOST)
+                g_assert_cmpfloat(v, <=, 100);
+            else if (stat != HAKO_DOMAIN_STAT_MEMORY)
+                /* An idle test guest moves nowhere near a gigabyte a second. */
+                g_assert_cmpfloat(v, <, 1e9);
+        }
+    }
+}
+
+static void
+test_busy_guest(Fixture *f, gconstpointer data)
+{
+    FigureWait cpu = {f->domain, HAKO_DOMAIN_STAT_CPU, 5};
+    FigureWait disk = {f->domain, HAKO_DOMAIN_STAT_DISK_READ, -1};
+    FigureWait net = {f->domain, HAKO_DOMAIN_STAT_NET_RX, -1};
+    FigureWait memory = {f->domain, HAKO_DOMAIN_STAT_MEMORY, 0};
+
+    run_action(f, HAKO_DOMAIN_ACTION_RUN);
+    /* memtest86+ keeps its vCPU busy under TCG. */
+    g_assert_true(hako_test_wait_until(figure_above, &cpu, 60000));
+    g_test_message("CPU %.1f %% of its vCPU, %.1f %% of the host",
+                   hako_domain_get_stat(f->domain, HAKO_DOMAIN_STAT_CPU),
+                   hako_domain_get_stat(f->domain, HAKO_DOMAIN_STAT_CPU_HOST));
+    g_assert_cmpint(hako_stats_poller_get_method(f->poller), ==, HAKO_STATS_METHOD_BULK);
+    g_assert_true(hako_test_wait_until(figure_known, &disk, 10000));
+    g_assert_true(hako_test_wait_until(figure_known, &net, 10000));
+    g_assert_true(hako_test_wait_until(figure_above, &memory, 10000));
+    g_assert_false(isnan(hako_domain_get_stat(f->domain, HAKO_DOMAIN_STAT_DISK_WRITE)));
+    g_assert_false(isnan(hako_domain_get_stat(f->domain, HAKO_DOMAIN_STAT_NET_TX)));
+    g_test_message("memory %.0f bytes, disk read %.0f B/s, network rx %.0f B/s",
+                   hako_domain_get_stat(f->domain, HAKO_DOMAIN_STAT_MEMORY),
+                   hako_domain_get_stat(f->domain, HAKO_DOMAIN_STAT_DISK_READ),
+                   hako_domain_get_stat(f->domain, HAKO_DOMAIN_STAT_NET_RX));
+    g_assert_cmpfloat(hako_domain_get_stat(f->domain, HAKO_DOMAIN_STAT_MEMORY), <=,
+                      64.0 * 1024 * 1024);
+
+    /* The host's own figures. */
+    g_assert_cmpuint(hako_host_get_n_cpus(f->host), >, 0);
+    g_assert_cmpuint(hako_host_get_memory_total(f->host), >, 0);
+    g_assert_false(isnan(hako_host_get_stat(f->host, HAKO_HOST_STAT_CPU)));
+    g_assert_cmpfloat(hako_host_get_stat(f->host, HAKO_HOST_STAT_CPU), >, 0);
+    g_assert_cmpfloat(hako_host_get_stat(f->host, HAKO_HOST_STAT_MEMORY), >, 0);
+
+    /* Stopped and started again, the guest's counters start from zero: no negative or
+     * huge figure comes of it. */
+    run_action(f, HAKO_DOMAIN_ACTION_FORCE_OFF);
+    hako_test_spin(1200);
+    run_action(f, HAKO_DOMAIN_ACTION_RUN);
+    g_assert_true(hako_test_wait_until(figure_above, &cpu, 60000));
+    assert_no_spikes(f->domain);
+
+    /* Switching disk polling off applies from the next tick. */
+    hako_connection_manager_set_stats_options(
+        f->manager, 500, HAKO_STATS_POLL_CPU | HAKO_STATS_POLL_MEMORY | HAKO_STATS_POLL_NETWORK,
+        120);
+    g_assert_false(hako_host_get_polled_stats(f->host) & HAKO_STATS_POLL_DISK);
+    hako_test_spin(1500);
+    g_assert_true(isnan(hako_domain_get_stat(f->domain, HAKO_DOMAIN_STAT_DISK_READ)));
+    g_assert_false(isnan(hako_domain_get_stat(f->domain, HAKO_DOMAIN_STAT_CPU)));
+
+    run_action(f, HAKO_DOMAIN_ACTION_FORCE_OFF);
+}
+
+int
+main(int argc, char *argv[])
+{
+    g_test_init(&argc, &argv, NULL);
+    hako_engine_init();
+
+    uri = g_getenv("HAKO_TEST_URI");
+    g_assert_nonnull(uri);
+    define_guest();
+
+    g_test_add("/engine/stats/real/busy-guest", Fixture, NULL, fixture_setup, test_busy_guest,
+               fixture_teardown);
+    return g_test_run();
+}
