@@ -69,6 +69,7 @@ static const struct {
     {"win.reset", {"<Primary><Shift>b", NULL}},
     {"win.force-off", {"<Primary><Shift>d", NULL}},
     {"win.save", {"<Primary>s", NULL}},
+    {"win.open", {"<Primary>o", NULL}},
     {"win.find", {"<Primary>f", NULL}},
     {"win.close", {"<Primary>w", NULL}},
 };

@@ -4,10 +4,14 @@
 
 #include "hako-manager-window.h"
 
+#include "hako-details-window.h"
 #include "hako-domain-ops.h"
 #include "hako-host-store.h"
+#include "hako-host-window.h"
+#include "hako-sparkline-renderer.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
 
 struct _HakoManagerWindow {
@@ -26,6 +30,7 @@ struct _HakoManagerWindow {
     GHashTable *collapsed_uris; /* URIs of the hosts the user collapsed */
     guint batch_depth;          /* inside the store's batch-begin/batch-end */
     GObject *batch_selected;    /* the selection to restore after a batch */
+    GPtrArray *stats_hosts;     /* HakoHost, as in the manager's list: followed for redraws */
 
     /* The selected row: a guest (selected_domain) or a host (selected_host). */
     HakoDomain *selected_domain;
@@ -65,6 +70,23 @@ struct _HakoManagerWindow {
     GtkCellRenderer *state_text_renderer;
     GtkCellRenderer *vcpus_renderer;
     GtkCellRenderer *memory_renderer;
+    GtkTreeViewColumn *guest_cpu_column;
+    GtkTreeViewColumn *host_cpu_column;
+    GtkTreeViewColumn *memory_usage_column;
+    GtkTreeViewColumn *disk_column;
+    GtkTreeViewColumn *network_column;
+    GtkTreeViewColumn *ip_column;
+    GtkCellRenderer *guest_cpu_graph_renderer;
+    GtkCellRenderer *guest_cpu_text_renderer;
+    GtkCellRenderer *host_cpu_graph_renderer;
+    GtkCellRenderer *host_cpu_text_renderer;
+    GtkCellRenderer *memory_usage_graph_renderer;
+    GtkCellRenderer *memory_usage_text_renderer;
+    GtkCellRenderer *disk_graph_renderer;
+    GtkCellRenderer *disk_text_renderer;
+    GtkCellRenderer *network_graph_renderer;
+    GtkCellRenderer *network_text_renderer;
+    GtkCellRenderer *ip_renderer;
 };
 
 G_DEFINE_FINAL_TYPE(HakoManagerWindow, hako_manager_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -86,6 +108,38 @@ static const struct {
     {"reset", HAKO_DOMAIN_ACTION_RESET},
     {"force-off", HAKO_DOMAIN_ACTION_FORCE_OFF},
     {"save", HAKO_DOMAIN_ACTION_SAVE},
+};
+
+/* The graph columns of the list, in the order of stats_columns[]. */
+typedef enum {
+    STATS_COLUMN_GUEST_CPU,
+    STATS_COLUMN_HOST_CPU,
+    STATS_COLUMN_MEMORY,
+    STATS_COLUMN_DISK,
+    STATS_COLUMN_NETWORK,
+    N_STATS_COLUMNS,
+} StatsColumn;
+
+typedef enum { FIGURE_PERCENT, FIGURE_BYTES, FIGURE_RATE } FigureKind;
+
+/* What each graph column draws for a guest row and for a host row. */
+static const struct {
+    const char *key; /* the GSettings key of its visibility, also its win. action */
+    int stat;        /* HakoDomainStat */
+    int second_stat; /* HakoDomainStat drawn under it and added to the figure, or -1 */
+    int host_stat;   /* HakoHostStat of a host row, or -1 for a blank cell */
+    FigureKind kind;
+} stats_columns[N_STATS_COLUMNS] = {
+    [STATS_COLUMN_GUEST_CPU] = {"column-guest-cpu", HAKO_DOMAIN_STAT_CPU, -1, HAKO_HOST_STAT_CPU,
+                                FIGURE_PERCENT},
+    [STATS_COLUMN_HOST_CPU] = {"column-host-cpu", HAKO_DOMAIN_STAT_CPU_HOST, -1, HAKO_HOST_STAT_CPU,
+                               FIGURE_PERCENT},
+    [STATS_COLUMN_MEMORY] = {"column-memory", HAKO_DOMAIN_STAT_MEMORY, -1, HAKO_HOST_STAT_MEMORY,
+                             FIGURE_BYTES},
+    [STATS_COLUMN_DISK] = {"column-disk", HAKO_DOMAIN_STAT_DISK_READ, HAKO_DOMAIN_STAT_DISK_WRITE,
+                           -1, FIGURE_RATE},
+    [STATS_COLUMN_NETWORK] = {"column-network", HAKO_DOMAIN_STAT_NET_RX, HAKO_DOMAIN_STAT_NET_TX,
+                              -1, FIGURE_RATE},
 };
 
 static void update_actions(HakoManagerWindow *self);
@@ -316,6 +370,148 @@ memory_data_func(GtkTreeViewColumn *column,
                  HAKO_IS_DOMAIN(object) && domain_host_connected(HAKO_DOMAIN(object)), NULL);
 }
 
+/* What a graph cell shows: nothing (blank), "Off" (not polled), or a graph and a figure. */
+typedef struct {
+    gboolean blank;
+    gboolean polled;
+    HakoStatsHistory *history; /* borrowed */
+    HakoStatsHistory *second;  /* borrowed, or NULL */
+    double maximum;            /* 0: scale to the data */
+    double value;              /* the latest figure, NAN when there is none */
+} Figure;
+
+/* The sum of two latest figures, either of which may be missing (NAN). */
+static double
+add_figures(double a, double b)
+{
+    if (isnan(a))
+        return b;
+    if (isnan(b))
+        return a;
+    return a + b;
+}
+
+static void
+row_figure(GObject *object, StatsColumn column, Figure *figure)
+{
+    HakoHost *host = NULL;
+    HakoStatsPolled polled = hako_domain_stat_polled_by(stats_columns[column].stat);
+
+    memset(figure, 0, sizeof *figure);
+    figure->blank = TRUE;
+    figure->value = NAN;
+
+    if (HAKO_IS_DOMAIN(object))
+        host = hako_domain_get_host(HAKO_DOMAIN(object));
+    else if (HAKO_IS_HOST(object))
+        host = HAKO_HOST(object);
+    /* A host that is not connected has no figures to show, nor a poller to ask for them. */
+    if (host == NULL || !hako_host_is_connected(host))
+        return;
+
+    if (HAKO_IS_DOMAIN(object)) {
+        HakoDomain *domain = HAKO_DOMAIN(object);
+        int second = stats_columns[column].second_stat;
+
+        figure->history = hako_domain_get_stats_history(domain, stats_columns[column].stat);
+        figure->value = hako_domain_get_stat(domain, stats_columns[column].stat);
+        if (second >= 0) {
+            figure->second = hako_domain_get_stats_history(domain, second);
+            figure->value = add_figures(figure->value, hako_domain_get_stat(domain, second));
+        }
+        if (column == STATS_COLUMN_MEMORY) {
+            /* The model counts memory in KiB, the graph in bytes. */
+            guint64 kib = hako_domain_get_max_memory(domain);
+
+            if (kib == 0)
+                kib = hako_domain_get_memory(domain);
+            figure->maximum = (double)kib * 1024.0;
+        }
+    } else {
+        int host_stat = stats_columns[column].host_stat;
+
+        if (host_stat < 0)
+            return;
+        figure->history = hako_host_get_stats_history(host, host_stat);
+        figure->value = hako_host_get_stat(host, host_stat);
+        if (column == STATS_COLUMN_MEMORY)
+            figure->maximum = (double)hako_host_get_memory_total(host);
+    }
+    figure->blank = FALSE;
+    figure->polled = (hako_host_get_polled_stats(host) & polled) != 0;
+}
+
+static void
+graph_data_func(GtkTreeViewColumn *column,
+                GtkCellRenderer *cell,
+                GtkTreeModel *model,
+                GtkTreeIter *iter,
+                gpointer user_data)
+{
+    StatsColumn which = GPOINTER_TO_UINT(user_data);
+    Figure figure;
+
+    row_figure(hako_host_store_get_object(model, iter), which, &figure);
+    g_object_set(cell, "history", figure.blank ? NULL : figure.history, "second-history",
+                 figure.blank ? NULL : figure.second, "maximum", figure.maximum, "polled",
+                 !figure.blank && figure.polled, NULL);
+}
+
+static char *
+format_figure(FigureKind kind, double value)
+{
+    switch (kind) {
+    case FIGURE_BYTES:
+        return hako_stats_format_bytes(value);
+    case FIGURE_RATE:
+        return hako_stats_format_rate(value);
+    case FIGURE_PERCENT:
+    default:
+        return hako_stats_format_percent(value);
+    }
+}
+
+/* The latest figure as text, so that it can be read (and screen readers can read it). */
+static void
+figure_text_data_func(GtkTreeViewColumn *column,
+                      GtkCellRenderer *cell,
+                      GtkTreeModel *model,
+                      GtkTreeIter *iter,
+                      gpointer user_data)
+{
+    StatsColumn which = GPOINTER_TO_UINT(user_data);
+    g_autofree char *text = NULL;
+    Figure figure;
+
+    row_figure(hako_host_store_get_object(model, iter), which, &figure);
+    if (figure.blank)
+        text = NULL;
+    else if (!figure.polled)
+        /* Translators: a list cell of a figure that Hako does not poll (see Preferences) */
+        text = g_strdup(C_("figure", "Off"));
+    else if (!isnan(figure.value))
+        text = format_figure(stats_columns[which].kind, figure.value);
+    g_object_set(cell, "text", text, NULL);
+}
+
+static void
+ip_data_func(GtkTreeViewColumn *column,
+             GtkCellRenderer *cell,
+             GtkTreeModel *model,
+             GtkTreeIter *iter,
+             gpointer user_data)
+{
+    GObject *object = hako_host_store_get_object(model, iter);
+    const char *const *addresses = NULL;
+    g_autofree char *text = NULL;
+
+    if (HAKO_IS_DOMAIN(object) && domain_host_connected(HAKO_DOMAIN(object)))
+        addresses = hako_domain_get_addresses(HAKO_DOMAIN(object));
+    if (addresses != NULL)
+        text = g_strjoinv(", ", (char **)addresses);
+    g_object_set(cell, "text", text, NULL);
+}
+
 static gboolean
 filter_visible_func(GtkTreeModel *model, GtkTreeIter *iter, gpointer user_data)
 {
@@ -516,6 +712,9 @@ update_actions(HakoManagerWindow *self)
                        host != NULL && hako_host_get_state(host) != HAKO_HOST_STATE_DISCONNECTED);
     set_action_enabled(self, "host-autoconnect", host != NULL);
     set_action_enabled(self, "host-remove", host != NULL);
+
+    set_action_enabled(self, "open", domain != NULL);
+    set_action_enabled(self, "host-details", host != NULL || self->selected_domain_host != NULL);
 
     autoconnect = g_action_map_lookup_action(G_ACTION_MAP(self), "host-autoconnect");
     g_simple_action_set_state(
@@ -777,6 +976,32 @@ host_remove_activate(GSimpleAction *action, GVariant *parameter, gpointer user_d
     gtk_window_present(GTK_WINDOW(dialog));
 }
 
+static void
+open_domain(HakoManagerWindow *self, HakoDomain *domain)
+{
+    hako_details_window_present(GTK_WINDOW(self), self->manager, domain, self->settings);
+}
+
+static void
+open_activate(GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+    HakoManagerWindow *self = user_data;
+
+    if (self->selected_domain != NULL)
+        open_domain(self, self->selected_domain);
+}
+
+/* The selected host, or the host of the selected guest. */
+static void
+host_details_activate(GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+    HakoManagerWindow *self = user_data;
+    HakoHost *host = self->selected_host != NULL ? self->selected_host : self->selected_domain_host;
+
+    if (host != NULL)
+        hako_host_window_present(GTK_WINDOW(self), self->manager, host, self->settings);
+}
+
 static const GActionEntry win_entries[] = {
     {"run", domain_action_activate, NULL, NULL, NULL, {0}},
     {"pause", domain_action_activate, NULL, NULL, NULL, {0}},
@@ -792,6 +1017,8 @@ static const GActionEntry win_entries[] = {
     {"host-disconnect", host_disconnect_activate, NULL, NULL, NULL, {0}},
     {"host-autoconnect", NULL, NULL, "false", host_autoconnect_change_state, {0}},
     {"host-remove", host_remove_activate, NULL, NULL, NULL, {0}},
+    {"open", open_activate, NULL, NULL, NULL, {0}},
+    {"host-details", host_details_activate, NULL, NULL, NULL, {0}},
 };
 
 /* ---------------------------------------------------------------------------------------- */
@@ -814,6 +1041,8 @@ row_activated_cb(HakoManagerWindow *self,
             gtk_tree_view_collapse_row(tree_view, path);
         else
             gtk_tree_view_expand_row(tree_view, path, FALSE);
+    } else if (HAKO_IS_DOMAIN(object)) {
+        open_domain(self, HAKO_DOMAIN(object));
     }
 }
 
@@ -893,6 +1122,28 @@ host_tooltip(HakoHost *host)
     }
 }
 
+/* The two figures that an I/O cell adds up: "Read 1.2 MiB/s, write 300 KiB/s". */
+static char *
+io_tooltip(HakoDomain *domain, StatsColumn column)
+{
+    double first = hako_domain_get_stat(domain, stats_columns[column].stat);
+    double second = hako_domain_get_stat(domain, stats_columns[column].second_stat);
+    g_autofree char *first_text = NULL;
+    g_autofree char *second_text = NULL;
+    Figure figure;
+
+    row_figure(G_OBJECT(domain), column, &figure);
+    if (figure.blank || !figure.polled || isnan(first) || isnan(second))
+        return NULL;
+    first_text = hako_stats_format_rate(first);
+    second_text = hako_stats_format_rate(second);
+    if (column == STATS_COLUMN_DISK)
+        /* Translators: tooltip of a guest's Disk I/O cell: bytes per second read, written */
+        return g_strdup_printf(_("Read %s, write %s"), first_text, second_text);
+    /* Translators: tooltip of a guest's Network I/O cell: bytes per second received, sent */
+    return g_strdup_printf(_("Received %s, sent %s"), first_text, second_text);
+}
+
 static gboolean
 tree_query_tooltip_cb(HakoManagerWindow *self,
                       int x,
@@ -924,6 +1175,9 @@ tree_query_tooltip_cb(HakoManagerWindow *self,
 
         if (column == self->state_column) {
             text = hako_domain_describe_state(domain);
+        } else if (column == self->disk_column || column == self->network_column) {
+            text = io_tooltip(domain, column == self->disk_column ? STATS_COLUMN_DISK
+                                                                  : STATS_COLUMN_NETWORK);
         } else if (column == self->name_column) {
             const char *title = hako_domain_get_title(domain);
 
@@ -1108,12 +1362,102 @@ store_batch_end_cb(HakoManagerWindow *self, HakoHostStore *store)
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* Statistics                                                                                */
+
+static GtkTreeViewColumn *
+stats_column(HakoManagerWindow *self, StatsColumn column)
+{
+    switch (column) {
+    case STATS_COLUMN_GUEST_CPU:
+        return self->guest_cpu_column;
+    case STATS_COLUMN_HOST_CPU:
+        return self->host_cpu_column;
+    case STATS_COLUMN_MEMORY:
+        return self->memory_usage_column;
+    case STATS_COLUMN_DISK:
+        return self->disk_column;
+    case STATS_COLUMN_NETWORK:
+    default:
+        return self->network_column;
+    }
+}
+
+/*
+ * New figures for every guest of a host at once. The cells read them when they are drawn, so
+ * one redraw of the list shows them: a "row-changed" per guest would make the filter and sort
+ * models look each row up, which with thousands of guests costs more than the poll itself
+ * (see hako-host-store.c). Only the visible rows are drawn.
+ */
+static void
+host_stats_updated_cb(HakoManagerWindow *self, HakoHost *host)
+{
+    if (self->tree_view == NULL)
+        return;
+    for (guint i = 0; i < N_STATS_COLUMNS; i++) {
+        if (gtk_tree_view_column_get_visible(stats_column(self, i))) {
+            gtk_widget_queue_draw(GTK_WIDGET(self->tree_view));
+            return;
+        }
+    }
+}
+
+/* A figure polled or not changes the cells of every guest of the host ("Off"). */
+static void
+host_polled_stats_cb(HakoManagerWindow *self, GParamSpec *pspec, HakoHost *host)
+{
+    host_stats_updated_cb(self, host);
+}
+
+static void
+unfollow_host(HakoManagerWindow *self, HakoHost *host)
+{
+    g_signal_handlers_disconnect_by_func(host, host_stats_updated_cb, self);
+    g_signal_handlers_disconnect_by_func(host, host_polled_stats_cb, self);
+}
+
+/* stats_hosts mirrors the manager's hosts, so that removed ones are let go of by position. */
+static void
+hosts_items_changed_cb(
+    HakoManagerWindow *self, guint position, guint removed, guint added, GListModel *hosts)
+{
+    g_return_if_fail(position + removed <= self->stats_hosts->len);
+
+    for (guint i = 0; i < removed; i++)
+        unfollow_host(self, g_ptr_array_index(self->stats_hosts, position + i));
+    g_ptr_array_remove_range(self->stats_hosts, position, removed);
+    for (guint i = 0; i < added; i++) {
+        HakoHost *host = g_list_model_get_item(hosts, position + i);
+
+        g_signal_connect_object(host, "stats-updated", G_CALLBACK(host_stats_updated_cb), self,
+                                G_CONNECT_SWAPPED);
+        g_signal_connect_object(host, "notify::polled-stats", G_CALLBACK(host_polled_stats_cb),
+                                self, G_CONNECT_SWAPPED);
+        g_ptr_array_insert(self->stats_hosts, position + i, host); /* takes the reference */
+    }
+}
+
+/* The View menu shows or hides the columns through their GSettings keys. */
+static void
+bind_columns(HakoManagerWindow *self)
+{
+    for (guint i = 0; i <= N_STATS_COLUMNS; i++) {
+        const char *key = i < N_STATS_COLUMNS ? stats_columns[i].key : "column-ip";
+        GtkTreeViewColumn *column = i < N_STATS_COLUMNS ? stats_column(self, i) : self->ip_column;
+        g_autoptr(GAction) action = g_settings_create_action(self->settings, key);
+
+        g_settings_bind(self->settings, key, column, "visible", G_SETTINGS_BIND_GET);
+        g_action_map_add_action(G_ACTION_MAP(self), action);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------- */
 /* GObject                                                                                   */
 
 static void
 hako_manager_window_constructed(GObject *object)
 {
     HakoManagerWindow *self = HAKO_MANAGER_WINDOW(object);
+    GListModel *hosts;
 
     G_OBJECT_CLASS(hako_manager_window_parent_class)->constructed(object);
 
@@ -1128,6 +1472,13 @@ hako_manager_window_constructed(GObject *object)
     g_signal_connect_object(self->store, "batch-end", G_CALLBACK(store_batch_end_cb), self,
                             G_CONNECT_SWAPPED);
     attach_models(self);
+
+    bind_columns(self);
+    hosts = hako_connection_manager_get_hosts(self->manager);
+    g_signal_connect_object(hosts, "items-changed", G_CALLBACK(hosts_items_changed_cb), self,
+                            G_CONNECT_SWAPPED);
+    hosts_items_changed_cb(self, 0, 0, g_list_model_get_n_items(hosts), hosts);
+
     update_actions(self);
 }
 
@@ -1148,6 +1499,15 @@ hako_manager_window_dispose(GObject *object)
 
     g_clear_pointer(&self->guest_menu, gtk_widget_destroy);
     g_clear_pointer(&self->host_menu, gtk_widget_destroy);
+
+    if (self->manager != NULL)
+        g_signal_handlers_disconnect_by_func(hako_connection_manager_get_hosts(self->manager),
+                                             hosts_items_changed_cb, self);
+    if (self->stats_hosts != NULL) {
+        for (guint i = 0; i < self->stats_hosts->len; i++)
+            unfollow_host(self, g_ptr_array_index(self->stats_hosts, i));
+        g_clear_pointer(&self->stats_hosts, g_ptr_array_unref);
+    }
 
     if (self->store != NULL)
         g_signal_handlers_disconnect_by_data(self->store, self);
@@ -1234,6 +1594,8 @@ hako_manager_window_class_init(HakoManagerWindowClass *klass)
     properties[PROP_SETTINGS] = g_param_spec_object("settings", NULL, NULL, G_TYPE_SETTINGS, flags);
     g_object_class_install_properties(object_class, N_PROPS, properties);
 
+    /* The template names it; GtkBuilder cannot find a type by name in a static library. */
+    g_type_ensure(HAKO_TYPE_SPARKLINE_RENDERER);
     gtk_widget_class_set_template_from_resource(widget_class,
                                                 RESOURCE_PREFIX "/ui/hako-manager-window.ui");
     gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, main_box);
@@ -1259,6 +1621,25 @@ hako_manager_window_class_init(HakoManagerWindowClass *klass)
     gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, state_text_renderer);
     gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, vcpus_renderer);
     gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, memory_renderer);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, guest_cpu_column);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, host_cpu_column);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, memory_usage_column);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, disk_column);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, network_column);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, ip_column);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, guest_cpu_graph_renderer);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, guest_cpu_text_renderer);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, host_cpu_graph_renderer);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, host_cpu_text_renderer);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow,
+                                         memory_usage_graph_renderer);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow,
+                                         memory_usage_text_renderer);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, disk_graph_renderer);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, disk_text_renderer);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, network_graph_renderer);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, network_text_renderer);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, ip_renderer);
 
     gtk_widget_class_bind_template_callback(widget_class, info_bar_response_cb);
     gtk_widget_class_bind_template_callback(widget_class, search_changed_cb);
@@ -1280,6 +1661,7 @@ hako_manager_window_init(HakoManagerWindow *self)
 
     self->cancellable = g_cancellable_new();
     self->collapsed_uris = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    self->stats_hosts = g_ptr_array_new_with_free_func(g_object_unref);
 
     g_action_map_add_action_entries(G_ACTION_MAP(self), win_entries, G_N_ELEMENTS(win_entries),
                                     self);
@@ -1311,6 +1693,28 @@ hako_manager_window_init(HakoManagerWindow *self)
                                             vcpus_data_func, self, NULL);
     gtk_tree_view_column_set_cell_data_func(self->memory_column, self->memory_renderer,
                                             memory_data_func, self, NULL);
+
+    {
+        GtkCellRenderer *renderers[N_STATS_COLUMNS][2] = {
+            [STATS_COLUMN_GUEST_CPU] = {self->guest_cpu_graph_renderer,
+                                        self->guest_cpu_text_renderer},
+            [STATS_COLUMN_HOST_CPU] = {self->host_cpu_graph_renderer, self->host_cpu_text_renderer},
+            [STATS_COLUMN_MEMORY] = {self->memory_usage_graph_renderer,
+                                     self->memory_usage_text_renderer},
+            [STATS_COLUMN_DISK] = {self->disk_graph_renderer, self->disk_text_renderer},
+            [STATS_COLUMN_NETWORK] = {self->network_graph_renderer, self->network_text_renderer},
+        };
+
+        for (guint i = 0; i < N_STATS_COLUMNS; i++) {
+            gtk_tree_view_column_set_cell_data_func(stats_column(self, i), renderers[i][0],
+                                                    graph_data_func, GUINT_TO_POINTER(i), NULL);
+            gtk_tree_view_column_set_cell_data_func(stats_column(self, i), renderers[i][1],
+                                                    figure_text_data_func, GUINT_TO_POINTER(i),
+                                                    NULL);
+        }
+    }
+    gtk_tree_view_column_set_cell_data_func(self->ip_column, self->ip_renderer, ip_data_func, self,
+                                            NULL);
 }
 
 /**

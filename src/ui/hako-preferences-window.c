@@ -12,6 +12,10 @@ struct _HakoPreferencesWindow {
     /* Template children */
     GtkWidget *reconnect_check;
     GtkWidget *confirm_force_off_check;
+    GtkAdjustment *interval_adjustment;
+    GtkWidget *poll_memory_check;
+    GtkWidget *poll_disk_check;
+    GtkWidget *poll_network_check;
 };
 
 G_DEFINE_FINAL_TYPE(HakoPreferencesWindow, hako_preferences_window, GTK_TYPE_DIALOG)
@@ -37,6 +41,15 @@ hako_preferences_window_constructed(GObject *object)
     g_settings_bind(self->settings, "reconnect", self->reconnect_check, "active",
                     G_SETTINGS_BIND_DEFAULT);
     g_settings_bind(self->settings, "confirm-force-off", self->confirm_force_off_check, "active",
+                    G_SETTINGS_BIND_DEFAULT);
+    /* GSettings maps the "u" key to the adjustment's double and back. */
+    g_settings_bind(self->settings, "stats-interval", self->interval_adjustment, "value",
+                    G_SETTINGS_BIND_DEFAULT);
+    g_settings_bind(self->settings, "poll-memory", self->poll_memory_check, "active",
+                    G_SETTINGS_BIND_DEFAULT);
+    g_settings_bind(self->settings, "poll-disk", self->poll_disk_check, "active",
+                    G_SETTINGS_BIND_DEFAULT);
+    g_settings_bind(self->settings, "poll-network", self->poll_network_check, "active",
                     G_SETTINGS_BIND_DEFAULT);
 }
 
@@ -107,6 +120,10 @@ hako_preferences_window_class_init(HakoPreferencesWindowClass *klass)
     gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, reconnect_check);
     gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow,
                                          confirm_force_off_check);
+    gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, interval_adjustment);
+    gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, poll_memory_check);
+    gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, poll_disk_check);
+    gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, poll_network_check);
 }
 
 static void

@@ -5,14 +5,22 @@
 #include "config.h"
 
 #include "hako-connection-manager.h"
+#include "hako-details-window.h"
+#include "hako-domain-private.h"
 #include "hako-engine.h"
+#include "hako-host-private.h"
 #include "hako-host-store.h"
+#include "hako-host-window.h"
 #include "hako-manager-window.h"
+#include "hako-sparkline-renderer.h"
 #include "hako-ui.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 
 #define N_GUESTS 300
+
+static GtkApplication *shared_app;
 
 typedef struct {
     char *dir;
@@ -84,8 +92,8 @@ fixture_set_up(Fixture *f, gconstpointer data)
     g_assert_true(g_file_set_contents(path, xml->str, xml->len, &error));
     f->uri = g_strdup_printf("test://%s", path);
 
-    f->app = gtk_application_new("org.hako.Hako.TestManagerWindow", G_APPLICATION_NON_UNIQUE);
-    g_assert_true(g_application_register(G_APPLICATION(f->app), NULL, &error));
+    /* One application for every test: once registered on the bus, its ID stays taken. */
+    f->app = g_object_ref(shared_app);
     f->settings = g_settings_new(APP_ID);
     f->manager = hako_connection_manager_new(NULL);
     f->window = hako_manager_window_new(f->app, f->manager, f->settings);
@@ -211,15 +219,310 @@ test_batches_keep_the_view(Fixture *f, gconstpointer data)
     assert_sorted_and_complete(f);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Statistics columns                                                                        */
+
+#define KiB 1024.0
+#define MiB (1024.0 * 1024.0)
+#define GiB (1024.0 * 1024.0 * 1024.0)
+
+static GtkTreeViewColumn *
+column_titled(Fixture *f, const char *title)
+{
+    g_autoptr(GList) columns = gtk_tree_view_get_columns(f->tree_view);
+
+    for (GList *l = columns; l != NULL; l = l->next)
+        if (g_strcmp0(gtk_tree_view_column_get_title(l->data), title) == 0)
+            return l->data;
+    g_assert_not_reached();
+}
+
+/* The row of @object in the view's model. */
+static void
+view_iter_for(Fixture *f, gpointer object, GtkTreeIter *iter)
+{
+    GtkTreeModel *model = gtk_tree_view_get_model(f->tree_view);
+    GtkTreeIter host;
+
+    g_assert_true(gtk_tree_model_get_iter_first(model, &host));
+    do {
+        if (hako_host_store_get_object(model, &host) == object) {
+            *iter = host;
+            return;
+        }
+        if (gtk_tree_model_iter_children(model, iter, &host)) {
+            do {
+                if (hako_host_store_get_object(model, iter) == object)
+                    return;
+            } while (gtk_tree_model_iter_next(model, iter));
+        }
+    } while (gtk_tree_model_iter_next(model, &host));
+    g_assert_not_reached();
+}
+
+/* The renderer of @type in the column titled @title, set up as for drawing @object's row. */
+static GtkCellRenderer *
+cell_for(Fixture *f, const char *title, gpointer object, GType type)
+{
+    GtkTreeViewColumn *column = column_titled(f, title);
+    g_autoptr(GList) cells = gtk_cell_layout_get_cells(GTK_CELL_LAYOUT(column));
+    GtkTreeIter iter;
+
+    view_iter_for(f, object, &iter);
+    gtk_tree_view_column_cell_set_cell_data(column, gtk_tree_view_get_model(f->tree_view), &iter,
+                                            FALSE, FALSE);
+    for (GList *l = cells; l != NULL; l = l->next)
+        if (G_TYPE_CHECK_INSTANCE_TYPE(l->data, type))
+            return l->data;
+    g_assert_not_reached();
+}
+
+/* The figure the column titled @title shows in the row of @object (NULL when blank). */
+static char *
+cell_text(Fixture *f, const char *title, gpointer object)
+{
+    GtkCellRenderer *cell = cell_for(f, title, object, GTK_TYPE_CELL_RENDERER_TEXT);
+    char *text = NULL;
+
+    g_object_get(cell, "text", &text, NULL);
+    return text;
+}
+
+static HakoDomain *
+first_guest(Fixture *f)
+{
+    GtkTreeModel *model = gtk_tree_view_get_model(f->tree_view);
+    g_autoptr(GtkTreePath) path = gtk_tree_path_new_from_indices(0, 0, -1);
+    GtkTreeIter iter;
+
+    g_assert_true(gtk_tree_model_get_iter(model, &iter, path));
+    return HAKO_DOMAIN(hako_host_store_get_object(model, &iter));
+}
+
+/* One poll tick, as the engine would deliver it: the guest's figures, the host's, the signal. */
+static void
+push_figures(Fixture *f, HakoDomain *domain)
+{
+    double guest[HAKO_N_DOMAIN_STATS] = {
+        [HAKO_DOMAIN_STAT_CPU] = 12,
+        [HAKO_DOMAIN_STAT_CPU_HOST] = 3,
+        [HAKO_DOMAIN_STAT_MEMORY] = 32 * MiB,
+        [HAKO_DOMAIN_STAT_DISK_READ] = 1 * MiB,
+        [HAKO_DOMAIN_STAT_DISK_WRITE] = 512 * KiB,
+        [HAKO_DOMAIN_STAT_NET_RX] = 2 * KiB,
+        [HAKO_DOMAIN_STAT_NET_TX] = NAN, /* no figure for this one: the sum is the other */
+    };
+    double host[HAKO_N_HOST_STATS] = {
+        [HAKO_HOST_STAT_CPU] = 40,
+        [HAKO_HOST_STAT_MEMORY] = 2 * GiB,
+    };
+
+    _hako_domain_push_stats(domain, guest);
+    _hako_host_push_stats(f->host, host);
+    _hako_host_emit_stats_updated(f->host);
+}
+
+#define assert_cell_text(f, title, object, expected)                                               \
+    G_STMT_START                                                                                   \
+    {                                                                                              \
+        g_autofree char *_text = cell_text((f), (title), (object));                                \
+        const char *_expected = (expected);                                                        \
+        g_assert_cmpstr(_text, ==, _expected);                                                     \
+    }                                                                                              \
+    G_STMT_END
+
+static void
+test_stats_columns(Fixture *f, gconstpointer data)
+{
+    HakoDomain *domain = first_guest(f);
+    g_autofree char *cpu = hako_stats_format_percent(12);
+    g_autofree char *host_share = hako_stats_format_percent(3);
+    g_autofree char *memory = hako_stats_format_bytes(32 * MiB);
+    g_autofree char *disk = hako_stats_format_rate(1.5 * MiB);
+    g_autofree char *network = hako_stats_format_rate(2 * KiB);
+    g_autofree char *host_cpu = hako_stats_format_percent(40);
+    g_autofree char *host_memory = hako_stats_format_bytes(2 * GiB);
+    g_autoptr(HakoStatsHistory) history = NULL;
+    GtkCellRenderer *graph;
+    gboolean percent = FALSE;
+    double maximum = 0;
+
+    _hako_host_set_polled_stats(f->host, HAKO_STATS_POLL_CPU | HAKO_STATS_POLL_MEMORY |
+                                             HAKO_STATS_POLL_DISK | HAKO_STATS_POLL_NETWORK);
+    push_figures(f, domain);
+
+    /* A guest's row: its own figures, read and write (received and sent) added up. */
+    assert_cell_text(f, "Guest CPU", domain, cpu);
+    assert_cell_text(f, "Host CPU", domain, host_share);
+    assert_cell_text(f, "Memory Usage", domain, memory);
+    assert_cell_text(f, "Disk I/O", domain, disk);
+    assert_cell_text(f, "Network I/O", domain, network);
+
+    /* Its sparkline draws its history, on the scale of the figure. */
+    graph = cell_for(f, "Guest CPU", domain, HAKO_TYPE_SPARKLINE_RENDERER);
+    g_object_get(graph, "history", &history, "percent", &percent, NULL);
+    g_assert_true(history == hako_domain_get_stats_history(domain, HAKO_DOMAIN_STAT_CPU));
+    g_assert_true(percent);
+    g_clear_pointer(&history, hako_stats_history_unref);
+    graph = cell_for(f, "Memory Usage", domain, HAKO_TYPE_SPARKLINE_RENDERER);
+    g_object_get(graph, "maximum", &maximum, NULL);
+    g_assert_cmpfloat(maximum, >, 0);
+    g_assert_cmpfloat(maximum, ==, hako_domain_get_max_memory(domain) * 1024.0);
+
+    /* The host's row: its CPU in both CPU columns, its memory, nothing for I/O. */
+    assert_cell_text(f, "Guest CPU", f->host, host_cpu);
+    assert_cell_text(f, "Host CPU", f->host, host_cpu);
+    assert_cell_text(f, "Memory Usage", f->host, host_memory);
+    assert_cell_text(f, "Disk I/O", f->host, NULL);
+    assert_cell_text(f, "Network I/O", f->host, NULL);
+    graph = cell_for(f, "Memory Usage", f->host, HAKO_TYPE_SPARKLINE_RENDERER);
+    g_object_get(graph, "maximum", &maximum, NULL);
+    g_assert_cmpfloat(maximum, ==, (double)hako_host_get_memory_total(f->host));
+
+    /* The next tick: the cell follows without any row change. */
+    {
+        double guest[HAKO_N_DOMAIN_STATS] = {[HAKO_DOMAIN_STAT_CPU] = 87};
+        double host[HAKO_N_HOST_STATS] = {0};
+        g_autofree char *next = hako_stats_format_percent(87);
+
+        _hako_domain_push_stats(domain, guest);
+        _hako_host_push_stats(f->host, host);
+        _hako_host_emit_stats_updated(f->host);
+        assert_cell_text(f, "Guest CPU", domain, next);
+    }
+}
+
+static void
+test_not_polled_is_off(Fixture *f, gconstpointer data)
+{
+    HakoDomain *domain = first_guest(f);
+    g_autofree char *cpu = hako_stats_format_percent(12);
+    gboolean polled = TRUE;
+
+    _hako_host_set_polled_stats(f->host, HAKO_STATS_POLL_CPU);
+    push_figures(f, domain);
+
+    assert_cell_text(f, "Guest CPU", domain, cpu);
+    assert_cell_text(f, "Memory Usage", domain, "Off");
+    assert_cell_text(f, "Disk I/O", domain, "Off");
+    assert_cell_text(f, "Network I/O", domain, "Off");
+    assert_cell_text(f, "Memory Usage", f->host, "Off");
+    assert_cell_text(f, "Disk I/O", f->host, NULL);
+    g_object_get(cell_for(f, "Disk I/O", domain, HAKO_TYPE_SPARKLINE_RENDERER), "polled", &polled,
+                 NULL);
+    g_assert_false(polled);
+    g_object_get(cell_for(f, "Guest CPU", domain, HAKO_TYPE_SPARKLINE_RENDERER), "polled", &polled,
+                 NULL);
+    g_assert_true(polled);
+
+    /* A host that is not connected shows no figures at all, polled or not. */
+    hako_connection_manager_disconnect(f->manager, f->host);
+    g_assert_true(wait_for(host_disconnected, f, 5000));
+    assert_cell_text(f, "Guest CPU", f->host, NULL);
+    assert_cell_text(f, "Memory Usage", f->host, NULL);
+}
+
+static void
+test_column_settings(Fixture *f, gconstpointer data)
+{
+    GtkTreeViewColumn *disk = column_titled(f, "Disk I/O");
+    GtkTreeViewColumn *ip = column_titled(f, "IP Address");
+    g_autoptr(GVariant) state = NULL;
+
+    g_settings_set_boolean(f->settings, "column-disk", FALSE);
+    while (g_main_context_iteration(NULL, FALSE))
+        ;
+    g_assert_false(gtk_tree_view_column_get_visible(disk));
+
+    g_settings_set_boolean(f->settings, "column-disk", TRUE);
+    while (g_main_context_iteration(NULL, FALSE))
+        ;
+    g_assert_true(gtk_tree_view_column_get_visible(disk));
+    state = g_action_group_get_action_state(G_ACTION_GROUP(f->window), "column-disk");
+    g_assert_true(g_variant_get_boolean(state));
+
+    /* The View menu's check item: its action toggles the key, and the key the column. */
+    g_action_group_activate_action(G_ACTION_GROUP(f->window), "column-disk", NULL);
+    while (g_main_context_iteration(NULL, FALSE))
+        ;
+    g_assert_false(g_settings_get_boolean(f->settings, "column-disk"));
+    g_assert_false(gtk_tree_view_column_get_visible(disk));
+
+    g_settings_set_boolean(f->settings, "column-ip", TRUE);
+    while (g_main_context_iteration(NULL, FALSE))
+        ;
+    g_assert_true(gtk_tree_view_column_get_visible(ip));
+    g_settings_reset(f->settings, "column-ip");
+    g_settings_reset(f->settings, "column-disk");
+}
+
+static void
+test_open_windows(Fixture *f, gconstpointer data)
+{
+    GActionGroup *actions = G_ACTION_GROUP(f->window);
+    g_autoptr(GtkTreePath) guest_path = gtk_tree_path_new_from_indices(0, 0, -1);
+    g_autoptr(GtkTreePath) host_path = gtk_tree_path_new_first();
+    HakoDomain *domain = first_guest(f);
+    HakoDetailsWindow *details;
+    HakoHostWindow *host_window;
+
+    /* A guest: Open shows its window; Connection Details that of its host. */
+    gtk_tree_view_set_cursor(f->tree_view, guest_path, NULL, FALSE);
+    g_assert_true(g_action_group_get_action_enabled(actions, "open"));
+    g_assert_true(g_action_group_get_action_enabled(actions, "host-details"));
+    g_action_group_activate_action(actions, "open", NULL);
+    details = hako_details_window_lookup(domain);
+    g_assert_nonnull(details);
+    gtk_widget_destroy(GTK_WIDGET(details));
+    g_action_group_activate_action(actions, "host-details", NULL);
+    host_window = hako_host_window_lookup(f->host);
+    g_assert_nonnull(host_window);
+    gtk_widget_destroy(GTK_WIDGET(host_window));
+
+    /* Double-click or Enter on a guest opens it too. */
+    gtk_tree_view_row_activated(f->tree_view, guest_path, column_titled(f, "Name"));
+    details = hako_details_window_lookup(domain);
+    g_assert_nonnull(details);
+    gtk_widget_destroy(GTK_WIDGET(details));
+
+    /* A host: no guest to open. */
+    gtk_tree_view_set_cursor(f->tree_view, host_path, NULL, FALSE);
+    g_assert_false(g_action_group_get_action_enabled(actions, "open"));
+    g_assert_true(g_action_group_get_action_enabled(actions, "host-details"));
+    while (g_main_context_iteration(NULL, FALSE))
+        ;
+}
+
 int
 main(int argc, char *argv[])
 {
+    int status;
+
     g_test_init(&argc, &argv, NULL);
     hako_engine_init();
     gtk_init(&argc, &argv);
     hako_ui_init();
 
+    {
+        g_autoptr(GError) error = NULL;
+
+        shared_app =
+            gtk_application_new("org.hako.Hako.TestManagerWindow", G_APPLICATION_NON_UNIQUE);
+        g_application_register(G_APPLICATION(shared_app), NULL, &error);
+        g_assert_no_error(error);
+    }
+
     g_test_add("/ui/manager-window/batches-keep-the-view", Fixture, NULL, fixture_set_up,
                test_batches_keep_the_view, fixture_tear_down);
-    return g_test_run();
+    g_test_add("/ui/manager-window/stats-columns", Fixture, NULL, fixture_set_up,
+               test_stats_columns, fixture_tear_down);
+    g_test_add("/ui/manager-window/not-polled-is-off", Fixture, NULL, fixture_set_up,
+               test_not_polled_is_off, fixture_tear_down);
+    g_test_add("/ui/manager-window/column-settings", Fixture, NULL, fixture_set_up,
+               test_column_settings, fixture_tear_down);
+    g_test_add("/ui/manager-window/open-windows", Fixture, NULL, fixture_set_up, test_open_windows,
+               fixture_tear_down);
+    status = g_test_run();
+    g_clear_object(&shared_app);
+    return status;
 }

@@ -1,0 +1,448 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* HakoDetailsWindow: one window per guest, with its pages (for now, its performance graphs). */
+#include "config.h"
+
+#include "hako-details-window.h"
+
+#include "hako-graph.h"
+
+#include <glib/gi18n.h>
+
+/*
+ * A guest's window lives as long as the guest: it is keyed by the HakoDomain object, and
+ * closes itself once its host's list no longer holds that object (the guest was undefined,
+ * or the host was disconnected or removed). While the host is not connected, the graphs stay
+ * as they were and a line says why nothing moves.
+ */
+
+typedef enum {
+    GRAPH_CPU,
+    GRAPH_MEMORY,
+    GRAPH_DISK,
+    GRAPH_NETWORK,
+    N_GRAPHS,
+} GraphSlot;
+
+struct _HakoDetailsWindow {
+    GtkApplicationWindow parent_instance;
+
+    HakoConnectionManager *manager;
+    HakoDomain *domain;
+    HakoHost *host;
+    HakoDomainList *domains;
+    GSettings *settings;
+
+    HakoGraph *graphs[N_GRAPHS];
+
+    /* Template children */
+    GtkStack *stack;
+    GtkInfoBar *host_info_bar;
+    GtkLabel *host_state_label;
+    GtkBox *cpu_slot;
+    GtkBox *memory_slot;
+    GtkBox *disk_slot;
+    GtkBox *network_slot;
+    GtkLabel *addresses_label;
+};
+
+G_DEFINE_FINAL_TYPE(HakoDetailsWindow, hako_details_window, GTK_TYPE_APPLICATION_WINDOW)
+
+enum { PROP_0, PROP_MANAGER, PROP_DOMAIN, PROP_SETTINGS, N_PROPS };
+
+static GParamSpec *properties[N_PROPS];
+
+/* The figures each graph draws: the main series, and the second one or -1. */
+static const struct {
+    HakoDomainStat stat;
+    int second_stat;
+} graph_stats[N_GRAPHS] = {
+    [GRAPH_CPU] = {HAKO_DOMAIN_STAT_CPU, HAKO_DOMAIN_STAT_CPU_HOST},
+    [GRAPH_MEMORY] = {HAKO_DOMAIN_STAT_MEMORY, -1},
+    [GRAPH_DISK] = {HAKO_DOMAIN_STAT_DISK_READ, HAKO_DOMAIN_STAT_DISK_WRITE},
+    [GRAPH_NETWORK] = {HAKO_DOMAIN_STAT_NET_RX, HAKO_DOMAIN_STAT_NET_TX},
+};
+
+/* ---------------------------------------------------------------------------------------- */
+/* Following the guest and its host                                                         */
+
+static void
+update_title(HakoDetailsWindow *self)
+{
+    /* Translators: the title of a guest's window: "fedora on QEMU/KVM" */
+    g_autofree char *title = g_strdup_printf(_("%s on %s"), hako_domain_get_name(self->domain),
+                                             hako_host_get_label(self->host));
+
+    gtk_window_set_title(GTK_WINDOW(self), title);
+    atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self)), title);
+}
+
+static void
+update_host_state(HakoDetailsWindow *self)
+{
+    switch (hako_host_get_state(self->host)) {
+    case HAKO_HOST_STATE_CONNECTED:
+        gtk_widget_hide(GTK_WIDGET(self->host_info_bar));
+        return;
+    case HAKO_HOST_STATE_CONNECTING:
+        gtk_label_set_text(self->host_state_label, _("Host disconnected, reconnecting…"));
+        break;
+    case HAKO_HOST_STATE_DISCONNECTED:
+    default:
+        gtk_label_set_text(self->host_state_label, _("Host disconnected"));
+        break;
+    }
+    gtk_widget_show(GTK_WIDGET(self->host_info_bar));
+}
+
+static void
+update_addresses(HakoDetailsWindow *self)
+{
+    const char *const *addresses = hako_domain_get_addresses(self->domain);
+    g_autofree char *text = NULL;
+
+    if (addresses == NULL || addresses[0] == NULL) {
+        text = g_strdup(_("IP addresses: none reported"));
+    } else {
+        g_autofree char *list = g_strjoinv(", ", (char **)addresses);
+
+        /* Translators: %s is a list of addresses: "192.168.1.5, fe80::1" */
+        text = g_strdup_printf(_("IP addresses: %s"), list);
+    }
+    gtk_label_set_text(self->addresses_label, text);
+}
+
+static void
+update_polled(HakoDetailsWindow *self)
+{
+    HakoStatsPolled polled = hako_host_get_polled_stats(self->host);
+
+    for (guint i = 0; i < N_GRAPHS; i++)
+        hako_graph_set_polled(self->graphs[i],
+                              (polled & hako_domain_stat_polled_by(graph_stats[i].stat)) != 0);
+}
+
+static void
+update_memory_maximum(HakoDetailsWindow *self)
+{
+    /* The model counts memory in KiB, the graph in bytes; 0 lets it scale to the data. */
+    guint64 kib = hako_domain_get_max_memory(self->domain);
+
+    hako_graph_set_maximum(self->graphs[GRAPH_MEMORY], (double)kib * 1024.0);
+}
+
+static void
+domain_notify_cb(HakoDetailsWindow *self, GParamSpec *pspec, HakoDomain *domain)
+{
+    const char *name = g_param_spec_get_name(pspec);
+
+    if (g_str_equal(name, "name"))
+        update_title(self);
+    else if (g_str_equal(name, "addresses"))
+        update_addresses(self);
+    else if (g_str_equal(name, "max-memory"))
+        update_memory_maximum(self);
+}
+
+static void
+host_notify_cb(HakoDetailsWindow *self, GParamSpec *pspec, HakoHost *host)
+{
+    const char *name = g_param_spec_get_name(pspec);
+
+    if (g_str_equal(name, "label"))
+        update_title(self);
+    else if (g_str_equal(name, "state"))
+        update_host_state(self);
+    else if (g_str_equal(name, "polled-stats"))
+        update_polled(self);
+}
+
+static void
+stats_updated_cb(HakoDetailsWindow *self, HakoHost *host)
+{
+    for (guint i = 0; i < N_GRAPHS; i++)
+        hako_graph_refresh(self->graphs[i]);
+}
+
+/* The guest is gone when its host's list no longer holds this very object. */
+static void
+domains_changed_cb(
+    HakoDetailsWindow *self, guint position, guint removed, guint added, HakoDomainList *domains)
+{
+    if (removed == 0)
+        return;
+    if (hako_domain_list_lookup(domains, hako_domain_get_uuid(self->domain)) != self->domain) {
+        g_debug("Guest %s is gone; closing its window", hako_domain_get_uuid(self->domain));
+        gtk_widget_destroy(GTK_WIDGET(self));
+    }
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Graphs                                                                                    */
+
+static HakoGraph *
+add_graph(HakoDetailsWindow *self,
+          GraphSlot slot,
+          GtkBox *box,
+          HakoGraphKind kind,
+          const char *title,
+          const char *series_label,
+          const char *second_series_label)
+{
+    HakoGraph *graph = HAKO_GRAPH(hako_graph_new(kind, title));
+    int second_stat = graph_stats[slot].second_stat;
+
+    hako_graph_set_history(graph,
+                           hako_domain_get_stats_history(self->domain, graph_stats[slot].stat));
+    hako_graph_set_series_label(graph, series_label);
+    if (second_stat >= 0) {
+        hako_graph_set_second_history(graph,
+                                      hako_domain_get_stats_history(self->domain, second_stat));
+        hako_graph_set_second_series_label(graph, second_series_label);
+    }
+    gtk_widget_set_hexpand(GTK_WIDGET(graph), TRUE);
+    gtk_widget_set_vexpand(GTK_WIDGET(graph), TRUE);
+    gtk_box_pack_start(box, GTK_WIDGET(graph), TRUE, TRUE, 0);
+    /* Above anything the template already put in the slot (the addresses line). */
+    gtk_box_reorder_child(box, GTK_WIDGET(graph), 0);
+    gtk_widget_show(GTK_WIDGET(graph));
+    return graph;
+}
+
+static void
+add_graphs(HakoDetailsWindow *self)
+{
+    self->graphs[GRAPH_CPU] = add_graph(self, GRAPH_CPU, self->cpu_slot, HAKO_GRAPH_KIND_PERCENT,
+                                        _("CPU usage"), C_("cpu", "Guest"), C_("cpu", "Host"));
+    self->graphs[GRAPH_MEMORY] =
+        add_graph(self, GRAPH_MEMORY, self->memory_slot, HAKO_GRAPH_KIND_BYTES, _("Memory usage"),
+                  C_("memory", "In use"), NULL);
+    self->graphs[GRAPH_DISK] = add_graph(self, GRAPH_DISK, self->disk_slot, HAKO_GRAPH_KIND_RATE,
+                                         _("Disk I/O"), C_("disk", "Read"), C_("disk", "Write"));
+    self->graphs[GRAPH_NETWORK] =
+        add_graph(self, GRAPH_NETWORK, self->network_slot, HAKO_GRAPH_KIND_RATE, _("Network I/O"),
+                  C_("network", "Receive"), C_("network", "Send"));
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* GtkWidget                                                                                 */
+
+/* Escape and Ctrl+W close the window, before any child or accelerator sees them. */
+static gboolean
+hako_details_window_key_press_event(GtkWidget *widget, GdkEventKey *event)
+{
+    GdkModifierType mods = event->state & gtk_accelerator_get_default_mod_mask();
+
+    if ((event->keyval == GDK_KEY_Escape && mods == 0) ||
+        ((event->keyval == GDK_KEY_w || event->keyval == GDK_KEY_W) && mods == GDK_CONTROL_MASK)) {
+        gtk_window_close(GTK_WINDOW(widget));
+        return GDK_EVENT_STOP;
+    }
+    return GTK_WIDGET_CLASS(hako_details_window_parent_class)->key_press_event(widget, event);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* GObject                                                                                   */
+
+static void
+hako_details_window_constructed(GObject *object)
+{
+    HakoDetailsWindow *self = HAKO_DETAILS_WINDOW(object);
+
+    G_OBJECT_CLASS(hako_details_window_parent_class)->constructed(object);
+
+    g_assert(HAKO_IS_CONNECTION_MANAGER(self->manager));
+    g_assert(HAKO_IS_DOMAIN(self->domain));
+
+    self->host = g_object_ref(hako_domain_get_host(self->domain));
+    self->domains = g_object_ref(hako_host_get_domains(self->host));
+
+    add_graphs(self);
+    update_title(self);
+    update_host_state(self);
+    update_addresses(self);
+    update_polled(self);
+    update_memory_maximum(self);
+
+    g_signal_connect_object(self->domain, "notify", G_CALLBACK(domain_notify_cb), self,
+                            G_CONNECT_SWAPPED);
+    g_signal_connect_object(self->host, "notify", G_CALLBACK(host_notify_cb), self,
+                            G_CONNECT_SWAPPED);
+    g_signal_connect_object(self->host, "stats-updated", G_CALLBACK(stats_updated_cb), self,
+                            G_CONNECT_SWAPPED);
+    g_signal_connect_object(self->domains, "items-changed", G_CALLBACK(domains_changed_cb), self,
+                            G_CONNECT_SWAPPED);
+}
+
+static void
+hako_details_window_dispose(GObject *object)
+{
+    HakoDetailsWindow *self = HAKO_DETAILS_WINDOW(object);
+
+    /* The model outlives the window: stop listening now rather than at finalize. */
+    if (self->domain != NULL)
+        g_signal_handlers_disconnect_by_data(self->domain, self);
+    if (self->host != NULL)
+        g_signal_handlers_disconnect_by_data(self->host, self);
+    if (self->domains != NULL)
+        g_signal_handlers_disconnect_by_data(self->domains, self);
+    for (guint i = 0; i < N_GRAPHS; i++)
+        self->graphs[i] = NULL;
+
+    g_clear_object(&self->domains);
+    g_clear_object(&self->host);
+    g_clear_object(&self->domain);
+    g_clear_object(&self->manager);
+    g_clear_object(&self->settings);
+
+    G_OBJECT_CLASS(hako_details_window_parent_class)->dispose(object);
+}
+
+static void
+hako_details_window_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+    HakoDetailsWindow *self = HAKO_DETAILS_WINDOW(object);
+
+    switch (prop_id) {
+    case PROP_MANAGER:
+        g_value_set_object(value, self->manager);
+        break;
+    case PROP_DOMAIN:
+        g_value_set_object(value, self->domain);
+        break;
+    case PROP_SETTINGS:
+        g_value_set_object(value, self->settings);
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+    }
+}
+
+static void
+hako_details_window_set_property(GObject *object,
+                                 guint prop_id,
+                                 const GValue *value,
+                                 GParamSpec *pspec)
+{
+    HakoDetailsWindow *self = HAKO_DETAILS_WINDOW(object);
+
+    switch (prop_id) {
+    case PROP_MANAGER:
+        self->manager = g_value_dup_object(value);
+        break;
+    case PROP_DOMAIN:
+        self->domain = g_value_dup_object(value);
+        break;
+    case PROP_SETTINGS:
+        self->settings = g_value_dup_object(value);
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+    }
+}
+
+static void
+hako_details_window_class_init(HakoDetailsWindowClass *klass)
+{
+    GObjectClass *object_class = G_OBJECT_CLASS(klass);
+    GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+    const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+    object_class->constructed = hako_details_window_constructed;
+    object_class->dispose = hako_details_window_dispose;
+    object_class->get_property = hako_details_window_get_property;
+    object_class->set_property = hako_details_window_set_property;
+    widget_class->key_press_event = hako_details_window_key_press_event;
+
+    properties[PROP_MANAGER] =
+        g_param_spec_object("manager", NULL, NULL, HAKO_TYPE_CONNECTION_MANAGER, flags);
+    properties[PROP_DOMAIN] = g_param_spec_object("domain", NULL, NULL, HAKO_TYPE_DOMAIN, flags);
+    /* For the pages to come (console scaling, and so on); may be NULL. */
+    properties[PROP_SETTINGS] = g_param_spec_object("settings", NULL, NULL, G_TYPE_SETTINGS, flags);
+    g_object_class_install_properties(object_class, N_PROPS, properties);
+
+    gtk_widget_class_set_template_from_resource(widget_class,
+                                                RESOURCE_PREFIX "/ui/hako-details-window.ui");
+    gtk_widget_class_bind_template_child(widget_class, HakoDetailsWindow, stack);
+    gtk_widget_class_bind_template_child(widget_class, HakoDetailsWindow, host_info_bar);
+    gtk_widget_class_bind_template_child(widget_class, HakoDetailsWindow, host_state_label);
+    gtk_widget_class_bind_template_child(widget_class, HakoDetailsWindow, cpu_slot);
+    gtk_widget_class_bind_template_child(widget_class, HakoDetailsWindow, memory_slot);
+    gtk_widget_class_bind_template_child(widget_class, HakoDetailsWindow, disk_slot);
+    gtk_widget_class_bind_template_child(widget_class, HakoDetailsWindow, network_slot);
+    gtk_widget_class_bind_template_child(widget_class, HakoDetailsWindow, addresses_label);
+}
+
+static void
+hako_details_window_init(HakoDetailsWindow *self)
+{
+    gtk_widget_init_template(GTK_WIDGET(self));
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Public API                                                                                */
+
+/**
+ * hako_details_window_lookup:
+ * @domain: a guest
+ *
+ * Returns: (transfer none) (nullable): the open window of @domain, if any.
+ */
+HakoDetailsWindow *
+hako_details_window_lookup(HakoDomain *domain)
+{
+    g_autoptr(GList) toplevels = NULL;
+
+    g_return_val_if_fail(HAKO_IS_DOMAIN(domain), NULL);
+
+    toplevels = gtk_window_list_toplevels();
+    for (GList *l = toplevels; l != NULL; l = l->next)
+        if (HAKO_IS_DETAILS_WINDOW(l->data) && HAKO_DETAILS_WINDOW(l->data)->domain == domain)
+            return l->data;
+    return NULL;
+}
+
+/**
+ * hako_details_window_present:
+ * @parent: (nullable): the window it is opened from, whose application it joins
+ * @manager: the connection manager
+ * @domain: the guest
+ * @settings: (nullable): the org.hako.Hako settings
+ *
+ * Presents the window of @domain, creating it if it is not open yet.
+ */
+void
+hako_details_window_present(GtkWindow *parent,
+                            HakoConnectionManager *manager,
+                            HakoDomain *domain,
+                            GSettings *settings)
+{
+    HakoDetailsWindow *window;
+
+    g_return_if_fail(parent == NULL || GTK_IS_WINDOW(parent));
+    g_return_if_fail(HAKO_IS_CONNECTION_MANAGER(manager));
+    g_return_if_fail(HAKO_IS_DOMAIN(domain));
+    g_return_if_fail(settings == NULL || G_IS_SETTINGS(settings));
+
+    window = hako_details_window_lookup(domain);
+    if (window == NULL) {
+        /* Not transient: a guest's window is a peer of the manager, not a dialog of it. */
+        window = g_object_new(HAKO_TYPE_DETAILS_WINDOW, "application",
+                              parent != NULL ? gtk_window_get_application(parent) : NULL, "manager",
+                              manager, "domain", domain, "settings", settings, NULL);
+        if (parent != NULL)
+            gtk_window_set_screen(GTK_WINDOW(window), gtk_window_get_screen(parent));
+    }
+    gtk_window_present(GTK_WINDOW(window));
+}
+
+/**
+ * hako_details_window_get_domain:
+ *
+ * Returns: (transfer none): the guest the window shows.
+ */
+HakoDomain *
+hako_details_window_get_domain(HakoDetailsWindow *self)
+{
+    g_return_val_if_fail(HAKO_IS_DETAILS_WINDOW(self), NULL);
+    return self->domain;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* HakoSparklineRenderer: a cell renderer drawing a small graph of one or two histories. */
+#pragma once
+
+#include "hako-stats.h"
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define HAKO_TYPE_SPARKLINE_RENDERER (hako_sparkline_renderer_get_type())
+G_DECLARE_FINAL_TYPE(
+    HakoSparklineRenderer, hako_sparkline_renderer, HAKO, SPARKLINE_RENDERER, GtkCellRenderer)
+
+GtkCellRenderer *hako_sparkline_renderer_new(void);
+
+G_END_DECLS
