@@ -1383,21 +1383,55 @@ stats_column(HakoManagerWindow *self, StatsColumn column)
 }
 
 /*
- * New figures for every guest of a host at once. The cells read them when they are drawn, so
- * one redraw of the list shows them: a "row-changed" per guest would make the filter and sort
- * models look each row up, which with thousands of guests costs more than the poll itself
- * (see hako-host-store.c). Only the visible rows are drawn.
+ * New figures for every guest of a host at once. Only the rows on screen are told: a
+ * "row-changed" on the view's own model, so that the view measures them again (a graph cell
+ * that was blank while its guest was off must get its width) and screen readers hear the new
+ * figures; the store, filter and sort below never see it. A "row-changed" per guest through
+ * them would cost time proportional to thousands of rows each (see hako-host-store.c).
  */
 static void
 host_stats_updated_cb(HakoManagerWindow *self, HakoHost *host)
 {
-    if (self->tree_view == NULL)
+    g_autoptr(GtkTreePath) start = NULL;
+    g_autoptr(GtkTreePath) end = NULL;
+    gboolean any = FALSE;
+    GtkTreeIter iter;
+
+    if (self->tree_view == NULL || self->sort == NULL)
         return;
-    for (guint i = 0; i < N_STATS_COLUMNS; i++) {
-        if (gtk_tree_view_column_get_visible(stats_column(self, i))) {
-            gtk_widget_queue_draw(GTK_WIDGET(self->tree_view));
-            return;
+    for (guint i = 0; i < N_STATS_COLUMNS && !any; i++)
+        any = gtk_tree_view_column_get_visible(stats_column(self, i));
+    if (!any || !gtk_tree_view_get_visible_range(self->tree_view, &start, &end))
+        return;
+    if (!gtk_tree_model_get_iter(self->sort, &iter, start))
+        return;
+    for (;;) {
+        GObject *object = hako_host_store_get_object(self->sort, &iter);
+        g_autoptr(GtkTreePath) path = gtk_tree_model_get_path(self->sort, &iter);
+        gboolean last = gtk_tree_path_compare(path, end) >= 0;
+        GtkTreeIter next;
+
+        if (object == G_OBJECT(host) ||
+            (HAKO_IS_DOMAIN(object) && hako_domain_get_host(HAKO_DOMAIN(object)) == host))
+            gtk_tree_model_row_changed(self->sort, path, &iter);
+        if (last)
+            break;
+        /* In view order: into an expanded host's guests, else on, else up and on. */
+        if (gtk_tree_view_row_expanded(self->tree_view, path) &&
+            gtk_tree_model_iter_children(self->sort, &next, &iter)) {
+            iter = next;
+            continue;
         }
+        next = iter;
+        if (gtk_tree_model_iter_next(self->sort, &next)) {
+            iter = next;
+            continue;
+        }
+        if (!gtk_tree_model_iter_parent(self->sort, &next, &iter))
+            break;
+        iter = next;
+        if (!gtk_tree_model_iter_next(self->sort, &iter))
+            break;
     }
 }
 

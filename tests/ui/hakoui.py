@@ -136,8 +136,9 @@ def cell_starting(app, prefix):
     return None
 
 
-def state_text(app, guest):
-    """The text of the State cell in a guest's row (an icon and a text in one cell)."""
+def column_text(app, guest, title):
+    """The text of the cell under the column @title in a guest's row (a cell may pack an
+    icon or a graph with a text)."""
     cell = cell_named(app, guest)
     if cell is None:
         return None
@@ -146,12 +147,31 @@ def state_text(app, guest):
     row = itable.getRowAtIndex(cell.indexInParent)
     for column in range(itable.nColumns):
         header = itable.getColumnHeader(column)
-        if header is None or header.name != "State":
+        if header is None or header.name != title:
             continue
         state = itable.getAccessibleAt(row, column)
         names = [state.name] + [child.name for child in state]
         return " ".join(n for n in names if n)
     return None
+
+
+def column_titles(app):
+    """The titles of the guest list's visible columns."""
+    cell = find(app, roleName="table cell")
+    if cell is None:
+        return []
+    itable = cell.parent.queryTable()
+    titles = []
+    for column in range(itable.nColumns):
+        header = itable.getColumnHeader(column)
+        if header is not None:
+            titles.append(header.name)
+    return titles
+
+
+def state_text(app, guest):
+    """The text of the State cell in a guest's row (an icon and a text in one cell)."""
+    return column_text(app, guest, "State")
 
 
 def wait_for_state(app, guest, wanted, timeout, description):
