@@ -124,6 +124,11 @@ test_fallback(Fixture *f, gconstpointer data)
                    hako_domain_get_stat(running, HAKO_DOMAIN_STAT_CPU_HOST),
                    hako_domain_get_stat(running, HAKO_DOMAIN_STAT_MEMORY));
 
+    /* IP addresses, from the first tick on (the test driver makes them up per NIC). */
+    g_assert_nonnull(hako_domain_get_addresses(running));
+    g_assert_cmpstr(hako_domain_get_addresses(running)[0], ==, "192.168.122.3");
+    g_assert_null(hako_domain_get_addresses(shutoff));
+
     /* A guest that is not running gets no figures at all. */
     g_assert_cmpuint(hako_stats_history_get_n_samples(hako_domain_get_stats_history(shutoff, 0)),
                      ==, 0);
