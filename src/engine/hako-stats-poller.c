@@ -39,6 +39,7 @@ struct _HakoStatsPoller {
     HakoStatsPolled polled;
     guint history_length;
     guint timeout_id;
+    GAsyncQueue *queue; /* to the poller's thread, made with the first tick */
     gboolean in_flight;
     gboolean stopped;
     HakoStatsMethod method;
@@ -101,6 +102,7 @@ devices_free(gpointer data)
 }
 
 typedef struct {
+    HakoStatsPoller *poller; /* a reference, dropped on the main thread */
     /* in */
     virConnectPtr conn;
     HakoStatsPolled polled;
@@ -122,13 +124,19 @@ typedef struct {
     guint64 node_memory_kib;
 } Tick;
 
+/* The connection reference goes on the worker (closing may talk to the host), the
+ * poller's on the main thread. */
 static void
-tick_free(gpointer data)
+tick_drop_conn(Tick *tick)
 {
-    Tick *tick = data;
-
     if (tick->conn != NULL)
-        virConnectClose(tick->conn);
+        virConnectClose(g_steal_pointer(&tick->conn));
+}
+
+static void
+tick_free(Tick *tick)
+{
+    g_clear_object(&tick->poller);
     g_array_unref(tick->domains);
     g_free(tick);
 }
@@ -452,9 +460,8 @@ gather_node(Tick *tick)
 }
 
 static void
-tick_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+gather_tick(Tick *tick)
 {
-    Tick *tick = data;
     gboolean no_bulk = FALSE;
 
     tick->decided = tick->method;
@@ -470,7 +477,7 @@ tick_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellab
     if (tick->decided == HAKO_STATS_METHOD_FALLBACK)
         gather_fallback(tick);
     gather_node(tick);
-    g_task_return_boolean(task, TRUE);
+    tick_drop_conn(tick);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -523,11 +530,11 @@ apply_domain(HakoStatsPoller *self, HakoDomain *domain, RawDomain *raw, guint ho
         _hako_domain_set_addresses(domain, (const char *const *)raw->addresses);
 }
 
-static void
-tick_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
+static gboolean
+tick_done(gpointer data)
 {
-    HakoStatsPoller *self = HAKO_STATS_POLLER(source);
-    Tick *tick = g_task_get_task_data(G_TASK(res));
+    Tick *tick = data;
+    HakoStatsPoller *self = tick->poller;
     g_autoptr(GHashTable) seen = NULL;
     HakoDomainList *list;
     GHashTableIter iter;
@@ -536,8 +543,10 @@ tick_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
     guint host_cpus;
 
     self->in_flight = FALSE;
-    if (self->stopped || self->host == NULL)
-        return;
+    if (self->stopped || self->host == NULL) {
+        tick_free(tick);
+        return G_SOURCE_REMOVE;
+    }
 
     if (self->method == HAKO_STATS_METHOD_UNKNOWN && tick->decided != HAKO_STATS_METHOD_UNKNOWN) {
         self->method = tick->decided;
@@ -598,13 +607,33 @@ tick_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 
     self->n_ticks++;
     _hako_host_emit_stats_updated(self->host);
+    tick_free(tick);
+    return G_SOURCE_REMOVE;
+}
+
+/* The poller's own thread: ticks one after the other, for as long as the poller lives. One
+ * thread per connection, so a hung host holds up only its own polls, and reused, so polling
+ * costs no thread (and no malloc arena) per tick. */
+static Tick stop_marker;
+
+static gpointer
+worker_main(gpointer data)
+{
+    GAsyncQueue *queue = data;
+    Tick *tick;
+
+    while ((tick = g_async_queue_pop(queue)) != &stop_marker) {
+        gather_tick(tick);
+        g_main_context_invoke(NULL, tick_done, tick);
+    }
+    g_async_queue_unref(queue);
+    return NULL;
 }
 
 /* Starts a tick unless one is running; returns whether it did. */
 static gboolean
 start_tick(HakoStatsPoller *self)
 {
-    g_autoptr(GTask) task = NULL;
     Tick *tick;
 
     if (self->stopped)
@@ -626,11 +655,13 @@ start_tick(HakoStatsPoller *self)
     self->n_started++;
     self->in_flight = TRUE;
 
-    /* The task holds the poller, so the device cache outlives the tick. */
-    task = g_task_new(self, NULL, tick_done_cb, NULL);
-    g_task_set_source_tag(task, start_tick);
-    g_task_set_task_data(task, tick, tick_free);
-    _hako_task_run_in_own_thread(task, tick_thread);
+    /* The tick holds the poller, so the device cache outlives it. */
+    tick->poller = g_object_ref(self);
+    if (self->queue == NULL) {
+        self->queue = g_async_queue_new();
+        g_thread_unref(g_thread_new("hako-stats", worker_main, g_async_queue_ref(self->queue)));
+    }
+    g_async_queue_push(self->queue, tick);
     return TRUE;
 }
 
@@ -751,6 +782,11 @@ _hako_stats_poller_stop(HakoStatsPoller *self)
 
     self->stopped = TRUE;
     g_clear_handle_id(&self->timeout_id, g_source_remove);
+    if (self->queue != NULL) {
+        /* The thread ends after the tick it may be in, however long that takes. */
+        g_async_queue_push(self->queue, &stop_marker);
+        g_clear_pointer(&self->queue, g_async_queue_unref);
+    }
     close_in_thread(g_steal_pointer(&self->conn));
     if (self->host != NULL)
         _hako_host_set_polled_stats(self->host, HAKO_STATS_POLL_NONE);
