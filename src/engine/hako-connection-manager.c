@@ -268,7 +268,7 @@ auth_cb(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
     invoke->host = g_object_ref(d->host);
     invoke->link = link_ref(d->link);
     invoke->request = g_object_ref(request);
-    g_main_context_invoke(NULL, auth_invoke_cb, invoke);
+    _hako_invoke_in_main(auth_invoke_cb, invoke);
 
     if (!_hako_auth_request_wait(request)) {
         d->auth_cancelled = TRUE;
@@ -415,7 +415,7 @@ lifecycle_cb(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *
     ev->uuid = g_strdup(uuid);
     ev->event = event;
     ev->detail = detail;
-    g_main_context_invoke(NULL, lifecycle_invoke_cb, ev);
+    _hako_invoke_in_main(lifecycle_invoke_cb, ev);
     return 0;
 }
 
@@ -478,7 +478,7 @@ close_cb(virConnectPtr conn, int reason, void *opaque)
 
     ev->link = link_ref(opaque);
     ev->reason = reason;
-    g_main_context_invoke(NULL, close_invoke_cb, ev);
+    _hako_invoke_in_main(close_invoke_cb, ev);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -67,6 +67,25 @@ _hako_task_run_in_own_thread(GTask *task, GTaskThreadFunc func)
     g_thread_unref(g_thread_new("hako-worker", own_thread_main, closure));
 }
 
+/*
+ * Runs @func(@data) on the main thread, from an idle source of the default main context,
+ * always queued. (g_main_context_invoke() would run it at once on a thread that manages to
+ * acquire the default context while the main thread is between two iterations: model objects
+ * must only ever be touched from the main thread.) Sources of one priority run in the order
+ * they were added, so events keep their order.
+ */
+void
+_hako_invoke_in_main(GSourceFunc func, gpointer data)
+{
+    GSource *source = g_idle_source_new();
+
+    g_source_set_priority(source, G_PRIORITY_DEFAULT);
+    g_source_set_callback(source, func, data, NULL);
+    g_source_set_static_name(source, "hako-invoke-in-main");
+    g_source_attach(source, NULL);
+    g_source_unref(source);
+}
+
 /* Must run on the thread that made the failing libvirt call: errors are thread-local. */
 const char *
 _hako_libvirt_last_message(void)

@@ -624,7 +624,7 @@ worker_main(gpointer data)
 
     while ((tick = g_async_queue_pop(queue)) != &stop_marker) {
         gather_tick(tick);
-        g_main_context_invoke(NULL, tick_done, tick);
+        _hako_invoke_in_main(tick_done, tick);
     }
     g_async_queue_unref(queue);
     return NULL;
