@@ -4,6 +4,7 @@
 
 #include "hako-application.h"
 #include "hako-engine.h"
+#include "hako-mainloop-probe.h"
 
 #include <glib/gi18n.h>
 #include <locale.h>
@@ -26,5 +27,7 @@ main(int argc, char *argv[])
     g_set_application_name(_("Hako"));
 
     app = hako_application_new();
+    /* Benchmarks only: nothing happens unless HAKO_MAINLOOP_PROBE is set. */
+    hako_mainloop_probe_init();
     return g_application_run(G_APPLICATION(app), argc, argv);
 }
