@@ -103,6 +103,7 @@ devices_free(gpointer data)
 
 typedef struct {
     HakoStatsPoller *poller; /* a reference, dropped on the main thread */
+    gboolean stop;           /* the last request: drop the connection and end the thread */
     /* in */
     virConnectPtr conn;
     HakoStatsPolled polled;
@@ -613,21 +614,32 @@ tick_done(gpointer data)
 
 /* The poller's own thread: ticks one after the other, for as long as the poller lives. One
  * thread per connection, so a hung host holds up only its own polls, and reused, so polling
- * costs no thread (and no malloc arena) per tick. */
-static Tick stop_marker;
-
+ * costs no thread (and no malloc arena) per tick. Its last request drops the poller's
+ * connection there, since dropping the last reference talks to the host. */
 static gpointer
 worker_main(gpointer data)
 {
     GAsyncQueue *queue = data;
     Tick *tick;
 
-    while ((tick = g_async_queue_pop(queue)) != &stop_marker) {
+    while (!(tick = g_async_queue_pop(queue))->stop) {
         gather_tick(tick);
         _hako_invoke_in_main(tick_done, tick);
     }
+    tick_drop_conn(tick);
+    g_free(tick);
     g_async_queue_unref(queue);
     return NULL;
+}
+
+static void
+push_to_worker(HakoStatsPoller *self, Tick *tick)
+{
+    if (self->queue == NULL) {
+        self->queue = g_async_queue_new();
+        g_thread_unref(g_thread_new("hako-stats", worker_main, g_async_queue_ref(self->queue)));
+    }
+    g_async_queue_push(self->queue, tick);
 }
 
 /* Starts a tick unless one is running; returns whether it did. */
@@ -657,11 +669,7 @@ start_tick(HakoStatsPoller *self)
 
     /* The tick holds the poller, so the device cache outlives it. */
     tick->poller = g_object_ref(self);
-    if (self->queue == NULL) {
-        self->queue = g_async_queue_new();
-        g_thread_unref(g_thread_new("hako-stats", worker_main, g_async_queue_ref(self->queue)));
-    }
-    g_async_queue_push(self->queue, tick);
+    push_to_worker(self, tick);
     return TRUE;
 }
 
@@ -687,26 +695,6 @@ restart_timer(HakoStatsPoller *self)
 
 /* ---------------------------------------------------------------------- */
 /* GObject */
-
-static void
-close_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-    virConnectClose(data);
-    g_task_return_boolean(task, TRUE);
-}
-
-/* Dropping what may be the last reference talks to the host: never on the main thread. */
-static void
-close_in_thread(virConnectPtr conn)
-{
-    g_autoptr(GTask) task = NULL;
-
-    if (conn == NULL)
-        return;
-    task = g_task_new(NULL, NULL, NULL, NULL);
-    g_task_set_task_data(task, conn, NULL);
-    _hako_task_run_in_own_thread(task, close_thread);
-}
 
 static void
 hako_stats_poller_dispose(GObject *object)
@@ -782,12 +770,15 @@ _hako_stats_poller_stop(HakoStatsPoller *self)
 
     self->stopped = TRUE;
     g_clear_handle_id(&self->timeout_id, g_source_remove);
-    if (self->queue != NULL) {
+    if (self->conn != NULL) {
         /* The thread ends after the tick it may be in, however long that takes. */
-        g_async_queue_push(self->queue, &stop_marker);
-        g_clear_pointer(&self->queue, g_async_queue_unref);
+        Tick *last = g_new0(Tick, 1);
+
+        last->stop = TRUE;
+        last->conn = g_steal_pointer(&self->conn);
+        push_to_worker(self, last);
     }
-    close_in_thread(g_steal_pointer(&self->conn));
+    g_clear_pointer(&self->queue, g_async_queue_unref);
     if (self->host != NULL)
         _hako_host_set_polled_stats(self->host, HAKO_STATS_POLL_NONE);
 }
