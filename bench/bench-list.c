@@ -6,73 +6,39 @@
  * running and shut-off guests is generated in a temporary directory) */
 #include "config.h"
 
+#include "bench-util.h"
 #include "hako-connection-manager.h"
 #include "hako-engine.h"
+#include "hako-test-util.h"
 
 #include <glib/gstdio.h>
 #include <stdlib.h>
 
-static char *
-write_testdriver(const char *dir, guint n)
-{
-    g_autoptr(GString) xml = g_string_new("<node>\n");
-    g_autofree char *path = g_strdup_printf("%s/bench-%u.xml", dir, n);
-    g_autoptr(GError) error = NULL;
-
-    for (guint i = 0; i < n; i++)
-        g_string_append_printf(xml,
-                               "<domain type='test'><name>bench-%05u</name>"
-                               "<uuid>%08x-0000-4000-8000-%012x</uuid>"
-                               "<memory unit='MiB'>%u</memory><vcpu>%u</vcpu>"
-                               "<os><type>hvm</type></os></domain>\n",
-                               i, 0xbe0000 + i, i, 256 * (1 + i % 8), 1 + i % 4);
-    g_string_append(xml, "</node>\n");
-    if (!g_file_set_contents(path, xml->str, xml->len, &error))
-        g_error("%s", error->message);
-    return g_steal_pointer(&path);
-}
-
-typedef struct {
-    gint64 last;
-    gint64 max_gap;
-} Gap;
-
-static gboolean
-tick_cb(gpointer data)
-{
-    Gap *gap = data;
-    gint64 now = g_get_monotonic_time();
-
-    gap->max_gap = MAX(gap->max_gap, now - gap->last);
-    gap->last = now;
-    return G_SOURCE_CONTINUE;
-}
-
 static void
 bench(const char *dir, guint n)
 {
-    g_autofree char *path = write_testdriver(dir, n);
+    g_autofree char *path = hako_bench_write_testdriver(dir, n, FALSE);
     g_autofree char *uri = g_strdup_printf("test://%s", path);
     g_autoptr(HakoConnectionManager) manager = hako_connection_manager_new(NULL);
-    Gap gap = {g_get_monotonic_time(), 0};
-    guint tick;
+    HakoGapMonitor *gap;
+    gint64 max_gap;
     HakoHost *host;
     gint64 start;
     gint64 elapsed;
 
     start = g_get_monotonic_time();
-    tick = g_timeout_add(5, tick_cb, &gap);
+    gap = hako_gap_monitor_start_every(5);
     host = hako_connection_manager_add(manager, uri, HAKO_CONNECT_NONE);
     hako_connection_manager_connect(manager, host);
     while (hako_host_get_state(host) == HAKO_HOST_STATE_CONNECTING)
         g_main_context_iteration(NULL, TRUE);
     elapsed = g_get_monotonic_time() - start;
-    g_source_remove(tick);
+    max_gap = hako_gap_monitor_stop(gap);
 
     if (hako_host_get_state(host) != HAKO_HOST_STATE_CONNECTED)
         g_error("%s: %s", uri, hako_host_get_last_error(host));
     g_print("%6u guests: listed in %7.1f ms, longest main-loop stall %5.1f ms, %u in the model\n",
-            n, elapsed / 1000.0, gap.max_gap / 1000.0,
+            n, elapsed / 1000.0, max_gap / 1000.0,
             g_list_model_get_n_items(G_LIST_MODEL(hako_host_get_domains(host))));
     g_unlink(path);
 }

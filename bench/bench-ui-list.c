@@ -8,60 +8,25 @@
  * GSETTINGS_BACKEND=memory keep it away from the user's settings) */
 #include "config.h"
 
+#include "bench-util.h"
 #include "hako-connection-manager.h"
 #include "hako-engine.h"
 #include "hako-manager-window.h"
+#include "hako-test-util.h"
 #include "hako-ui.h"
 
 #include <glib/gstdio.h>
 #include <stdlib.h>
 
-static char *
-write_testdriver(const char *dir, guint n)
-{
-    g_autoptr(GString) xml = g_string_new("<node>\n");
-    g_autofree char *path = g_strdup_printf("%s/bench-%u.xml", dir, n);
-    g_autoptr(GError) error = NULL;
-
-    for (guint i = 0; i < n; i++)
-        g_string_append_printf(xml,
-                               "<domain type='test'><name>bench-%05u</name>"
-                               "<uuid>%08x-0000-4000-8000-%012x</uuid>"
-                               "<memory unit='MiB'>%u</memory><vcpu>%u</vcpu>"
-                               "<os><type>hvm</type></os></domain>\n",
-                               /* shuffled names, so that sorting has work to do */
-                               (i * 7919) % n, 0xbe0000 + i, i, 256 * (1 + i % 8), 1 + i % 4);
-    g_string_append(xml, "</node>\n");
-    if (!g_file_set_contents(path, xml->str, xml->len, &error))
-        g_error("%s", error->message);
-    return g_steal_pointer(&path);
-}
-
-typedef struct {
-    gint64 last;
-    gint64 max_gap;
-} Gap;
-
-static gboolean
-tick_cb(gpointer data)
-{
-    Gap *gap = data;
-    gint64 now = g_get_monotonic_time();
-
-    gap->max_gap = MAX(gap->max_gap, now - gap->last);
-    gap->last = now;
-    return G_SOURCE_CONTINUE;
-}
-
 static void
 bench(GtkApplication *app, GSettings *settings, const char *dir, guint n)
 {
-    g_autofree char *path = write_testdriver(dir, n);
+    g_autofree char *path = hako_bench_write_testdriver(dir, n, TRUE);
     g_autofree char *uri = g_strdup_printf("test://%s", path);
     g_autoptr(HakoConnectionManager) manager = hako_connection_manager_new(NULL);
     HakoManagerWindow *window = hako_manager_window_new(app, manager, settings);
-    Gap gap;
-    guint tick;
+    HakoGapMonitor *gap;
+    gint64 max_gap;
     HakoHost *host;
     gint64 start, listed, drawn;
 
@@ -70,8 +35,7 @@ bench(GtkApplication *app, GSettings *settings, const char *dir, guint n)
         ;
 
     start = g_get_monotonic_time();
-    gap = (Gap){start, 0};
-    tick = g_timeout_add(5, tick_cb, &gap);
+    gap = hako_gap_monitor_start_every(5);
     host = hako_connection_manager_add(manager, uri, HAKO_CONNECT_NONE);
     hako_connection_manager_connect(manager, host);
     while (hako_host_get_state(host) == HAKO_HOST_STATE_CONNECTING)
@@ -81,13 +45,13 @@ bench(GtkApplication *app, GSettings *settings, const char *dir, guint n)
     while (g_main_context_pending(NULL))
         g_main_context_iteration(NULL, FALSE);
     drawn = g_get_monotonic_time();
-    g_source_remove(tick);
+    max_gap = hako_gap_monitor_stop(gap);
 
     if (hako_host_get_state(host) != HAKO_HOST_STATE_CONNECTED)
         g_error("%s: %s", uri, hako_host_get_last_error(host));
     g_print(
         "%6u guests: listed %7.1f ms, in the window %7.1f ms, longest main-loop stall %6.1f ms\n",
-        n, (listed - start) / 1000.0, (drawn - start) / 1000.0, gap.max_gap / 1000.0);
+        n, (listed - start) / 1000.0, (drawn - start) / 1000.0, max_gap / 1000.0);
     gtk_widget_destroy(GTK_WIDGET(window));
     while (g_main_context_iteration(NULL, FALSE))
         ;

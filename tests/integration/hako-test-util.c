@@ -54,15 +54,21 @@ tick_cb(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
-/* Measures the longest time the main loop goes without dispatching a 10 ms tick. */
+/* Measures the longest time the main loop goes without dispatching a tick every @period_ms. */
 HakoGapMonitor *
-hako_gap_monitor_start(void)
+hako_gap_monitor_start_every(guint period_ms)
 {
     HakoGapMonitor *monitor = g_new0(HakoGapMonitor, 1);
 
     monitor->last = g_get_monotonic_time();
-    monitor->id = g_timeout_add(10, tick_cb, monitor);
+    monitor->id = g_timeout_add(period_ms, tick_cb, monitor);
     return monitor;
+}
+
+HakoGapMonitor *
+hako_gap_monitor_start(void)
+{
+    return hako_gap_monitor_start_every(10);
 }
 
 /* Returns the largest gap in microseconds, and frees @monitor. */

@@ -14,6 +14,7 @@ void hako_test_spin(guint ms);
 typedef struct _HakoGapMonitor HakoGapMonitor;
 
 HakoGapMonitor *hako_gap_monitor_start(void);
+HakoGapMonitor *hako_gap_monitor_start_every(guint period_ms);
 gint64 hako_gap_monitor_stop(HakoGapMonitor *monitor);
 
 G_END_DECLS
