@@ -49,6 +49,7 @@ struct _HakoStatsHistory {
     guint capacity;
     guint n_samples; /* how many are filled, at most capacity */
     guint newest;    /* index of the newest sample when n_samples > 0 */
+    guint run; /* pushes in a row of the newest value since the capacity changed, saturating */
 };
 
 G_DEFINE_BOXED_TYPE(HakoStatsHistory,
@@ -104,6 +105,12 @@ hako_stats_history_get_n_samples(HakoStatsHistory *self)
     return self->n_samples;
 }
 
+static gboolean
+same_sample(float a, float b)
+{
+    return a == b || (isnan(a) && isnan(b));
+}
+
 /**
  * hako_stats_history_push:
  * @value: the newest sample, or NAN for a tick without a figure
@@ -113,14 +120,38 @@ hako_stats_history_get_n_samples(HakoStatsHistory *self)
 void
 hako_stats_history_push(HakoStatsHistory *self, double value)
 {
+    float sample = (float)value;
+
     g_return_if_fail(self != NULL);
 
     if (self->samples == NULL)
         self->samples = g_new(float, self->capacity);
+    if (self->n_samples > 0 && same_sample(self->samples[self->newest], sample))
+        self->run = self->run < G_MAXUINT ? self->run + 1 : G_MAXUINT;
+    else
+        self->run = 1;
     self->newest = self->n_samples == 0 ? 0 : (self->newest + 1) % self->capacity;
-    self->samples[self->newest] = (float)value;
+    self->samples[self->newest] = sample;
     if (self->n_samples < self->capacity)
         self->n_samples++;
+}
+
+/**
+ * hako_stats_history_get_steady:
+ * @self: a history
+ *
+ * Whether the last push changed nothing that a reader of the whole ring could see: the ring
+ * was full before it and held only the value pushed (missing samples count as equal). A graph
+ * of a steady history need not be drawn again.
+ *
+ * Returns: %TRUE if the ring is the same as before the last push
+ */
+gboolean
+hako_stats_history_get_steady(HakoStatsHistory *self)
+{
+    g_return_val_if_fail(self != NULL, FALSE);
+    /* Full, and the capacity samples before the newest one equal it. */
+    return self->n_samples == self->capacity && self->run > self->capacity;
 }
 
 /**
@@ -189,6 +220,7 @@ hako_stats_history_set_capacity(HakoStatsHistory *self, guint capacity)
     self->capacity = capacity;
     self->n_samples = keep;
     self->newest = keep == 0 ? 0 : keep - 1;
+    self->run = 0; /* the graph's scale changed: what follows is new */
 }
 
 void
@@ -197,6 +229,7 @@ hako_stats_history_clear(HakoStatsHistory *self)
     g_return_if_fail(self != NULL);
     self->n_samples = 0;
     self->newest = 0;
+    self->run = 0;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -59,6 +59,7 @@ void hako_stats_history_push(HakoStatsHistory *self, double value);
 double hako_stats_history_get(HakoStatsHistory *self, guint age);
 double hako_stats_history_get_latest(HakoStatsHistory *self);
 double hako_stats_history_get_max(HakoStatsHistory *self);
+gboolean hako_stats_history_get_steady(HakoStatsHistory *self);
 void hako_stats_history_clear(HakoStatsHistory *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HakoStatsHistory, hako_stats_history_unref)

@@ -8,6 +8,7 @@
 #include "hako-domain-ops.h"
 #include "hako-host-store.h"
 #include "hako-host-window.h"
+#include "hako-figure-renderer.h"
 #include "hako-sparkline-renderer.h"
 
 #include <glib/gi18n.h>
@@ -31,6 +32,7 @@ struct _HakoManagerWindow {
     guint batch_depth;          /* inside the store's batch-begin/batch-end */
     GObject *batch_selected;    /* the selection to restore after a batch */
     GPtrArray *stats_hosts;     /* HakoHost, as in the manager's list: followed for redraws */
+    guint current_rows_refresh_id; /* idle: the cursor's and selected rows' new figures */
 
     /* The selected row: a guest (selected_domain) or a host (selected_host). */
     HakoDomain *selected_domain;
@@ -143,6 +145,7 @@ static const struct {
 };
 
 static void update_actions(HakoManagerWindow *self);
+static GtkTreeViewColumn *stats_column(HakoManagerWindow *self, StatsColumn column);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Errors                                                                                    */
@@ -510,6 +513,144 @@ ip_data_func(GtkTreeViewColumn *column,
     if (addresses != NULL)
         text = g_strjoinv(", ", (char **)addresses);
     g_object_set(cell, "text", text, NULL);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Column widths                                                                             */
+
+/* The widest of @samples in a text renderer, as the view would lay it out. */
+static int
+widest_text(GtkWidget *widget, GtkCellRenderer *renderer, GPtrArray *samples)
+{
+    g_autofree char *saved = NULL;
+    int widest = 0;
+
+    g_object_get(renderer, "text", &saved, NULL);
+    for (guint i = 0; i < samples->len; i++) {
+        int minimum, natural;
+
+        g_object_set(renderer, "text", g_ptr_array_index(samples, i), NULL);
+        gtk_cell_renderer_get_preferred_width(renderer, widget, &minimum, &natural);
+        widest = MAX(widest, natural);
+    }
+    g_object_set(renderer, "text", saved, NULL);
+    return widest;
+}
+
+static int
+renderer_width(GtkWidget *widget, GtkCellRenderer *renderer)
+{
+    int minimum, natural;
+
+    gtk_cell_renderer_get_preferred_width(renderer, widget, &minimum, &natural);
+    return natural;
+}
+
+/*
+ * Gives @column a fixed width: its cells (@content, the renderers' widths with the column's
+ * spacing) or its title, whichever is wider, and no less than its minimum width.
+ */
+static void
+fix_column_width(GtkTreeView *tree_view, GtkTreeViewColumn *column, int content)
+{
+    GtkWidget *button = gtk_tree_view_column_get_button(column);
+    int separator = 0, minimum = 0, natural = 0, width;
+
+    gtk_widget_style_get(GTK_WIDGET(tree_view), "horizontal-separator", &separator, NULL);
+    if (button != NULL)
+        gtk_widget_get_preferred_width(button, &minimum, &natural);
+    width = MAX(content + separator, natural);
+    width = MAX(width, gtk_tree_view_column_get_min_width(column));
+    gtk_tree_view_column_set_sizing(column, GTK_TREE_VIEW_COLUMN_FIXED);
+    gtk_tree_view_column_set_fixed_width(column, width);
+}
+
+static void
+add_size_samples(GPtrArray *samples, FigureKind kind)
+{
+    static const double sizes[] = {999.0, 1023.9 * 1024.0, 1023.9 * 1048576.0,
+                                   1023.9 * 1073741824.0, 1023.9 * 1099511627776.0};
+
+    for (guint i = 0; i < G_N_ELEMENTS(sizes); i++)
+        g_ptr_array_add(samples, format_figure(kind, sizes[i]));
+}
+
+/*
+ * Every column gets a fixed width, measured from the widest text it can show in the view's
+ * font (every state's name, the largest figures), and the view gets fixed row heights. So a
+ * new figure never makes the view measure rows or columns again: drawing the changed cells is
+ * all a tick costs (see host_stats_updated_cb()), and thousands of rows need no measuring at
+ * all. Called again when the font or theme changes.
+ */
+static void
+fit_columns(HakoManagerWindow *self)
+{
+    GtkWidget *widget = GTK_WIDGET(self->tree_view);
+    GtkCellRenderer *stats_renderers[N_STATS_COLUMNS][2] = {
+        [STATS_COLUMN_GUEST_CPU] = {self->guest_cpu_graph_renderer, self->guest_cpu_text_renderer},
+        [STATS_COLUMN_HOST_CPU] = {self->host_cpu_graph_renderer, self->host_cpu_text_renderer},
+        [STATS_COLUMN_MEMORY] = {self->memory_usage_graph_renderer,
+                                 self->memory_usage_text_renderer},
+        [STATS_COLUMN_DISK] = {self->disk_graph_renderer, self->disk_text_renderer},
+        [STATS_COLUMN_NETWORK] = {self->network_graph_renderer, self->network_text_renderer},
+    };
+    g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *saved_icon = NULL;
+    gboolean saved_visible;
+    int width;
+
+    /* State: the icon and the longest state name. */
+    for (int state = HAKO_DOMAIN_STATE_NOSTATE; state <= HAKO_DOMAIN_STATE_PMSUSPENDED; state++)
+        g_ptr_array_add(samples, g_strdup(hako_domain_state_to_string(state)));
+    g_object_get(self->state_icon_renderer, "icon-name", &saved_icon, "visible", &saved_visible,
+                 NULL);
+    g_object_set(self->state_icon_renderer, "icon-name",
+                 hako_domain_state_to_icon_name(HAKO_DOMAIN_STATE_RUNNING), "visible", TRUE, NULL);
+    width = renderer_width(widget, self->state_icon_renderer);
+    g_object_set(self->state_icon_renderer, "icon-name", saved_icon, "visible", saved_visible,
+                 NULL);
+    width += gtk_tree_view_column_get_spacing(self->state_column) +
+             widest_text(widget, self->state_text_renderer, samples);
+    fix_column_width(self->tree_view, self->state_column, width);
+
+    g_ptr_array_set_size(samples, 0);
+    g_ptr_array_add(samples, g_strdup("8888"));
+    fix_column_width(self->tree_view, self->vcpus_column,
+                     widest_text(widget, self->vcpus_renderer, samples));
+
+    g_ptr_array_set_size(samples, 0);
+    add_size_samples(samples, FIGURE_BYTES);
+    fix_column_width(self->tree_view, self->memory_column,
+                     widest_text(widget, self->memory_renderer, samples));
+
+    for (guint i = 0; i < N_STATS_COLUMNS; i++) {
+        GtkTreeViewColumn *column = stats_column(self, i);
+
+        g_ptr_array_set_size(samples, 0);
+        g_ptr_array_add(samples, g_strdup(C_("figure", "Off")));
+        if (stats_columns[i].kind == FIGURE_PERCENT)
+            g_ptr_array_add(samples, format_figure(FIGURE_PERCENT, 100.0));
+        else
+            add_size_samples(samples, stats_columns[i].kind);
+        width = renderer_width(widget, stats_renderers[i][0]) +
+                gtk_tree_view_column_get_spacing(column) +
+                widest_text(widget, stats_renderers[i][1], samples);
+        fix_column_width(self->tree_view, column, width);
+    }
+
+    /* Addresses can be long (several, or IPv6): an IPv4 address wide, then ellipsized. */
+    g_ptr_array_set_size(samples, 0);
+    g_ptr_array_add(samples, g_strdup("888.888.888.888"));
+    fix_column_width(self->tree_view, self->ip_column,
+                     widest_text(widget, self->ip_renderer, samples));
+
+    gtk_tree_view_set_fixed_height_mode(self->tree_view, TRUE);
+}
+
+static void
+tree_style_updated_cb(HakoManagerWindow *self, GtkWidget *tree_view)
+{
+    fit_columns(self);
 }
 
 static gboolean
@@ -1382,29 +1523,88 @@ stats_column(HakoManagerWindow *self, StatsColumn column)
     }
 }
 
+static void
+refresh_row(HakoManagerWindow *self, GtkTreePath *path)
+{
+    GtkTreeIter iter;
+
+    if (gtk_tree_model_get_iter(self->sort, &iter, path))
+        gtk_tree_model_row_changed(self->sort, path, &iter);
+}
+
+/* The rows the user is on, the cursor's and the selected one, tell of their new figures. */
+static gboolean
+refresh_current_rows(gpointer user_data)
+{
+    HakoManagerWindow *self = user_data;
+    g_autoptr(GtkTreePath) cursor = NULL;
+    GList *selected;
+
+    self->current_rows_refresh_id = 0;
+    if (self->sort == NULL)
+        return G_SOURCE_REMOVE;
+    gtk_tree_view_get_cursor(self->tree_view, &cursor, NULL);
+    if (cursor != NULL)
+        refresh_row(self, cursor);
+    selected = gtk_tree_selection_get_selected_rows(self->selection, NULL);
+    for (GList *l = selected; l != NULL; l = l->next)
+        if (cursor == NULL || gtk_tree_path_compare(l->data, cursor) != 0)
+            refresh_row(self, l->data);
+    g_list_free_full(selected, (GDestroyNotify)gtk_tree_path_free);
+    return G_SOURCE_REMOVE;
+}
+
+/* Whether a graph cell looks different since the last tick (a new figure, or the graph moved). */
+static gboolean
+figure_changed(GObject *object, StatsColumn column)
+{
+    Figure figure;
+
+    row_figure(object, column, &figure);
+    if (figure.blank)
+        return FALSE;
+    return (figure.history != NULL && !hako_stats_history_get_steady(figure.history)) ||
+           (figure.second != NULL && !hako_stats_history_get_steady(figure.second));
+}
+
 /*
- * New figures for every guest of a host at once. Only the rows on screen are told: a
- * "row-changed" on the view's own model, so that the view measures them again (a graph cell
- * that was blank while its guest was off must get its width) and screen readers hear the new
- * figures; the store, filter and sort below never see it. A "row-changed" per guest through
- * them would cost time proportional to thousands of rows each (see hako-host-store.c).
+ * New figures for every guest of a host at once (@everything: whether they are polled at all
+ * changed). The graph columns have fixed widths and the view fixed row heights (see
+ * fit_columns()), so nothing needs measuring again: only the graph cells of the host's rows on
+ * screen whose picture changed are drawn again (an idle guest's flat disk graph stays as it
+ * is), not whole rows, and the store, filter and sort below never hear of it (a "row-changed"
+ * per guest through them would cost time proportional to thousands of rows each, see
+ * hako-host-store.c). The rows the user is on (the cursor's, the selected) get a "row-changed"
+ * on the view's own model as well, so that what a screen reader reads of them (the figures as
+ * text) is current; that draws a whole row, so it comes after the graphs are drawn: in the same
+ * frame, the view would draw every column of every row within the bounds of both.
  */
 static void
-host_stats_updated_cb(HakoManagerWindow *self, HakoHost *host)
+redraw_host_figures(HakoManagerWindow *self, HakoHost *host, gboolean everything)
 {
     g_autoptr(GtkTreePath) start = NULL;
     g_autoptr(GtkTreePath) end = NULL;
-    gboolean any = FALSE;
+    g_autoptr(GtkTreePath) cursor = NULL;
+    GtkTreeViewColumn *columns[N_STATS_COLUMNS];
+    int top[N_STATS_COLUMNS], bottom[N_STATS_COLUMNS];
+    guint n_columns = 0;
     GtkTreeIter iter;
 
-    if (self->tree_view == NULL || self->sort == NULL)
+    if (self->tree_view == NULL || self->sort == NULL ||
+        !gtk_widget_get_realized(GTK_WIDGET(self->tree_view)))
         return;
-    for (guint i = 0; i < N_STATS_COLUMNS && !any; i++)
-        any = gtk_tree_view_column_get_visible(stats_column(self, i));
-    if (!any || !gtk_tree_view_get_visible_range(self->tree_view, &start, &end))
+    for (guint i = 0; i < N_STATS_COLUMNS; i++) {
+        columns[i] = gtk_tree_view_column_get_visible(stats_column(self, i)) ? stats_column(self, i)
+                                                                             : NULL;
+        n_columns += columns[i] != NULL;
+        top[i] = G_MAXINT;
+        bottom[i] = G_MININT;
+    }
+    if (n_columns == 0 || !gtk_tree_view_get_visible_range(self->tree_view, &start, &end))
         return;
     if (!gtk_tree_model_get_iter(self->sort, &iter, start))
         return;
+    gtk_tree_view_get_cursor(self->tree_view, &cursor, NULL);
     for (;;) {
         GObject *object = hako_host_store_get_object(self->sort, &iter);
         g_autoptr(GtkTreePath) path = gtk_tree_model_get_path(self->sort, &iter);
@@ -1412,8 +1612,23 @@ host_stats_updated_cb(HakoManagerWindow *self, HakoHost *host)
         GtkTreeIter next;
 
         if (object == G_OBJECT(host) ||
-            (HAKO_IS_DOMAIN(object) && hako_domain_get_host(HAKO_DOMAIN(object)) == host))
-            gtk_tree_model_row_changed(self->sort, path, &iter);
+            (HAKO_IS_DOMAIN(object) && hako_domain_get_host(HAKO_DOMAIN(object)) == host)) {
+            GdkRectangle area = {0};
+
+            for (guint i = 0; i < N_STATS_COLUMNS; i++) {
+                if (columns[i] == NULL || !(everything || figure_changed(object, i)))
+                    continue;
+                if (area.height == 0)
+                    gtk_tree_view_get_background_area(self->tree_view, path, columns[i], &area);
+                top[i] = MIN(top[i], area.y);
+                bottom[i] = MAX(bottom[i], area.y + area.height);
+            }
+            if (self->current_rows_refresh_id == 0 &&
+                ((cursor != NULL && gtk_tree_path_compare(path, cursor) == 0) ||
+                 gtk_tree_selection_path_is_selected(self->selection, path)))
+                self->current_rows_refresh_id = g_idle_add_full(
+                    G_PRIORITY_DEFAULT_IDLE, refresh_current_rows, self, NULL);
+        }
         if (last)
             break;
         /* In view order: into an expanded host's guests, else on, else up and on. */
@@ -1433,13 +1648,30 @@ host_stats_updated_cb(HakoManagerWindow *self, HakoHost *host)
         if (!gtk_tree_model_iter_next(self->sort, &iter))
             break;
     }
+    for (guint i = 0; i < N_STATS_COLUMNS; i++) {
+        int x, y;
+
+        if (top[i] >= bottom[i])
+            continue;
+        /* Column offsets and row areas are in the view's bin window; drawing is in its own. */
+        gtk_tree_view_convert_bin_window_to_widget_coords(
+            self->tree_view, gtk_tree_view_column_get_x_offset(columns[i]), top[i], &x, &y);
+        gtk_widget_queue_draw_area(GTK_WIDGET(self->tree_view), x, y,
+                                   gtk_tree_view_column_get_width(columns[i]), bottom[i] - top[i]);
+    }
+}
+
+static void
+host_stats_updated_cb(HakoManagerWindow *self, HakoHost *host)
+{
+    redraw_host_figures(self, host, FALSE);
 }
 
 /* A figure polled or not changes the cells of every guest of the host ("Off"). */
 static void
 host_polled_stats_cb(HakoManagerWindow *self, GParamSpec *pspec, HakoHost *host)
 {
-    host_stats_updated_cb(self, host);
+    redraw_host_figures(self, host, TRUE);
 }
 
 static void
@@ -1522,6 +1754,7 @@ hako_manager_window_dispose(GObject *object)
     HakoManagerWindow *self = HAKO_MANAGER_WINDOW(object);
 
     save_geometry(self);
+    g_clear_handle_id(&self->current_rows_refresh_id, g_source_remove);
 
     /* dispose runs twice for a window (gtk_widget_destroy, then the last unref); the actions
      * are gone the second time, so nothing here may update them. */
@@ -1630,6 +1863,7 @@ hako_manager_window_class_init(HakoManagerWindowClass *klass)
 
     /* The template names it; GtkBuilder cannot find a type by name in a static library. */
     g_type_ensure(HAKO_TYPE_SPARKLINE_RENDERER);
+    g_type_ensure(HAKO_TYPE_FIGURE_RENDERER);
     gtk_widget_class_set_template_from_resource(widget_class,
                                                 RESOURCE_PREFIX "/ui/hako-manager-window.ui");
     gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, main_box);
@@ -1749,6 +1983,9 @@ hako_manager_window_init(HakoManagerWindow *self)
     }
     gtk_tree_view_column_set_cell_data_func(self->ip_column, self->ip_renderer, ip_data_func, self,
                                             NULL);
+    fit_columns(self);
+    g_signal_connect_object(self->tree_view, "style-updated", G_CALLBACK(tree_style_updated_cb),
+                            self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
 }
 
 /**

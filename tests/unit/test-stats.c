@@ -44,6 +44,56 @@ test_history_ring(void)
     g_assert_cmpuint(hako_stats_history_get_n_samples(h), ==, 1);
 }
 
+/* Steady: the last push left the ring as it was (full, every sample the value pushed). */
+static void
+test_history_steady(void)
+{
+    g_autoptr(HakoStatsHistory) h = hako_stats_history_new(3);
+
+    g_assert_false(hako_stats_history_get_steady(h));
+    /* Filling with one value changes the ring each time, and once more: the push that makes
+     * it full of that value still dropped nothing but added a sample. */
+    for (int i = 0; i < 3; i++) {
+        hako_stats_history_push(h, 2);
+        g_assert_false(hako_stats_history_get_steady(h));
+    }
+    hako_stats_history_push(h, 2);
+    g_assert_true(hako_stats_history_get_steady(h));
+    hako_stats_history_push(h, 2);
+    g_assert_true(hako_stats_history_get_steady(h));
+
+    /* A new value, then the same value until the different one has left the ring. */
+    hako_stats_history_push(h, 5);
+    g_assert_false(hako_stats_history_get_steady(h));
+    for (int i = 0; i < 2; i++) {
+        hako_stats_history_push(h, 2);
+        g_assert_false(hako_stats_history_get_steady(h));
+    }
+    hako_stats_history_push(h, 2); /* 5 drops out now: the ring changed */
+    g_assert_false(hako_stats_history_get_steady(h));
+    hako_stats_history_push(h, 2);
+    g_assert_true(hako_stats_history_get_steady(h));
+
+    /* Missing samples are alike. */
+    for (int i = 0; i < 3; i++)
+        hako_stats_history_push(h, NAN);
+    g_assert_false(hako_stats_history_get_steady(h));
+    hako_stats_history_push(h, NAN);
+    g_assert_true(hako_stats_history_get_steady(h));
+
+    /* A new capacity or a cleared ring is a change. */
+    hako_stats_history_set_capacity(h, 2);
+    for (int i = 0; i < 2; i++) {
+        hako_stats_history_push(h, NAN);
+        g_assert_false(hako_stats_history_get_steady(h));
+    }
+    hako_stats_history_push(h, NAN);
+    g_assert_true(hako_stats_history_get_steady(h));
+    hako_stats_history_clear(h);
+    hako_stats_history_push(h, NAN);
+    g_assert_false(hako_stats_history_get_steady(h));
+}
+
 static void
 test_history_capacity(void)
 {
@@ -260,6 +310,7 @@ main(int argc, char *argv[])
 
     g_test_add_func("/model/stats/history/ring", test_history_ring);
     g_test_add_func("/model/stats/history/capacity", test_history_capacity);
+    g_test_add_func("/model/stats/history/steady", test_history_steady);
     g_test_add_func("/model/stats/history/bounded", test_history_bounded);
     g_test_add_func("/model/stats/counter-delta", test_counter_delta);
     g_test_add_func("/model/stats/rate", test_rate);
