@@ -18,7 +18,7 @@
 struct _HakoFigureRenderer {
     GtkCellRendererText parent_instance;
 
-    GHashTable *layouts; /* text → PangoLayout */
+    GHashTable *layouts;   /* text → PangoLayout */
     PangoContext *context; /* what the layouts were made with (not a reference) */
     guint context_serial;
     double scale;

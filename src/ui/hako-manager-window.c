@@ -6,9 +6,9 @@
 
 #include "hako-details-window.h"
 #include "hako-domain-ops.h"
+#include "hako-figure-renderer.h"
 #include "hako-host-store.h"
 #include "hako-host-window.h"
-#include "hako-figure-renderer.h"
 #include "hako-sparkline-renderer.h"
 
 #include <glib/gi18n.h>
@@ -27,11 +27,11 @@ struct _HakoManagerWindow {
     HakoHostStore *store;
     GtkTreeModel *filter;
     GtkTreeModel *sort;
-    char *search_key;           /* casefolded search text, NULL when empty */
-    GHashTable *collapsed_uris; /* URIs of the hosts the user collapsed */
-    guint batch_depth;          /* inside the store's batch-begin/batch-end */
-    GObject *batch_selected;    /* the selection to restore after a batch */
-    GPtrArray *stats_hosts;     /* HakoHost, as in the manager's list: followed for redraws */
+    char *search_key;              /* casefolded search text, NULL when empty */
+    GHashTable *collapsed_uris;    /* URIs of the hosts the user collapsed */
+    guint batch_depth;             /* inside the store's batch-begin/batch-end */
+    GObject *batch_selected;       /* the selection to restore after a batch */
+    GPtrArray *stats_hosts;        /* HakoHost, as in the manager's list: followed for redraws */
     guint current_rows_refresh_id; /* idle: the cursor's and selected rows' new figures */
 
     /* The selected row: a guest (selected_domain) or a host (selected_host). */
@@ -1594,8 +1594,8 @@ redraw_host_figures(HakoManagerWindow *self, HakoHost *host, gboolean everything
         !gtk_widget_get_realized(GTK_WIDGET(self->tree_view)))
         return;
     for (guint i = 0; i < N_STATS_COLUMNS; i++) {
-        columns[i] = gtk_tree_view_column_get_visible(stats_column(self, i)) ? stats_column(self, i)
-                                                                             : NULL;
+        columns[i] =
+            gtk_tree_view_column_get_visible(stats_column(self, i)) ? stats_column(self, i) : NULL;
         n_columns += columns[i] != NULL;
         top[i] = G_MAXINT;
         bottom[i] = G_MININT;
@@ -1626,8 +1626,8 @@ redraw_host_figures(HakoManagerWindow *self, HakoHost *host, gboolean everything
             if (self->current_rows_refresh_id == 0 &&
                 ((cursor != NULL && gtk_tree_path_compare(path, cursor) == 0) ||
                  gtk_tree_selection_path_is_selected(self->selection, path)))
-                self->current_rows_refresh_id = g_idle_add_full(
-                    G_PRIORITY_DEFAULT_IDLE, refresh_current_rows, self, NULL);
+                self->current_rows_refresh_id =
+                    g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, refresh_current_rows, self, NULL);
         }
         if (last)
             break;
