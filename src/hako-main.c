@@ -9,6 +9,25 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+/*
+ * GTK 3's X11 backend sets up GLX when it opens the display, only to pick visuals for OpenGL
+ * drawing, and that loads the system's OpenGL driver: with Mesa's llvmpipe (no GPU, a virtual
+ * display, a thin client) about 48 MiB of libLLVM and swrast, nearly half of what Hako takes.
+ * Hako draws with cairo; SPICE's OpenGL display on X11 uses EGL on its own. So on X11, unless
+ * the user asked for something else with GDK_GL, GTK's OpenGL is left off. Wayland's GTK
+ * needs it for SPICE's GL area, and sets it up lazily anyway.
+ */
+static void
+skip_gtk_gl_on_x11(void)
+{
+    const char *backend = g_getenv("GDK_BACKEND");
+    gboolean x11 =
+        backend != NULL ? g_str_has_prefix(backend, "x11") : g_getenv("WAYLAND_DISPLAY") == NULL;
+
+    if (x11 && g_getenv("GDK_GL") == NULL)
+        g_setenv("GDK_GL", "disable", TRUE);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -26,6 +45,7 @@ main(int argc, char *argv[])
     g_set_prgname("hako");
     g_set_application_name(_("Hako"));
 
+    skip_gtk_gl_on_x11();
     app = hako_application_new();
     /* Benchmarks only: nothing happens unless HAKO_MAINLOOP_PROBE is set. */
     hako_mainloop_probe_init();
