@@ -17,6 +17,8 @@ static gint64 probe_poll_end_cpu;
 static gint64 probe_max_gap;
 static gint64 probe_max_cpu; /* the most CPU time the thread spent in one turn */
 static guint64 probe_turns;
+static guint64 probe_turns_over_10ms;
+static guint64 probe_turns_over_20ms;
 
 /* CPU time of the calling thread: a long turn with little CPU was waiting for a core. */
 static gint64
@@ -35,7 +37,11 @@ probe_poll(GPollFD *fds, guint nfds, gint timeout)
     gint ret;
 
     if (probe_poll_end != 0) {
-        probe_max_gap = MAX(probe_max_gap, start - probe_poll_end);
+        gint64 gap = start - probe_poll_end;
+
+        probe_max_gap = MAX(probe_max_gap, gap);
+        probe_turns_over_10ms += gap > 10000;
+        probe_turns_over_20ms += gap > 20000;
         probe_max_cpu = MAX(probe_max_cpu, probe_thread_cpu() - probe_poll_end_cpu);
         probe_turns++;
     }
@@ -48,10 +54,11 @@ probe_poll(GPollFD *fds, guint nfds, gint timeout)
 static void
 probe_write(void)
 {
-    g_autofree char *line =
-        g_strdup_printf("max_gap_us=%" G_GINT64_FORMAT " turns=%" G_GUINT64_FORMAT
-                        " max_turn_cpu_us=%" G_GINT64_FORMAT "\n",
-                        probe_max_gap, probe_turns, probe_max_cpu);
+    g_autofree char *line = g_strdup_printf(
+        "max_gap_us=%" G_GINT64_FORMAT " turns=%" G_GUINT64_FORMAT
+        " max_turn_cpu_us=%" G_GINT64_FORMAT " over_10ms=%" G_GUINT64_FORMAT
+        " over_20ms=%" G_GUINT64_FORMAT "\n",
+        probe_max_gap, probe_turns, probe_max_cpu, probe_turns_over_10ms, probe_turns_over_20ms);
 
     /* Written to a temporary file and renamed: a reader never sees half a line. */
     g_file_set_contents(probe_path, line, -1, NULL);
@@ -72,6 +79,8 @@ probe_reset_cb(gpointer data)
     probe_max_gap = 0;
     probe_max_cpu = 0;
     probe_turns = 0;
+    probe_turns_over_10ms = 0;
+    probe_turns_over_20ms = 0;
     probe_poll_end = 0;
     return G_SOURCE_CONTINUE;
 }
