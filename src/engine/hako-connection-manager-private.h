@@ -11,5 +11,9 @@ G_BEGIN_DECLS
 virConnectPtr _hako_connection_manager_dup_conn_to_change(HakoConnectionManager *self,
                                                           HakoDomain *domain,
                                                           GError **error);
+virConnectPtr _hako_connection_manager_dup_conn_to_read(HakoConnectionManager *self,
+                                                        HakoDomain *domain,
+                                                        gboolean *read_only,
+                                                        GError **error);
 
 G_END_DECLS

@@ -1389,6 +1389,40 @@ _hako_connection_manager_dup_conn_to_change(HakoConnectionManager *self,
     return entry->conn;
 }
 
+/**
+ * _hako_connection_manager_dup_conn_to_read:
+ * @domain: a guest
+ * @read_only: (out) (optional): whether the connection is read-only
+ *
+ * The connection of @domain's host, as _hako_connection_manager_dup_conn_to_change() gives
+ * it, but also when it is read-only: for calls that look (a console shows, it does not
+ * change). Fails with %HAKO_ENGINE_ERROR_NOT_CONNECTED. Main thread only.
+ */
+virConnectPtr
+_hako_connection_manager_dup_conn_to_read(HakoConnectionManager *self,
+                                          HakoDomain *domain,
+                                          gboolean *read_only,
+                                          GError **error)
+{
+    HakoHost *host;
+    HostEntry *entry;
+
+    g_return_val_if_fail(HAKO_IS_CONNECTION_MANAGER(self), NULL);
+    g_return_val_if_fail(HAKO_IS_DOMAIN(domain), NULL);
+
+    host = hako_domain_get_host(domain);
+    entry = host != NULL ? lookup_entry(self, host) : NULL;
+    if (entry == NULL || entry->conn == NULL) {
+        g_set_error(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_NOT_CONNECTED,
+                    _("The host of “%s” is not connected."), hako_domain_get_name(domain));
+        return NULL;
+    }
+    if (read_only != NULL)
+        *read_only = hako_host_get_read_only(host);
+    virConnectRef(entry->conn);
+    return entry->conn;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Default URI */
 

@@ -235,3 +235,303 @@ hako_domain_ops_lifecycle_finish(HakoDomainOps *self, GAsyncResult *result, GErr
     g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
     return g_task_propagate_boolean(G_TASK(result), error);
 }
+
+/* ---------------------------------------------------------------------- */
+/* Consoles */
+
+typedef struct {
+    virConnectPtr conn;
+    gboolean read_only;
+    char *uuid;
+    char *name;
+    char *uri_host; /* the host part of the connection's URI, NULL when local */
+    HakoConsoleKind kind;
+    guint index;
+} ConsoleData;
+
+static void
+console_data_free(gpointer data)
+{
+    ConsoleData *d = data;
+
+    if (d->conn != NULL)
+        virConnectClose(d->conn);
+    g_free(d->uuid);
+    g_free(d->name);
+    g_free(d->uri_host);
+    g_free(d);
+}
+
+/* The host part of a libvirt URI ("qemu+ssh://root@server/system" -> "server"), or NULL. */
+static char *
+uri_host(const char *uri)
+{
+    g_autoptr(GUri) parsed = uri != NULL ? g_uri_parse(uri, G_URI_FLAGS_NON_DNS, NULL) : NULL;
+    const char *host = parsed != NULL ? g_uri_get_host(parsed) : NULL;
+
+    return host != NULL && *host != '\0' ? g_strdup(host) : NULL;
+}
+
+static ConsoleData *
+console_data_new(HakoDomainOps *self, HakoDomain *domain, GError **error)
+{
+    ConsoleData *d;
+    gboolean read_only = FALSE;
+    virConnectPtr conn =
+        _hako_connection_manager_dup_conn_to_read(self->manager, domain, &read_only, error);
+
+    if (conn == NULL)
+        return NULL;
+    d = g_new0(ConsoleData, 1);
+    d->conn = conn;
+    d->read_only = read_only;
+    d->uuid = g_strdup(hako_domain_get_uuid(domain));
+    d->name = g_strdup(hako_domain_get_name(domain));
+    d->uri_host = uri_host(hako_host_get_uri(hako_domain_get_host(domain)));
+    return d;
+}
+
+/* The running guest's consoles, from its live XML (with passwords where the connection may). */
+static GPtrArray *
+read_consoles(ConsoleData *d, virDomainPtr *dom_out, GError **error)
+{
+    g_autofree char *xml = NULL;
+    virDomainPtr dom = virDomainLookupByUUIDString(d->conn, d->uuid);
+    char *raw;
+
+    if (dom == NULL) {
+        *error = _hako_engine_error_from_libvirt(HAKO_ENGINE_ERROR_NOT_FOUND,
+                                                 _("Could not find “%s”"), d->name);
+        return NULL;
+    }
+    raw = virDomainGetXMLDesc(dom, d->read_only ? 0 : VIR_DOMAIN_XML_SECURE);
+    if (raw == NULL) {
+        *error = _hako_engine_error_from_libvirt(
+            HAKO_ENGINE_ERROR_FAILED, _("Could not read the description of “%s”"), d->name);
+        virDomainFree(dom);
+        return NULL;
+    }
+    xml = g_strdup(raw);
+    free(raw);
+    if (dom_out != NULL)
+        *dom_out = dom;
+    else
+        virDomainFree(dom);
+    return hako_console_devices_from_xml(xml, error);
+}
+
+static void
+list_consoles_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    ConsoleData *d = data;
+    GError *error = NULL;
+    GPtrArray *devices = read_consoles(d, NULL, &error);
+
+    virConnectClose(g_steal_pointer(&d->conn));
+    if (devices == NULL)
+        g_task_return_error(task, error);
+    else
+        g_task_return_pointer(task, devices, (GDestroyNotify)g_ptr_array_unref);
+}
+
+/**
+ * hako_domain_ops_list_consoles_async:
+ * @domain: a guest of a connected host (read-only is enough)
+ *
+ * Reads the guest's consoles on a worker thread: its displays, serial ports and text consoles
+ * (hako_console_devices_from_xml()), as they are while it runs (ports assigned).
+ */
+void
+hako_domain_ops_list_consoles_async(HakoDomainOps *self,
+                                    HakoDomain *domain,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+    g_autoptr(GTask) task = NULL;
+    GError *error = NULL;
+    ConsoleData *d;
+
+    g_return_if_fail(HAKO_IS_DOMAIN_OPS(self));
+    g_return_if_fail(HAKO_IS_DOMAIN(domain));
+
+    task = g_task_new(self, cancellable, callback, user_data);
+    g_task_set_source_tag(task, hako_domain_ops_list_consoles_async);
+    d = console_data_new(self, domain, &error);
+    if (d == NULL) {
+        g_task_return_error(task, error);
+        return;
+    }
+    g_task_set_task_data(task, d, console_data_free);
+    _hako_task_run_in_own_thread(task, list_consoles_thread);
+}
+
+/**
+ * hako_domain_ops_list_consoles_finish:
+ *
+ * Returns: (transfer container) (element-type HakoConsoleDevice): the consoles, or %NULL
+ */
+GPtrArray *
+hako_domain_ops_list_consoles_finish(HakoDomainOps *self, GAsyncResult *result, GError **error)
+{
+    g_return_val_if_fail(g_task_is_valid(result, self), NULL);
+    return g_task_propagate_pointer(G_TASK(result), error);
+}
+
+static gboolean
+is_wildcard(const char *address)
+{
+    return address == NULL || *address == '\0' || g_str_equal(address, "0.0.0.0") ||
+           g_str_equal(address, "::") || g_str_equal(address, "[::]");
+}
+
+static gboolean
+is_loopback(const char *address)
+{
+    g_autoptr(GInetAddress) inet = address != NULL ? g_inet_address_new_from_string(address) : NULL;
+
+    if (inet != NULL)
+        return g_inet_address_get_is_loopback(inet);
+    return g_strcmp0(address, "localhost") == 0;
+}
+
+/* Where to reach @device of the running guest @dom, or %NULL with @error set. */
+static HakoGraphicsEndpoint *
+resolve_endpoint(ConsoleData *d, virDomainPtr dom, const HakoConsoleDevice *device, GError **error)
+{
+    g_autoptr(HakoGraphicsEndpoint) endpoint = g_new0(HakoGraphicsEndpoint, 1);
+
+    endpoint->kind = device->kind;
+    endpoint->fd = -1;
+    endpoint->port = -1;
+    endpoint->tls_port = -1;
+
+    /* Best: libvirt hands over a socket already connected to the display, past its password.
+     * That works on a local connection that may change the guest; elsewhere it fails at once
+     * and the address in the XML is the way. */
+    if (!d->read_only) {
+        endpoint->fd =
+            virDomainOpenGraphicsFD(dom, device->index, VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
+        if (endpoint->fd >= 0)
+            return g_steal_pointer(&endpoint);
+        g_debug("virDomainOpenGraphicsFD on “%s”: %s; using its address", d->name,
+                _hako_libvirt_last_message());
+        virResetLastError();
+    }
+
+    endpoint->password = g_strdup(device->password);
+    endpoint->needs_password = device->has_password && device->password == NULL;
+    if (device->socket != NULL && d->uri_host == NULL) {
+        endpoint->socket = g_strdup(device->socket);
+        return g_steal_pointer(&endpoint);
+    }
+    if (device->port <= 0 && device->tls_port <= 0) {
+        g_set_error(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_NOT_SUPPORTED,
+                    _("The display of “%s” listens on no network port, and libvirt could not "
+                      "hand Hako a connection to it. Give the display an address to listen on "
+                      "in the guest’s Graphics settings."),
+                    d->name);
+        return NULL;
+    }
+    if (d->uri_host != NULL && is_loopback(device->listen)) {
+        g_set_error(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_NOT_SUPPORTED,
+                    _("The display of “%s” listens only on %s itself (%s), which this computer "
+                      "cannot reach directly. Let it listen on an address of the host, or "
+                      "connect to the host over SSH."),
+                    d->name, d->uri_host, device->listen);
+        return NULL;
+    }
+    if (is_wildcard(device->listen))
+        endpoint->host = g_strdup(d->uri_host != NULL ? d->uri_host : "localhost");
+    else
+        endpoint->host = g_strdup(device->listen);
+    endpoint->port = device->port;
+    endpoint->tls_port = device->tls_port;
+    return g_steal_pointer(&endpoint);
+}
+
+static void
+open_graphics_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    ConsoleData *d = data;
+    g_autoptr(GPtrArray) devices = NULL;
+    HakoGraphicsEndpoint *endpoint = NULL;
+    const HakoConsoleDevice *device = NULL;
+    virDomainPtr dom = NULL;
+    GError *error = NULL;
+
+    devices = read_consoles(d, &dom, &error);
+    for (guint i = 0; devices != NULL && i < devices->len && device == NULL; i++) {
+        const HakoConsoleDevice *candidate = g_ptr_array_index(devices, i);
+
+        if (candidate->kind == d->kind && candidate->index == d->index)
+            device = candidate;
+    }
+    if (devices != NULL && device == NULL)
+        g_set_error(&error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_NOT_FOUND,
+                    _("“%s” has no such display any more."), d->name);
+    if (device != NULL)
+        endpoint = resolve_endpoint(d, dom, device, &error);
+
+    if (dom != NULL)
+        virDomainFree(dom);
+    virConnectClose(g_steal_pointer(&d->conn));
+    if (endpoint == NULL)
+        g_task_return_error(task, error);
+    else
+        g_task_return_pointer(task, endpoint, (GDestroyNotify)hako_graphics_endpoint_free);
+}
+
+/**
+ * hako_domain_ops_open_graphics_async:
+ * @domain: a running guest of a connected host
+ * @kind: %HAKO_CONSOLE_KIND_VNC or %HAKO_CONSOLE_KIND_SPICE
+ * @index: the display's index among the guest's <graphics> (#HakoConsoleDevice's index)
+ *
+ * Finds how to reach a display, on a worker thread: a socket that libvirt connects to it for
+ * Hako (virDomainOpenGraphicsFD, on local connections that are not read-only), else its
+ * address and port, or its UNIX socket, with the password from the XML where the connection
+ * may read it. Fails with a message that says what to change when the display cannot be
+ * reached from here.
+ */
+void
+hako_domain_ops_open_graphics_async(HakoDomainOps *self,
+                                    HakoDomain *domain,
+                                    HakoConsoleKind kind,
+                                    guint index,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+    g_autoptr(GTask) task = NULL;
+    GError *error = NULL;
+    ConsoleData *d;
+
+    g_return_if_fail(HAKO_IS_DOMAIN_OPS(self));
+    g_return_if_fail(HAKO_IS_DOMAIN(domain));
+    g_return_if_fail(kind == HAKO_CONSOLE_KIND_VNC || kind == HAKO_CONSOLE_KIND_SPICE);
+
+    task = g_task_new(self, cancellable, callback, user_data);
+    g_task_set_source_tag(task, hako_domain_ops_open_graphics_async);
+    d = console_data_new(self, domain, &error);
+    if (d == NULL) {
+        g_task_return_error(task, error);
+        return;
+    }
+    d->kind = kind;
+    d->index = index;
+    g_task_set_task_data(task, d, console_data_free);
+    _hako_task_run_in_own_thread(task, open_graphics_thread);
+}
+
+/**
+ * hako_domain_ops_open_graphics_finish:
+ *
+ * Returns: (transfer full): where to connect, or %NULL
+ */
+HakoGraphicsEndpoint *
+hako_domain_ops_open_graphics_finish(HakoDomainOps *self, GAsyncResult *result, GError **error)
+{
+    g_return_val_if_fail(g_task_is_valid(result, self), NULL);
+    return g_task_propagate_pointer(G_TASK(result), error);
+}

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* HakoDomainOps: what the user does to a guest (lifecycle now; snapshots, clone and delete later).
- */
+/* HakoDomainOps: what the user does to a guest: lifecycle and consoles (snapshots, clone and
+ * delete later). */
 #pragma once
 
 #include "hako-connection-manager.h"
+#include "hako-console-device.h"
 #include "hako-domain.h"
 
 #include <gio/gio.h>
@@ -24,5 +25,23 @@ void hako_domain_ops_lifecycle_async(HakoDomainOps *self,
                                      gpointer user_data);
 gboolean
 hako_domain_ops_lifecycle_finish(HakoDomainOps *self, GAsyncResult *result, GError **error);
+
+void hako_domain_ops_list_consoles_async(HakoDomainOps *self,
+                                         HakoDomain *domain,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+GPtrArray *
+hako_domain_ops_list_consoles_finish(HakoDomainOps *self, GAsyncResult *result, GError **error);
+
+void hako_domain_ops_open_graphics_async(HakoDomainOps *self,
+                                         HakoDomain *domain,
+                                         HakoConsoleKind kind,
+                                         guint index,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+HakoGraphicsEndpoint *
+hako_domain_ops_open_graphics_finish(HakoDomainOps *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

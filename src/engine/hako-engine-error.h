@@ -16,6 +16,7 @@ typedef enum {
     HAKO_ENGINE_ERROR_NOT_FOUND,
     HAKO_ENGINE_ERROR_READ_ONLY,
     HAKO_ENGINE_ERROR_NOT_CONNECTED,
+    HAKO_ENGINE_ERROR_INVALID_DATA,
 } HakoEngineError;
 
 GQuark hako_engine_error_quark(void);
