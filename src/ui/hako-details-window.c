@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* HakoDetailsWindow: one window per guest, with its pages (for now, its performance graphs). */
+/* HakoDetailsWindow: one window per guest, with its pages: its console and its performance
+ * graphs (the hardware pages come with [details]). */
 #include "config.h"
 
 #include "hako-details-window.h"
 
+#include "hako-console-page.h"
 #include "hako-graph.h"
 
 #include <glib/gi18n.h>
@@ -33,6 +35,7 @@ struct _HakoDetailsWindow {
     GSettings *settings;
 
     HakoGraph *graphs[N_GRAPHS];
+    HakoConsolePage *console_page;
 
     /* Template children */
     GtkStack *stack;
@@ -226,11 +229,20 @@ add_graphs(HakoDetailsWindow *self)
 /* ---------------------------------------------------------------------------------------- */
 /* GtkWidget                                                                                 */
 
-/* Escape and Ctrl+W close the window, before any child or accelerator sees them. */
+/*
+ * Escape and Ctrl+W close the window, before any child or accelerator sees them; but while the
+ * guest's display has the keyboard, every key is the guest's first (Escape, Ctrl+W and the
+ * application's shortcuts included), and only what it leaves reaches the window.
+ */
 static gboolean
 hako_details_window_key_press_event(GtkWidget *widget, GdkEventKey *event)
 {
+    HakoDetailsWindow *self = HAKO_DETAILS_WINDOW(widget);
     GdkModifierType mods = event->state & gtk_accelerator_get_default_mod_mask();
+
+    if (self->console_page != NULL && hako_console_page_has_console_focus(self->console_page) &&
+        gtk_window_propagate_key_event(GTK_WINDOW(widget), event))
+        return GDK_EVENT_STOP;
 
     if ((event->keyval == GDK_KEY_Escape && mods == 0) ||
         ((event->keyval == GDK_KEY_w || event->keyval == GDK_KEY_W) && mods == GDK_CONTROL_MASK)) {
@@ -257,6 +269,14 @@ hako_details_window_constructed(GObject *object)
     self->domains = g_object_ref(hako_host_get_domains(self->host));
 
     add_graphs(self);
+    self->console_page =
+        HAKO_CONSOLE_PAGE(hako_console_page_new(self->manager, self->domain, self->settings));
+    gtk_widget_show(GTK_WIDGET(self->console_page));
+    /* Translators: the page of a guest's window that shows its screen */
+    gtk_stack_add_titled(self->stack, GTK_WIDGET(self->console_page), "console", _("Console"));
+    gtk_container_child_set(GTK_CONTAINER(self->stack), GTK_WIDGET(self->console_page), "position",
+                            0, NULL);
+    gtk_stack_set_visible_child(self->stack, GTK_WIDGET(self->console_page));
     update_title(self);
     update_host_state(self);
     update_addresses(self);
@@ -287,6 +307,7 @@ hako_details_window_dispose(GObject *object)
         g_signal_handlers_disconnect_by_data(self->domains, self);
     for (guint i = 0; i < N_GRAPHS; i++)
         self->graphs[i] = NULL;
+    self->console_page = NULL;
 
     g_clear_object(&self->domains);
     g_clear_object(&self->host);
@@ -445,4 +466,20 @@ hako_details_window_get_domain(HakoDetailsWindow *self)
 {
     g_return_val_if_fail(HAKO_IS_DETAILS_WINDOW(self), NULL);
     return self->domain;
+}
+
+/**
+ * hako_details_window_show_page:
+ * @page: "console" or "performance"
+ *
+ * Shows one of the window's pages (the window opens on its console).
+ */
+void
+hako_details_window_show_page(HakoDetailsWindow *self, const char *page)
+{
+    g_return_if_fail(HAKO_IS_DETAILS_WINDOW(self));
+    g_return_if_fail(page != NULL);
+    g_return_if_fail(gtk_stack_get_child_by_name(self->stack, page) != NULL);
+
+    gtk_stack_set_visible_child_name(self->stack, page);
 }

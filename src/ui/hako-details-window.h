@@ -18,5 +18,6 @@ void hako_details_window_present(GtkWindow *parent,
                                  GSettings *settings);
 HakoDetailsWindow *hako_details_window_lookup(HakoDomain *domain);
 HakoDomain *hako_details_window_get_domain(HakoDetailsWindow *self);
+void hako_details_window_show_page(HakoDetailsWindow *self, const char *page);
 
 G_END_DECLS

@@ -254,6 +254,8 @@ test_details_window(Fixture *f, gconstpointer data)
     g_assert_true(hako_details_window_get_domain(window) == f->domain);
     g_assert_true(gtk_window_get_application(GTK_WINDOW(window)) == f->app);
     g_assert_true(wait_for(is_mapped, window, 5000));
+    /* It opens on the console; the graphs are on the Performance page. */
+    hako_details_window_show_page(window, "performance");
 
     /* Its title, which is also its accessible name. */
     g_assert_cmpstr(gtk_window_get_title(GTK_WINDOW(window)), ==, title);

@@ -96,6 +96,15 @@ def main():
         bail("Ctrl+O opens the guest's window", "windows: %r" % names)
     ok("Ctrl+O opens the window of %s" % GUEST)
 
+    # It opens on the console: the Performance page is in the sidebar.
+    page = poll("Performance in the sidebar", 10,
+                lambda: find(window, name="Performance", roleName="list item")
+                or find(window, name="Performance", roleName="label"))
+    if page is None:
+        bail("the guest's window lists its Performance page", "no Performance entry")
+    (x, y), (w, h) = page.position, page.size
+    rawinput.click(x + w // 2, y + h // 2)
+
     def cpu_graph():
         for node in find_all(window, name="CPU usage"):
             if node.description and PERCENT.search(node.description):

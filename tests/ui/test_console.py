@@ -1,0 +1,221 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The Console page of a guest's window, against real QEMU guests with VNC displays:
+#  - a guest that is not running shows why, with a Run button that starts it;
+#  - the display then shows the guest (memtest86+, whose screen keeps changing): the console
+#    area is not blank, and changes;
+#  - Send Key > Ctrl+Alt+Del reaches the guest: a guest whose BIOS handles the keyboard
+#    resets, which libvirt reports as a reboot event;
+#  - Screenshot… is offered while the display is shown;
+#  - a guest that is destroyed shows the not-running page again.
+#
+# Started by run-ui-test with hako running as `hako --connect "$HAKO_TEST_URI"`. Prints TAP.
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+from hakoui import (
+    LOGS,
+    application,
+    bail,
+    cell_named,
+    diag,
+    find,
+    ok,
+    plan,
+    point_at,
+    poll,
+    pyatspi,
+    quit_with_ctrl_q,
+    rawinput,
+    screenshot,
+    sensitive,
+    showing,
+)
+
+URI = os.environ["HAKO_TEST_URI"]
+IMAGES = os.environ["HAKO_TEST_IMAGES"]
+MEMTEST = "/usr/lib/memtest86+/memtest86+x64.iso"
+BUSY = "hako-console"
+CAD = "hako-cad"
+
+
+def virsh(*args, check=True):
+    r = subprocess.run(["virsh", "-q", "-c", URI] + list(args), capture_output=True, text=True,
+                       timeout=60)
+    if check and r.returncode != 0:
+        bail("virsh %s" % " ".join(args), r.stderr.strip())
+    return r.stdout.strip()
+
+
+def define_memtest_guest():
+    xml = """<domain type='qemu'>
+  <name>%s</name>
+  <memory unit='MiB'>128</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='cdrom'/></os>
+  <on_poweroff>destroy</on_poweroff>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <disk type='file' device='cdrom'>
+      <driver name='qemu' type='raw'/>
+      <source file='%s'/>
+      <target dev='hdc' bus='ide'/>
+      <readonly/>
+    </disk>
+    <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>
+    <video><model type='vga'/></video>
+  </devices>
+</domain>
+""" % (BUSY, MEMTEST)
+    with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
+        f.write(xml)
+    virsh("define", f.name)
+    os.unlink(f.name)
+
+
+def open_window(app, frame, guest):
+    def select():
+        c = cell_named(app, guest)
+        itable = c.parent.queryTable()
+        itable.addRowSelection(itable.getRowAtIndex(c.indexInParent))
+        return c.getState().contains(pyatspi.STATE_SELECTED)
+
+    if not poll("select " + guest, 30, select):
+        bail("%s is listed and can be selected" % guest, "no row")
+    point_at(frame)
+    rawinput.keyCombo("<Control>o")
+    title = "%s on QEMU/KVM" % guest
+    window = poll("window of " + guest, 15, lambda: find(app, roleName="frame", name=title))
+    if window is None:
+        bail("Ctrl+O opens the window of %s" % guest, "no frame %r" % title)
+    return window
+
+
+def display_crop(window, path):
+    """A screenshot of the guest display's area only, as (width, height, set of colours)."""
+    display = find(window, name="Guest display")
+    if display is None or not showing(display):
+        return None
+    x, y, w, h = display.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    if w < 50 or h < 50:
+        return None
+    full = path + ".full.png"
+    subprocess.run(["import", "-window", "root", full], check=True, timeout=30)
+    subprocess.run(["convert", full, "-crop", "%dx%d+%d+%d" % (w, h, x, y), "+repage", path],
+                   check=True, timeout=30)
+    os.unlink(full)
+    # The colours and a digest of the pixels, from ImageMagick.
+    out = subprocess.run(["identify", "-format", "%k %#", path], capture_output=True, text=True,
+                         check=True, timeout=30).stdout.split()
+    return int(out[0]), out[1]
+
+
+def click(node):
+    action = node.queryAction()
+    for i in range(action.nActions):
+        if action.getName(i) == "click":
+            action.doAction(i)
+            return True
+    return False
+
+
+def main():
+    plan("console", 9)
+    if not os.path.exists(MEMTEST):
+        bail("memtest86+ is installed", "no %s" % MEMTEST)
+    define_memtest_guest()
+    app = application()
+    if poll("guest listed", 60, lambda: cell_named(app, BUSY)) is None:
+        bail("the guest %s is listed" % BUSY, "no row")
+    frame = find(app, roleName="frame", name="Hako")
+
+    # 1. Not running: the Console page says so and offers Run.
+    window = open_window(app, frame, BUSY)
+    label = poll("not-running page", 15,
+                 lambda: find(window, roleName="label", name="“%s” is not running." % BUSY))
+    run = find(window, roleName="push button", name="Run")
+    if label is None or run is None or not showing(run):
+        bail("the Console page of a stopped guest says it is not running, with a Run button",
+             "label %r, button %r" % (label, run))
+    ok("the Console page of the stopped guest says so and offers Run")
+    click(run)
+
+    # 2. The display shows memtest86+, and changes.
+    if poll("display", 60, lambda: display_crop(window, os.path.join(LOGS, "ui-console-a.png"))) is None:
+        bail("Run starts the guest and the Console page shows its display", "no display")
+    time.sleep(8)  # memtest's screen is up and counting
+    first = display_crop(window, os.path.join(LOGS, "ui-console-a.png"))
+    if first is None or first[0] < 4:
+        bail("the display shows the guest (not a blank area)", "colours: %r" % (first,))
+    ok("the display shows the guest: %d colours" % first[0])
+    second = poll("a change", 20, lambda: (lambda s: s if s and s[1] != first[1] else None)(
+        display_crop(window, os.path.join(LOGS, "ui-console-b.png"))))
+    if second is None:
+        bail("the display follows the guest's screen", "the picture did not change in 20 s")
+    ok("the display follows the guest's screen (the picture changed)")
+    screenshot(os.path.join(LOGS, "ui-console-window.png"))
+
+    # 3. The screenshot button is there and enabled while connected.
+    shot = find(window, roleName="push button", name="Screenshot…")
+    if shot is None or not sensitive(shot):
+        bail("Screenshot… is offered while the display is shown", "button %r" % shot)
+    ok("Screenshot… is enabled while the display is shown")
+
+    # 4. Destroyed: back to the not-running page.
+    virsh("destroy", BUSY)
+    if poll("not running again", 30, lambda: find(window, roleName="label", name="“%s” is not running." % BUSY)) is None:
+        bail("a destroyed guest's Console page says it is not running", "it does not")
+    ok("when the guest is destroyed the page says it is not running")
+    point_at(window)
+    rawinput.keyCombo("Escape")
+    poll("closed", 10, lambda: not showing(window))
+
+    # 5. Send Key > Ctrl+Alt+Del reaches a guest whose BIOS handles the keyboard.
+    out = subprocess.run([os.environ["HAKO_TEST_ACPI_GUEST"], "--ignore-acpi", URI, CAD, IMAGES],
+                         capture_output=True, text=True, timeout=60)
+    if out.returncode != 0:
+        bail("the keyboard test guest is defined", out.stderr)
+    virsh("start", CAD)
+    if poll("guest listed", 60, lambda: cell_named(app, CAD)) is None:
+        bail("the guest %s is listed" % CAD, "no row")
+    window = open_window(app, frame, CAD)
+    if poll("display", 60, lambda: display_crop(window, os.path.join(LOGS, "ui-console-cad.png"))) is None:
+        bail("the Console page shows the running guest's display", "no display")
+    ok("the Console page connects to a guest that was already running")
+    time.sleep(3)  # past the BIOS, into the boot sector's loop with interrupts on
+    events = subprocess.Popen(["virsh", "-c", URI, "event", "--domain", CAD, "--event", "reboot",
+                               "--timeout", "30"], stdout=subprocess.PIPE, text=True)
+    time.sleep(1)
+    send = find(window, roleName="toggle button", name="Send Key")
+    if send is None:
+        send = find(window, name="Send Key")
+    if send is None:
+        bail("the Console page has a Send Key menu", "no Send Key button")
+    click(send)
+    # A popover menu: its items are model buttons, "push button"s to AT-SPI.
+    item = poll("menu item", 10, lambda: (lambda n: n if n is not None and showing(n) else None)(
+        find(app, name="Ctrl+Alt+Del")))
+    if item is None:
+        bail("Send Key offers Ctrl+Alt+Del", "no menu item")
+    click(item)
+    try:
+        output, _ = events.communicate(timeout=40)
+    except subprocess.TimeoutExpired:
+        events.kill()
+        output = ""
+    if "reboot" not in output:
+        bail("Send Key > Ctrl+Alt+Del reaches the guest (it reboots)", "virsh event: %r" % output)
+    ok("Send Key > Ctrl+Alt+Del reaches the guest: libvirt reports its reboot")
+    diag(output.strip())
+    virsh("destroy", CAD, check=False)
+
+    quit_with_ctrl_q(app)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
