@@ -30,6 +30,7 @@ struct _HakoConsolePage {
 
     HakoConsole *console; /* the current display's widget, or NULL */
     HakoConsoleKind console_kind;
+    guint console_index; /* the display's index among the guest's <graphics> */
     guint reconnects;
     guint reconnect_id;
     gboolean scaling;
@@ -148,7 +149,9 @@ console_state_cb(HakoConsolePage *self, GParamSpec *pspec, HakoConsole *console)
     case HAKO_CONSOLE_STATE_CONNECTED:
         self->reconnects = 0;
         show_page(self, "console");
-        gtk_widget_grab_focus(gtk_bin_get_child(GTK_BIN(console)));
+        /* A SPICE display's widget comes with its display channel, a moment later. */
+        if (gtk_bin_get_child(GTK_BIN(console)) != NULL)
+            gtk_widget_grab_focus(gtk_bin_get_child(GTK_BIN(console)));
         break;
     case HAKO_CONSOLE_STATE_DISCONNECTED:
         if (domain_is_running(self->domain) && self->reconnects < MAX_RECONNECTS)
@@ -177,6 +180,32 @@ console_password_needed_cb(HakoConsolePage *self, const char *reason, HakoConsol
     gtk_entry_set_text(self->password_entry, "");
     show_page(self, "password");
     gtk_widget_grab_focus(GTK_WIDGET(self->password_entry));
+}
+
+static void
+add_channel_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(HakoConsolePage) self = user_data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HakoGraphicsEndpoint) endpoint =
+        hako_domain_ops_open_graphics_finish(HAKO_DOMAIN_OPS(source), result, &error);
+
+    if (endpoint == NULL) {
+        if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_debug("No socket for another display channel: %s", error->message);
+        return;
+    }
+    if (self->console != NULL)
+        hako_console_add_channel(self->console, endpoint);
+}
+
+/* A SPICE display opened with a socket wants one more for each of its channels. */
+static void
+console_channel_needed_cb(HakoConsolePage *self, HakoConsole *console)
+{
+    hako_domain_ops_open_graphics_async(self->ops, self->domain, self->console_kind,
+                                        self->console_index, self->cancellable, add_channel_cb,
+                                        g_object_ref(self));
 }
 
 static void
@@ -237,6 +266,8 @@ ensure_console(HakoConsolePage *self, HakoConsoleKind kind)
                             G_CONNECT_SWAPPED);
     g_signal_connect_object(console, "password-needed", G_CALLBACK(console_password_needed_cb),
                             self, G_CONNECT_SWAPPED);
+    g_signal_connect_object(console, "channel-needed", G_CALLBACK(console_channel_needed_cb), self,
+                            G_CONNECT_SWAPPED);
     apply_console_settings(self);
     return console;
 }
@@ -267,24 +298,15 @@ open_graphics_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     hako_console_open(console, endpoint);
 }
 
-/* The display to show: the first VNC or SPICE display this build can show. */
+/* The display to show: the guest's first VNC or SPICE display. */
 static const HakoConsoleDevice *
-choose_display(GPtrArray *devices, gboolean *unsupported)
+choose_display(GPtrArray *devices)
 {
-    *unsupported = FALSE;
     for (guint i = 0; i < devices->len; i++) {
         const HakoConsoleDevice *device = g_ptr_array_index(devices, i);
-        g_autoptr(HakoConsole) probe = NULL;
 
-        if (!hako_console_device_is_graphical(device))
-            continue;
-        probe = hako_console_new_for_kind(device->kind);
-        if (probe == NULL) {
-            *unsupported = TRUE;
-            continue;
-        }
-        g_object_ref_sink(probe);
-        return device;
+        if (hako_console_device_is_graphical(device))
+            return device;
     }
     return NULL;
 }
@@ -297,7 +319,6 @@ list_consoles_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     g_autoptr(GPtrArray) devices =
         hako_domain_ops_list_consoles_finish(HAKO_DOMAIN_OPS(source), result, &error);
     const HakoConsoleDevice *device;
-    gboolean unsupported;
 
     if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -305,19 +326,17 @@ list_consoles_cb(GObject *source, GAsyncResult *result, gpointer user_data)
         show_error(self, error->message);
         return;
     }
-    device = choose_display(devices, &unsupported);
+    device = choose_display(devices);
     if (device == NULL) {
         g_autofree char *message =
-            unsupported ? g_strdup_printf(_("“%s” has only a SPICE display, which this version of "
-                                            "Hako cannot show yet."),
-                                          hako_domain_get_name(self->domain))
-                        : g_strdup_printf(_("“%s” has no graphical display. Add one in its "
-                                            "hardware settings (Graphics, VNC or SPICE)."),
-                                          hako_domain_get_name(self->domain));
+            g_strdup_printf(_("“%s” has no graphical display. Add one in its hardware settings "
+                              "(Graphics, VNC or SPICE)."),
+                            hako_domain_get_name(self->domain));
 
         show_error(self, message);
         return;
     }
+    self->console_index = device->index;
     hako_domain_ops_open_graphics_async(self->ops, self->domain, device->kind, device->index,
                                         self->cancellable, open_graphics_cb, g_object_ref(self));
 }

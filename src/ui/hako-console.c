@@ -3,6 +3,7 @@
 
 #include "hako-console.h"
 
+#include "hako-console-spice.h"
 #include "hako-console-vnc.h"
 #include "hako-ui-enums.h"
 
@@ -32,7 +33,7 @@ enum {
     N_PROPS
 };
 
-enum { SIGNAL_PASSWORD_NEEDED, N_SIGNALS };
+enum { SIGNAL_PASSWORD_NEEDED, SIGNAL_CHANNEL_NEEDED, N_SIGNALS };
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
@@ -100,6 +101,17 @@ hako_console_class_init(HakoConsoleClass *klass)
     signals[SIGNAL_PASSWORD_NEEDED] =
         g_signal_new("password-needed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                      NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+    /**
+     * HakoConsole::channel-needed:
+     *
+     * The display wants another connection to the same display (a SPICE channel) and was
+     * opened with a socket, so it cannot make one itself: answer with
+     * hako_console_add_channel(), with a new socket from libvirt.
+     */
+    signals[SIGNAL_CHANNEL_NEEDED] =
+        g_signal_new("channel-needed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                     NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -167,6 +179,13 @@ _hako_console_ask_password(HakoConsole *self, const char *reason)
 {
     g_return_if_fail(HAKO_IS_CONSOLE(self));
     g_signal_emit(self, signals[SIGNAL_PASSWORD_NEEDED], 0, reason);
+}
+
+void
+_hako_console_ask_channel(HakoConsole *self)
+{
+    g_return_if_fail(HAKO_IS_CONSOLE(self));
+    g_signal_emit(self, signals[SIGNAL_CHANNEL_NEEDED], 0);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -250,6 +269,19 @@ hako_console_release_grab(HakoConsole *self)
     HAKO_CONSOLE_GET_CLASS(self)->release_grab(self);
 }
 
+/**
+ * hako_console_add_channel:
+ * @endpoint: a new socket to the same display; taken
+ */
+void
+hako_console_add_channel(HakoConsole *self, HakoGraphicsEndpoint *endpoint)
+{
+    g_return_if_fail(HAKO_IS_CONSOLE(self));
+    g_return_if_fail(endpoint != NULL);
+    if (HAKO_CONSOLE_GET_CLASS(self)->add_channel != NULL)
+        HAKO_CONSOLE_GET_CLASS(self)->add_channel(self, endpoint);
+}
+
 HakoConsoleState
 hako_console_get_state(HakoConsole *self)
 {
@@ -308,6 +340,7 @@ hako_console_new_for_kind(HakoConsoleKind kind)
     case HAKO_CONSOLE_KIND_VNC:
         return hako_console_vnc_new();
     case HAKO_CONSOLE_KIND_SPICE:
+        return hako_console_spice_new();
     case HAKO_CONSOLE_KIND_SERIAL:
     case HAKO_CONSOLE_KIND_TEXT:
     default:

@@ -32,8 +32,10 @@ struct _HakoConsoleClass {
     void (*set_scaling)(HakoConsole *self, gboolean scaling);
     void (*set_grab_keys)(HakoConsole *self, const char *accelerator);
     void (*release_grab)(HakoConsole *self);
+    /* Answers "channel-needed" with another socket to the same display. */
+    void (*add_channel)(HakoConsole *self, HakoGraphicsEndpoint *endpoint);
 
-    gpointer padding[8];
+    gpointer padding[7];
 };
 
 void hako_console_open(HakoConsole *self, HakoGraphicsEndpoint *endpoint);
@@ -44,6 +46,7 @@ GdkPixbuf *hako_console_get_screenshot(HakoConsole *self);
 void hako_console_set_scaling(HakoConsole *self, gboolean scaling);
 void hako_console_set_grab_keys(HakoConsole *self, const char *accelerator);
 void hako_console_release_grab(HakoConsole *self);
+void hako_console_add_channel(HakoConsole *self, HakoGraphicsEndpoint *endpoint);
 
 HakoConsoleState hako_console_get_state(HakoConsole *self);
 const char *hako_console_get_error_message(HakoConsole *self);
@@ -56,6 +59,7 @@ void _hako_console_set_state(HakoConsole *self, HakoConsoleState state, const ch
 void _hako_console_set_grabbed(HakoConsole *self, gboolean grabbed);
 void _hako_console_set_display_size(HakoConsole *self, int width, int height);
 void _hako_console_ask_password(HakoConsole *self, const char *reason);
+void _hako_console_ask_channel(HakoConsole *self);
 
 HakoConsole *hako_console_new_for_kind(HakoConsoleKind kind);
 

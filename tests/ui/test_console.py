@@ -7,7 +7,8 @@
 #  - Send Key > Ctrl+Alt+Del reaches the guest: a guest whose BIOS handles the keyboard
 #    resets, which libvirt reports as a reboot event;
 #  - Screenshot… is offered while the display is shown;
-#  - a guest that is destroyed shows the not-running page again.
+#  - a guest that is destroyed shows the not-running page again;
+#  - a SPICE display shows its guest and follows its screen.
 #
 # Started by run-ui-test with hako running as `hako --connect "$HAKO_TEST_URI"`. Prints TAP.
 
@@ -41,6 +42,7 @@ IMAGES = os.environ["HAKO_TEST_IMAGES"]
 MEMTEST = "/usr/lib/memtest86+/memtest86+x64.iso"
 BUSY = "hako-console"
 CAD = "hako-cad"
+SPICE = "hako-spice"
 
 
 def virsh(*args, check=True):
@@ -51,7 +53,7 @@ def virsh(*args, check=True):
     return r.stdout.strip()
 
 
-def define_memtest_guest():
+def define_memtest_guest(name=None, graphics="vnc", video="vga"):
     xml = """<domain type='qemu'>
   <name>%s</name>
   <memory unit='MiB'>128</memory>
@@ -66,11 +68,11 @@ def define_memtest_guest():
       <target dev='hdc' bus='ide'/>
       <readonly/>
     </disk>
-    <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>
-    <video><model type='vga'/></video>
+    <graphics type='%s' autoport='yes' listen='127.0.0.1'/>
+    <video><model type='%s'/></video>
   </devices>
 </domain>
-""" % (BUSY, MEMTEST)
+""" % (name or BUSY, MEMTEST, graphics, video)
     with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
         f.write(xml)
     virsh("define", f.name)
@@ -124,7 +126,7 @@ def click(node):
 
 
 def main():
-    plan("console", 9)
+    plan("console", 10)
     if not os.path.exists(MEMTEST):
         bail("memtest86+ is installed", "no %s" % MEMTEST)
     define_memtest_guest()
@@ -212,6 +214,29 @@ def main():
     ok("Send Key > Ctrl+Alt+Del reaches the guest: libvirt reports its reboot")
     diag(output.strip())
     virsh("destroy", CAD, check=False)
+    point_at(window)
+    rawinput.keyCombo("Escape")
+    poll("closed", 10, lambda: not showing(window))
+
+    # 6. A SPICE display (each of its channels through its own socket from libvirt).
+    define_memtest_guest(SPICE, graphics="spice", video="qxl")
+    virsh("start", SPICE)
+    if poll("guest listed", 60, lambda: cell_named(app, SPICE)) is None:
+        bail("the guest %s is listed" % SPICE, "no row")
+    window = open_window(app, frame, SPICE)
+    if poll("display", 60, lambda: display_crop(window, os.path.join(LOGS, "ui-console-spice-a.png"))) is None:
+        bail("the Console page shows a SPICE display", "no display")
+    time.sleep(8)
+    first = display_crop(window, os.path.join(LOGS, "ui-console-spice-a.png"))
+    if first is None or first[0] < 4:
+        bail("the SPICE display shows the guest (not a blank area)", "colours: %r" % (first,))
+    second = poll("a change", 20, lambda: (lambda s: s if s and s[1] != first[1] else None)(
+        display_crop(window, os.path.join(LOGS, "ui-console-spice-b.png"))))
+    if second is None:
+        bail("the SPICE display follows the guest's screen", "the picture did not change in 20 s")
+    ok("a SPICE display shows the guest (%d colours) and follows its screen" % first[0])
+    screenshot(os.path.join(LOGS, "ui-console-spice-window.png"))
+    virsh("destroy", SPICE, check=False)
 
     quit_with_ctrl_q(app)
     return 0

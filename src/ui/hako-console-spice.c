@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "hako-console-spice.h"
+
+#include <glib/gi18n.h>
+#include <spice-client-gtk.h>
+#include <unistd.h>
+
+/*
+ * A SPICE session with one SpiceDisplay, for the guest's first monitor, as the console's child.
+ * SPICE opens one connection per channel (main, display, inputs, cursor, ...). With an address,
+ * spice-gtk makes them itself; with a socket from virDomainOpenGraphicsFD, each channel after
+ * the main one asks for a socket of its own ("open-fd"), which the console passes on as
+ * "channel-needed" for its owner to answer with another socket from libvirt.
+ */
+
+struct _HakoConsoleSpice {
+    HakoConsole parent_instance;
+
+    SpiceSession *session;
+    SpiceDisplay *display; /* a child, once the first display channel exists */
+    GQueue waiting;        /* SpiceChannel references waiting for a socket */
+    gboolean by_fd;
+    gboolean closing;
+    gboolean password_tried;
+    gboolean scaling;
+    guint grab_keys[5];
+    guint n_grab_keys;
+};
+
+G_DEFINE_FINAL_TYPE(HakoConsoleSpice, hako_console_spice, HAKO_TYPE_CONSOLE)
+
+static void
+drop_session(HakoConsoleSpice *self)
+{
+    SpiceChannel *channel;
+
+    while ((channel = g_queue_pop_head(&self->waiting)) != NULL)
+        g_object_unref(channel);
+    if (self->display != NULL) {
+        gtk_widget_destroy(GTK_WIDGET(self->display));
+        self->display = NULL;
+    }
+    if (self->session != NULL) {
+        g_signal_handlers_disconnect_by_data(self->session, self);
+        spice_session_disconnect(self->session);
+        g_clear_object(&self->session);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Channels */
+
+static void
+apply_display_settings(HakoConsoleSpice *self)
+{
+    if (self->display == NULL)
+        return;
+    g_object_set(self->display, "scaling", self->scaling, NULL);
+    if (self->n_grab_keys > 0) {
+        SpiceGrabSequence *sequence = spice_grab_sequence_new(self->n_grab_keys, self->grab_keys);
+
+        spice_display_set_grab_keys(self->display, sequence);
+        spice_grab_sequence_free(sequence);
+    }
+}
+
+static void
+mouse_grab_cb(HakoConsoleSpice *self, int grabbed, SpiceDisplay *display)
+{
+    _hako_console_set_grabbed(HAKO_CONSOLE(self), grabbed != 0);
+}
+
+static void
+primary_create_cb(HakoConsoleSpice *self,
+                  int format,
+                  int width,
+                  int height,
+                  int stride,
+                  int shmid,
+                  gpointer data,
+                  SpiceChannel *channel)
+{
+    _hako_console_set_display_size(HAKO_CONSOLE(self), width, height);
+}
+
+static const char *
+channel_error_message(SpiceChannel *channel, SpiceChannelEvent event)
+{
+    const GError *error = spice_channel_get_error(channel);
+
+    if (error != NULL && error->message != NULL)
+        return error->message;
+    switch (event) {
+    case SPICE_CHANNEL_ERROR_CONNECT:
+        return _("Could not connect to the display.");
+    case SPICE_CHANNEL_ERROR_TLS:
+        return _("The display’s TLS connection failed.");
+    case SPICE_CHANNEL_ERROR_LINK:
+        return _("The display refused the connection.");
+    case SPICE_CHANNEL_ERROR_IO:
+    default:
+        return _("The connection to the display was lost.");
+    }
+}
+
+static void
+main_event_cb(HakoConsoleSpice *self, SpiceChannelEvent event, SpiceChannel *channel)
+{
+    HakoConsole *console = HAKO_CONSOLE(self);
+
+    switch (event) {
+    case SPICE_CHANNEL_OPENED:
+        self->password_tried = FALSE;
+        _hako_console_set_state(console, HAKO_CONSOLE_STATE_CONNECTED, NULL);
+        break;
+    case SPICE_CHANNEL_SWITCHING:
+        /* A migration: spice-gtk follows the guest to its new host by itself. */
+        break;
+    case SPICE_CHANNEL_CLOSED:
+        _hako_console_set_state(
+            console, self->closing ? HAKO_CONSOLE_STATE_CLOSED : HAKO_CONSOLE_STATE_DISCONNECTED,
+            self->closing ? NULL : _("The connection to the display was lost."));
+        break;
+    case SPICE_CHANNEL_ERROR_AUTH:
+        _hako_console_ask_password(
+            console, self->password_tried ? _("The display refused the password.") : NULL);
+        break;
+    case SPICE_CHANNEL_ERROR_CONNECT:
+    case SPICE_CHANNEL_ERROR_TLS:
+    case SPICE_CHANNEL_ERROR_LINK:
+    case SPICE_CHANNEL_ERROR_IO:
+    default:
+        if (!self->closing)
+            _hako_console_set_state(console, HAKO_CONSOLE_STATE_DISCONNECTED,
+                                    channel_error_message(channel, event));
+        break;
+    }
+}
+
+static void
+open_fd_cb(HakoConsoleSpice *self, int with_tls, SpiceChannel *channel)
+{
+    g_queue_push_tail(&self->waiting, g_object_ref(channel));
+    _hako_console_ask_channel(HAKO_CONSOLE(self));
+}
+
+static void
+channel_new_cb(HakoConsoleSpice *self, SpiceChannel *channel, SpiceSession *session)
+{
+    int id = 0;
+
+    g_object_get(channel, "channel-id", &id, NULL);
+    if (self->by_fd)
+        g_signal_connect_object(channel, "open-fd", G_CALLBACK(open_fd_cb), self,
+                                G_CONNECT_SWAPPED);
+    if (SPICE_IS_MAIN_CHANNEL(channel)) {
+        g_signal_connect_object(channel, "channel-event", G_CALLBACK(main_event_cb), self,
+                                G_CONNECT_SWAPPED);
+        return; /* the session connects it */
+    }
+    if (SPICE_IS_DISPLAY_CHANNEL(channel) && id == 0 && self->display == NULL) {
+        self->display = spice_display_new(session, 0);
+        atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->display)),
+                            _("Guest display"));
+        gtk_widget_set_can_focus(GTK_WIDGET(self->display), TRUE);
+        g_signal_connect_object(self->display, "mouse-grab", G_CALLBACK(mouse_grab_cb), self,
+                                G_CONNECT_SWAPPED);
+        g_signal_connect_object(channel, "display-primary-create", G_CALLBACK(primary_create_cb),
+                                self, G_CONNECT_SWAPPED);
+        apply_display_settings(self);
+        gtk_widget_show(GTK_WIDGET(self->display));
+        gtk_container_add(GTK_CONTAINER(self), GTK_WIDGET(self->display));
+        if (gtk_widget_get_mapped(GTK_WIDGET(self)))
+            gtk_widget_grab_focus(GTK_WIDGET(self->display));
+    }
+    spice_channel_connect(channel);
+}
+
+/* ---------------------------------------------------------------------- */
+/* HakoConsole */
+
+static void
+hako_console_spice_open(HakoConsole *console, HakoGraphicsEndpoint *endpoint)
+{
+    HakoConsoleSpice *self = HAKO_CONSOLE_SPICE(console);
+    gboolean opened;
+    int fd;
+
+    self->closing = TRUE;
+    drop_session(self);
+    self->closing = FALSE;
+    self->password_tried = FALSE;
+    _hako_console_set_state(console, HAKO_CONSOLE_STATE_CONNECTING, NULL);
+
+    self->session = spice_session_new();
+    /* Copy and paste between the guest and the desktop, when the guest has its agent. */
+    g_object_set(spice_gtk_session_get(self->session), "auto-clipboard", TRUE, NULL);
+    g_signal_connect_object(self->session, "channel-new", G_CALLBACK(channel_new_cb), self,
+                            G_CONNECT_SWAPPED);
+    if (endpoint->password != NULL)
+        g_object_set(self->session, "password", endpoint->password, NULL);
+
+    fd = hako_graphics_endpoint_steal_fd(endpoint);
+    self->by_fd = fd >= 0;
+    if (self->by_fd) {
+        opened = spice_session_open_fd(self->session, fd);
+    } else {
+        if (endpoint->socket != NULL) {
+            g_object_set(self->session, "unix-path", endpoint->socket, NULL);
+        } else {
+            char port[16] = "", tls_port[16] = "";
+
+            if (endpoint->port > 0)
+                g_snprintf(port, sizeof port, "%d", endpoint->port);
+            if (endpoint->tls_port > 0)
+                g_snprintf(tls_port, sizeof tls_port, "%d", endpoint->tls_port);
+            g_object_set(self->session, "host", endpoint->host, "port", *port ? port : NULL,
+                         "tls-port", *tls_port ? tls_port : NULL, NULL);
+        }
+        opened = spice_session_connect(self->session);
+    }
+    if (!opened)
+        _hako_console_set_state(console, HAKO_CONSOLE_STATE_DISCONNECTED,
+                                _("Could not open a connection to the display."));
+}
+
+static void
+hako_console_spice_add_channel(HakoConsole *console, HakoGraphicsEndpoint *endpoint)
+{
+    HakoConsoleSpice *self = HAKO_CONSOLE_SPICE(console);
+    SpiceChannel *channel = g_queue_pop_head(&self->waiting);
+    int fd = hako_graphics_endpoint_steal_fd(endpoint);
+
+    if (channel == NULL) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    if (fd < 0 || !spice_channel_open_fd(channel, fd))
+        g_debug("A SPICE channel got no socket");
+    g_object_unref(channel);
+}
+
+static void
+hako_console_spice_close(HakoConsole *console)
+{
+    HakoConsoleSpice *self = HAKO_CONSOLE_SPICE(console);
+
+    self->closing = TRUE;
+    drop_session(self);
+    _hako_console_set_state(console, HAKO_CONSOLE_STATE_CLOSED, NULL);
+}
+
+static void
+hako_console_spice_set_password(HakoConsole *console, const char *password)
+{
+    HakoConsoleSpice *self = HAKO_CONSOLE_SPICE(console);
+
+    if (self->session == NULL)
+        return;
+    self->password_tried = TRUE;
+    g_object_set(self->session, "password", password, NULL);
+    spice_session_connect(self->session);
+}
+
+static void
+hako_console_spice_send_keys(HakoConsole *console, const guint *keyvals, guint n_keyvals)
+{
+    HakoConsoleSpice *self = HAKO_CONSOLE_SPICE(console);
+
+    if (self->display != NULL)
+        spice_display_send_keys(self->display, keyvals, (int)n_keyvals,
+                                SPICE_DISPLAY_KEY_EVENT_CLICK);
+}
+
+static GdkPixbuf *
+hako_console_spice_get_screenshot(HakoConsole *console)
+{
+    HakoConsoleSpice *self = HAKO_CONSOLE_SPICE(console);
+
+    if (self->display == NULL || hako_console_get_state(console) != HAKO_CONSOLE_STATE_CONNECTED)
+        return NULL;
+    return spice_display_get_pixbuf(self->display);
+}
+
+static void
+hako_console_spice_set_scaling(HakoConsole *console, gboolean scaling)
+{
+    HakoConsoleSpice *self = HAKO_CONSOLE_SPICE(console);
+
+    self->scaling = scaling;
+    apply_display_settings(self);
+}
+
+static void
+hako_console_spice_set_grab_keys(HakoConsole *console, const char *accelerator)
+{
+    HakoConsoleSpice *self = HAKO_CONSOLE_SPICE(console);
+    GdkModifierType mods = 0;
+    guint key = 0;
+
+    self->n_grab_keys = 0;
+    gtk_accelerator_parse(accelerator != NULL && *accelerator ? accelerator : "<Control><Alt>",
+                          &key, &mods);
+    if ((mods & GDK_CONTROL_MASK) != 0)
+        self->grab_keys[self->n_grab_keys++] = GDK_KEY_Control_L;
+    if ((mods & GDK_MOD1_MASK) != 0)
+        self->grab_keys[self->n_grab_keys++] = GDK_KEY_Alt_L;
+    if ((mods & GDK_SHIFT_MASK) != 0)
+        self->grab_keys[self->n_grab_keys++] = GDK_KEY_Shift_L;
+    if ((mods & GDK_SUPER_MASK) != 0)
+        self->grab_keys[self->n_grab_keys++] = GDK_KEY_Super_L;
+    if (key != 0)
+        self->grab_keys[self->n_grab_keys++] = key;
+    apply_display_settings(self);
+}
+
+static void
+hako_console_spice_release_grab(HakoConsole *console)
+{
+    HakoConsoleSpice *self = HAKO_CONSOLE_SPICE(console);
+
+    if (self->display != NULL)
+        spice_display_mouse_ungrab(self->display);
+}
+
+/* ---------------------------------------------------------------------- */
+/* GObject */
+
+static void
+hako_console_spice_dispose(GObject *object)
+{
+    HakoConsoleSpice *self = HAKO_CONSOLE_SPICE(object);
+
+    self->closing = TRUE;
+    drop_session(self);
+    G_OBJECT_CLASS(hako_console_spice_parent_class)->dispose(object);
+}
+
+static void
+hako_console_spice_class_init(HakoConsoleSpiceClass *klass)
+{
+    GObjectClass *object_class = G_OBJECT_CLASS(klass);
+    HakoConsoleClass *console_class = HAKO_CONSOLE_CLASS(klass);
+
+    object_class->dispose = hako_console_spice_dispose;
+    console_class->open = hako_console_spice_open;
+    console_class->close = hako_console_spice_close;
+    console_class->set_password = hako_console_spice_set_password;
+    console_class->send_keys = hako_console_spice_send_keys;
+    console_class->get_screenshot = hako_console_spice_get_screenshot;
+    console_class->set_scaling = hako_console_spice_set_scaling;
+    console_class->set_grab_keys = hako_console_spice_set_grab_keys;
+    console_class->release_grab = hako_console_spice_release_grab;
+    console_class->add_channel = hako_console_spice_add_channel;
+}
+
+static void
+hako_console_spice_init(HakoConsoleSpice *self)
+{
+    g_queue_init(&self->waiting);
+    self->scaling = TRUE;
+    hako_console_spice_set_grab_keys(HAKO_CONSOLE(self), NULL);
+}
+
+/**
+ * hako_console_spice_new:
+ *
+ * Returns: (transfer floating): a SPICE console, not connected
+ */
+HakoConsole *
+hako_console_spice_new(void)
+{
+    return g_object_new(HAKO_TYPE_CONSOLE_SPICE, NULL);
+}
