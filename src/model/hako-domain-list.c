@@ -126,6 +126,40 @@ hako_domain_list_lookup_by_name(HakoDomainList *self, const char *name)
     return NULL;
 }
 
+/**
+ * hako_domain_list_find:
+ * @reference: a guest's ID (while it runs), UUID or name, as virt-viewer takes it
+ *
+ * Tries @reference as an ID when it is all digits, then as a UUID (in any letter case), then
+ * as a name, the order virt-viewer uses: a guest called "7" is found by name only when no
+ * running guest has the ID 7.
+ *
+ * Returns: (transfer none) (nullable): the guest, or %NULL
+ */
+HakoDomain *
+hako_domain_list_find(HakoDomainList *self, const char *reference)
+{
+    g_autofree char *uuid = NULL;
+    HakoDomain *domain;
+    guint64 id;
+
+    g_return_val_if_fail(HAKO_IS_DOMAIN_LIST(self), NULL);
+    g_return_val_if_fail(reference != NULL, NULL);
+
+    if (g_ascii_string_to_unsigned(reference, 10, 0, G_MAXINT, &id, NULL)) {
+        for (guint i = 0; i < self->items->len; i++) {
+            domain = g_ptr_array_index(self->items, i);
+            if (hako_domain_is_active(domain) && hako_domain_get_id(domain) == (int)id)
+                return domain;
+        }
+    }
+    uuid = g_ascii_strdown(reference, -1);
+    domain = g_hash_table_lookup(self->by_uuid, uuid);
+    if (domain != NULL)
+        return domain;
+    return hako_domain_list_lookup_by_name(self, reference);
+}
+
 guint
 hako_domain_list_count_in_state(HakoDomainList *self, HakoDomainState state)
 {

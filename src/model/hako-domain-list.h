@@ -12,6 +12,7 @@ G_DECLARE_FINAL_TYPE(HakoDomainList, hako_domain_list, HAKO, DOMAIN_LIST, GObjec
 HakoDomainList *hako_domain_list_new(void);
 HakoDomain *hako_domain_list_lookup(HakoDomainList *self, const char *uuid);
 HakoDomain *hako_domain_list_lookup_by_name(HakoDomainList *self, const char *name);
+HakoDomain *hako_domain_list_find(HakoDomainList *self, const char *reference);
 guint hako_domain_list_count_in_state(HakoDomainList *self, HakoDomainState state);
 void hako_domain_list_add(HakoDomainList *self, HakoDomain *domain);
 void hako_domain_list_add_many(HakoDomainList *self, GPtrArray *domains);

@@ -437,6 +437,39 @@ test_dispose_frees_domains(Fixture *f, gconstpointer data)
     g_assert_null(b);
 }
 
+/* hako-viewer's DOMAIN argument: an ID of a running guest, else a UUID, else a name. */
+static void
+test_find_by_reference(Fixture *f, gconstpointer data)
+{
+    g_autoptr(HakoDomainFacts) facts = _hako_domain_facts_new();
+    HakoDomain *running, *stopped, *numeric;
+
+    running =
+        add_domain(f, "6e1c4a5e-0000-4000-8000-000000000001", "alpha", HAKO_DOMAIN_STATE_RUNNING);
+    stopped =
+        add_domain(f, "6e1c4a5e-0000-4000-8000-000000000002", "beta", HAKO_DOMAIN_STATE_SHUTOFF);
+    numeric = add_domain(f, "6e1c4a5e-0000-4000-8000-000000000003", "3", HAKO_DOMAIN_STATE_SHUTOFF);
+    facts->uuid = g_strdup(hako_domain_get_uuid(running));
+    facts->name = g_strdup("alpha");
+    facts->state = HAKO_DOMAIN_STATE_RUNNING;
+    facts->id = 3;
+    _hako_domain_apply_facts(running, facts);
+
+    g_assert_true(hako_domain_list_find(f->list, "alpha") == running);
+    g_assert_true(hako_domain_list_find(f->list, "beta") == stopped);
+    g_assert_true(hako_domain_list_find(f->list, "6e1c4a5e-0000-4000-8000-000000000002") ==
+                  stopped);
+    g_assert_true(hako_domain_list_find(f->list, "6E1C4A5E-0000-4000-8000-000000000002") ==
+                  stopped);
+    /* The running guest's ID wins over a guest named "3", as in virt-viewer. */
+    g_assert_true(hako_domain_list_find(f->list, "3") == running);
+    _hako_domain_set_state(running, HAKO_DOMAIN_STATE_SHUTOFF, 1);
+    g_assert_true(hako_domain_list_find(f->list, "3") == numeric);
+    g_assert_null(hako_domain_list_find(f->list, "gamma"));
+    g_assert_null(hako_domain_list_find(f->list, ""));
+    g_assert_null(hako_domain_list_find(f->list, "-1"));
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -453,6 +486,7 @@ main(int argc, char *argv[])
     ADD("/model/domain-list/remove/then-readd", test_remove_then_readd);
     ADD("/model/domain-list/lookup/by-uuid-and-name", test_lookup);
     ADD("/model/domain-list/lookup/by-name-follows-rename", test_lookup_by_name_follows_rename);
+    ADD("/model/domain-list/lookup/find-by-id-uuid-or-name", test_find_by_reference);
     ADD("/model/domain-list/count-in-state", test_count_in_state);
     ADD("/model/domain-list/remove-all", test_remove_all);
     ADD("/model/domain-list/many", test_many);
