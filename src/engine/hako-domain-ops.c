@@ -12,6 +12,7 @@
 #include "hako-domain-ops.h"
 
 #include "hako-connection-manager-private.h"
+#include "hako-console-stream-private.h"
 #include "hako-engine-error.h"
 #include "hako-engine-private.h"
 
@@ -534,4 +535,142 @@ hako_domain_ops_open_graphics_finish(HakoDomainOps *self, GAsyncResult *result, 
 {
     g_return_val_if_fail(g_task_is_valid(result, self), NULL);
     return g_task_propagate_pointer(G_TASK(result), error);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Serial and text consoles */
+
+typedef struct {
+    virConnectPtr conn;
+    virStreamPtr stream;
+} OpenedConsole;
+
+static void
+opened_console_free(gpointer data)
+{
+    OpenedConsole *o = data;
+
+    if (o->stream != NULL) {
+        virStreamAbort(o->stream);
+        virStreamFree(o->stream);
+    }
+    if (o->conn != NULL)
+        virConnectClose(o->conn);
+    g_free(o);
+}
+
+typedef struct {
+    ConsoleData *console;
+    char *alias;
+} OpenConsoleData;
+
+static void
+open_console_data_free(gpointer data)
+{
+    OpenConsoleData *d = data;
+
+    console_data_free(d->console);
+    g_free(d->alias);
+    g_free(d);
+}
+
+static void
+open_console_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    OpenConsoleData *d = data;
+    virDomainPtr dom = virDomainLookupByUUIDString(d->console->conn, d->console->uuid);
+    virStreamPtr stream = NULL;
+    OpenedConsole *opened;
+
+    if (dom == NULL) {
+        g_task_return_error(task, _hako_engine_error_from_libvirt(HAKO_ENGINE_ERROR_NOT_FOUND,
+                                                                  _("Could not find “%s”"),
+                                                                  d->console->name));
+        return;
+    }
+    stream = virStreamNew(d->console->conn, 0);
+    if (stream == NULL || virDomainOpenConsole(dom, d->alias, stream, 0) < 0) {
+        GError *error = _hako_engine_error_from_libvirt(
+            HAKO_ENGINE_ERROR_FAILED, _("Could not open the console “%s” of “%s”"), d->alias,
+            d->console->name);
+
+        if (stream != NULL)
+            virStreamFree(stream);
+        virDomainFree(dom);
+        g_task_return_error(task, error);
+        return;
+    }
+    virDomainFree(dom);
+    opened = g_new0(OpenedConsole, 1);
+    opened->conn = g_steal_pointer(&d->console->conn);
+    opened->stream = stream;
+    g_task_return_pointer(task, opened, opened_console_free);
+}
+
+/**
+ * hako_domain_ops_open_console_async:
+ * @domain: a running guest of a connected host that is not read-only
+ * @alias: the serial port's or console's alias (#HakoConsoleDevice's alias)
+ *
+ * Opens a serial or text console on a worker thread. The result is a #HakoConsoleStream that
+ * reads and writes off the main thread.
+ */
+void
+hako_domain_ops_open_console_async(HakoDomainOps *self,
+                                   HakoDomain *domain,
+                                   const char *alias,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+    g_autoptr(GTask) task = NULL;
+    GError *error = NULL;
+    ConsoleData *console;
+    OpenConsoleData *d;
+
+    g_return_if_fail(HAKO_IS_DOMAIN_OPS(self));
+    g_return_if_fail(HAKO_IS_DOMAIN(domain));
+    g_return_if_fail(alias != NULL);
+
+    task = g_task_new(self, cancellable, callback, user_data);
+    g_task_set_source_tag(task, hako_domain_ops_open_console_async);
+    /* libvirt refuses consoles on read-only connections: say so at once, clearly. */
+    if (hako_host_get_read_only(hako_domain_get_host(domain))) {
+        g_task_return_new_error(task, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_READ_ONLY,
+                                _("The text console of “%s” cannot be opened: the connection "
+                                  "to its host is read-only."),
+                                hako_domain_get_name(domain));
+        return;
+    }
+    console = console_data_new(self, domain, &error);
+    if (console == NULL) {
+        g_task_return_error(task, error);
+        return;
+    }
+    d = g_new0(OpenConsoleData, 1);
+    d->console = console;
+    d->alias = g_strdup(alias);
+    g_task_set_task_data(task, d, open_console_data_free);
+    _hako_task_run_in_own_thread(task, open_console_thread);
+}
+
+/**
+ * hako_domain_ops_open_console_finish:
+ *
+ * Returns: (transfer full): the open console, or %NULL
+ */
+HakoConsoleStream *
+hako_domain_ops_open_console_finish(HakoDomainOps *self, GAsyncResult *result, GError **error)
+{
+    OpenedConsole *opened;
+    HakoConsoleStream *stream;
+
+    g_return_val_if_fail(g_task_is_valid(result, self), NULL);
+    opened = g_task_propagate_pointer(G_TASK(result), error);
+    if (opened == NULL)
+        return NULL;
+    stream = _hako_console_stream_new_take(g_steal_pointer(&opened->conn),
+                                           g_steal_pointer(&opened->stream));
+    opened_console_free(opened);
+    return stream;
 }

@@ -5,6 +5,7 @@
 
 #include "hako-connection-manager.h"
 #include "hako-console-device.h"
+#include "hako-console-stream.h"
 #include "hako-domain.h"
 
 #include <gio/gio.h>
@@ -43,5 +44,14 @@ void hako_domain_ops_open_graphics_async(HakoDomainOps *self,
                                          gpointer user_data);
 HakoGraphicsEndpoint *
 hako_domain_ops_open_graphics_finish(HakoDomainOps *self, GAsyncResult *result, GError **error);
+
+void hako_domain_ops_open_console_async(HakoDomainOps *self,
+                                        HakoDomain *domain,
+                                        const char *alias,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+HakoConsoleStream *
+hako_domain_ops_open_console_finish(HakoDomainOps *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

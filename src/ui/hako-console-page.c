@@ -3,6 +3,7 @@
 
 #include "hako-console-page.h"
 
+#include "hako-console-serial.h"
 #include "hako-domain-ops.h"
 
 #include <glib/gi18n.h>
@@ -13,6 +14,10 @@
  * socket from libvirt where it can, else an address), and shows it. When the display goes
  * away while the guest still runs (restored, migrated, or a QEMU that restarted its display)
  * the page connects again by itself, a few times, before it shows why it cannot.
+ *
+ * hako-viewer also shows a display it was given by address (vnc://, a .vv file): the page
+ * then has an endpoint instead of a guest, no Run, and no reconnecting by itself. Either way a
+ * password that the display refuses is asked again, with the display's reason.
  */
 
 #define MAX_RECONNECTS 5
@@ -21,8 +26,10 @@
 struct _HakoConsolePage {
     GtkBox parent_instance;
 
-    HakoConnectionManager *manager;
-    HakoDomain *domain;
+    HakoConnectionManager *manager; /* with a guest */
+    HakoDomain *domain;             /* a guest to follow, or NULL with an endpoint */
+    HakoGraphicsEndpoint *endpoint; /* a display given by address, or NULL with a guest */
+    char *name;                     /* the endpoint's name, for the screenshot's file */
     GSettings *settings;
     HakoDomainOps *ops;
     GCancellable *cancellable; /* the connect in progress */
@@ -30,13 +37,21 @@ struct _HakoConsolePage {
 
     HakoConsole *console; /* the current display's widget, or NULL */
     HakoConsoleKind console_kind;
-    guint console_index; /* the display's index among the guest's <graphics> */
+    guint console_index; /* the display's index among the guest's <graphics>, or port */
+    GPtrArray *devices;  /* HakoConsoleDevice: the guest's consoles, as last listed */
+    char *wanted;        /* the console the user chose ("kind:index"), or NULL: the first */
     guint reconnects;
     guint reconnect_id;
     gboolean scaling;
+    int zoom;                /* percent, when not scaling */
+    gboolean password_tried; /* a password went to the display, not yet accepted */
+    gboolean drop_password;  /* the endpoint's own password was refused: ask instead */
+    char *password_reason;   /* why the last password was refused */
+    const char *status;      /* the stack page shown */
 
     /* Template children */
     GtkStack *stack;
+    GtkWidget *toolbar;
     GtkLabel *not_running_label;
     GtkSpinner *spinner;
     GtkLabel *connecting_label;
@@ -46,11 +61,23 @@ struct _HakoConsolePage {
     GtkBox *console_slot;
     GtkLabel *grab_label;
     GMenu *function_keys_menu;
+    GMenu *consoles_menu;
+    GtkWidget *consoles_button;
 };
 
 G_DEFINE_FINAL_TYPE(HakoConsolePage, hako_console_page, GTK_TYPE_BOX)
 
-enum { PROP_0, PROP_MANAGER, PROP_DOMAIN, PROP_SETTINGS, N_PROPS };
+enum {
+    PROP_0,
+    PROP_MANAGER,
+    PROP_DOMAIN,
+    PROP_SETTINGS,
+    PROP_ENDPOINT,
+    PROP_NAME,
+    PROP_STATUS,
+    PROP_ZOOM,
+    N_PROPS
+};
 
 static GParamSpec *properties[N_PROPS];
 
@@ -69,6 +96,10 @@ show_page(HakoConsolePage *self, const char *name)
         gtk_spinner_start(self->spinner);
     else
         gtk_spinner_stop(self->spinner);
+    if (g_strcmp0(self->status, name) != 0) {
+        self->status = g_intern_string(name);
+        g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_STATUS]);
+    }
 }
 
 static void
@@ -81,6 +112,9 @@ show_error(HakoConsolePage *self, const char *message)
 static gboolean
 domain_is_running(HakoDomain *domain)
 {
+    /* A display given by address is there for as long as it answers. */
+    if (domain == NULL)
+        return TRUE;
     switch (hako_domain_get_state(domain)) {
     case HAKO_DOMAIN_STATE_RUNNING:
     case HAKO_DOMAIN_STATE_BLOCKED:
@@ -104,10 +138,21 @@ update_actions(HakoConsolePage *self)
     action = g_action_map_lookup_action(G_ACTION_MAP(self->actions), "screenshot");
     g_simple_action_set_enabled(G_SIMPLE_ACTION(action), connected);
     action = g_action_map_lookup_action(G_ACTION_MAP(self->actions), "run");
-    g_simple_action_set_enabled(G_SIMPLE_ACTION(action),
-                                hako_domain_get_state(self->domain) == HAKO_DOMAIN_STATE_SHUTOFF ||
-                                    hako_domain_get_state(self->domain) ==
-                                        HAKO_DOMAIN_STATE_CRASHED);
+    g_simple_action_set_enabled(
+        G_SIMPLE_ACTION(action),
+        self->domain != NULL && (hako_domain_get_state(self->domain) == HAKO_DOMAIN_STATE_SHUTOFF ||
+                                 hako_domain_get_state(self->domain) == HAKO_DOMAIN_STATE_CRASHED));
+    for (guint i = 0; i < 3; i++) {
+        static const char *const zooms[] = {"zoom-in", "zoom-out", "zoom-reset"};
+        gboolean enabled = !self->scaling;
+
+        if (i == 0)
+            enabled = enabled && self->zoom < HAKO_CONSOLE_PAGE_ZOOM_MAX;
+        else if (i == 1)
+            enabled = enabled && self->zoom > HAKO_CONSOLE_PAGE_ZOOM_MIN;
+        action = g_action_map_lookup_action(G_ACTION_MAP(self->actions), zooms[i]);
+        g_simple_action_set_enabled(G_SIMPLE_ACTION(action), enabled);
+    }
 }
 
 static void
@@ -148,16 +193,27 @@ console_state_cb(HakoConsolePage *self, GParamSpec *pspec, HakoConsole *console)
         break;
     case HAKO_CONSOLE_STATE_CONNECTED:
         self->reconnects = 0;
+        self->password_tried = FALSE;
+        g_clear_pointer(&self->password_reason, g_free);
         show_page(self, "console");
         /* A SPICE display's widget comes with its display channel, a moment later. */
         if (gtk_bin_get_child(GTK_BIN(console)) != NULL)
             gtk_widget_grab_focus(gtk_bin_get_child(GTK_BIN(console)));
         break;
     case HAKO_CONSOLE_STATE_DISCONNECTED:
-        if (domain_is_running(self->domain) && self->reconnects < MAX_RECONNECTS)
+        if (self->password_tried && domain_is_running(self->domain)) {
+            /* Refused: the display hangs up. Ask again at once, saying why. */
+            self->password_tried = FALSE;
+            self->drop_password = TRUE;
+            g_free(self->password_reason);
+            self->password_reason = g_strdup(hako_console_get_error_message(console));
+            connect_display(self);
+        } else if (self->domain != NULL && domain_is_running(self->domain) &&
+                   self->reconnects < MAX_RECONNECTS) {
             schedule_reconnect(self);
-        else if (domain_is_running(self->domain))
+        } else if (domain_is_running(self->domain)) {
             show_error(self, hako_console_get_error_message(console));
+        }
         break;
     case HAKO_CONSOLE_STATE_CLOSED:
     default:
@@ -175,6 +231,8 @@ console_grabbed_cb(HakoConsolePage *self, GParamSpec *pspec, HakoConsole *consol
 static void
 console_password_needed_cb(HakoConsolePage *self, const char *reason, HakoConsole *console)
 {
+    if (reason == NULL)
+        reason = self->password_reason;
     gtk_label_set_text(self->password_reason_label,
                        reason != NULL ? reason : _("The guest’s display asks for a password."));
     gtk_entry_set_text(self->password_entry, "");
@@ -215,6 +273,7 @@ password_activate_cb(HakoConsolePage *self)
 
     if (self->console == NULL)
         return;
+    self->password_tried = TRUE;
     hako_console_set_password(self->console, password);
     gtk_entry_set_text(self->password_entry, "");
     show_page(self, "connecting");
@@ -233,11 +292,37 @@ drop_console(HakoConsolePage *self)
 }
 
 static void
+apply_zoom(HakoConsolePage *self)
+{
+    GtkWidget *widget = GTK_WIDGET(self->console);
+    int width = hako_console_get_display_width(self->console);
+    int height = hako_console_get_display_height(self->console);
+
+    /* Not scaling, the display is drawn at its size times the zoom: scaled by the widget, which
+     * asks for that size (its window grows or shrinks to fit, as in virt-viewer). */
+    if (!self->scaling && self->zoom != 100 && width > 0 && height > 0) {
+        hako_console_set_scaling(self->console, TRUE);
+        gtk_widget_set_size_request(widget, MAX(width * self->zoom / 100, 1),
+                                    MAX(height * self->zoom / 100, 1));
+    } else {
+        hako_console_set_scaling(self->console, self->scaling);
+        gtk_widget_set_size_request(widget, -1, -1);
+    }
+}
+
+static void
+console_size_cb(HakoConsolePage *self, GParamSpec *pspec, HakoConsole *console)
+{
+    if (console == self->console)
+        apply_zoom(self);
+}
+
+static void
 apply_console_settings(HakoConsolePage *self)
 {
     if (self->console == NULL)
         return;
-    hako_console_set_scaling(self->console, self->scaling);
+    apply_zoom(self);
     hako_console_set_grab_keys(
         self->console,
         self->settings != NULL ? g_settings_get_string(self->settings, "console-grab-keys") : NULL);
@@ -248,6 +333,8 @@ ensure_console(HakoConsolePage *self, HakoConsoleKind kind)
 {
     HakoConsole *console;
 
+    if (kind == HAKO_CONSOLE_KIND_TEXT)
+        kind = HAKO_CONSOLE_KIND_SERIAL; /* one terminal widget for both */
     if (self->console != NULL && self->console_kind == kind)
         return self->console;
     drop_console(self);
@@ -267,6 +354,10 @@ ensure_console(HakoConsolePage *self, HakoConsoleKind kind)
     g_signal_connect_object(console, "password-needed", G_CALLBACK(console_password_needed_cb),
                             self, G_CONNECT_SWAPPED);
     g_signal_connect_object(console, "channel-needed", G_CALLBACK(console_channel_needed_cb), self,
+                            G_CONNECT_SWAPPED);
+    g_signal_connect_object(console, "notify::display-width", G_CALLBACK(console_size_cb), self,
+                            G_CONNECT_SWAPPED);
+    g_signal_connect_object(console, "notify::display-height", G_CALLBACK(console_size_cb), self,
                             G_CONNECT_SWAPPED);
     apply_console_settings(self);
     return console;
@@ -298,17 +389,99 @@ open_graphics_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     hako_console_open(console, endpoint);
 }
 
-/* The display to show: the guest's first VNC or SPICE display. */
-static const HakoConsoleDevice *
-choose_display(GPtrArray *devices)
+static char *
+device_id(const HakoConsoleDevice *device)
 {
+    return g_strdup_printf("%d:%u", (int)device->kind, device->index);
+}
+
+static char *
+device_label(const HakoConsoleDevice *device)
+{
+    switch (device->kind) {
+    case HAKO_CONSOLE_KIND_VNC:
+        return g_strdup(_("Graphical Console (VNC)"));
+    case HAKO_CONSOLE_KIND_SPICE:
+        return g_strdup(_("Graphical Console (SPICE)"));
+    case HAKO_CONSOLE_KIND_SERIAL:
+        /* Translators: a guest's serial port, counted from 1 */
+        return g_strdup_printf(_("Serial Port %u"), device->index + 1);
+    case HAKO_CONSOLE_KIND_TEXT:
+    default:
+        /* Translators: a guest's text console, counted from 1; %s is its type ("virtio") */
+        return g_strdup_printf(_("Text Console %u (%s)"), device->index + 1,
+                               device->target_type != NULL ? device->target_type : "?");
+    }
+}
+
+/*
+ * The console to show: the one the user chose in the Consoles menu, else the guest's first
+ * display, else its first serial port or text console that libvirt can stream.
+ */
+static const HakoConsoleDevice *
+choose_console(HakoConsolePage *self, GPtrArray *devices)
+{
+    const HakoConsoleDevice *text = NULL;
+
+    for (guint i = 0; i < devices->len; i++) {
+        const HakoConsoleDevice *device = g_ptr_array_index(devices, i);
+        g_autofree char *id = device_id(device);
+
+        if (self->wanted != NULL && g_str_equal(id, self->wanted) &&
+            hako_console_device_can_open(device))
+            return device;
+    }
     for (guint i = 0; i < devices->len; i++) {
         const HakoConsoleDevice *device = g_ptr_array_index(devices, i);
 
         if (hako_console_device_is_graphical(device))
             return device;
+        if (text == NULL && hako_console_device_can_open(device))
+            text = device;
     }
-    return NULL;
+    return text;
+}
+
+/* The Consoles menu: every console Hako can show, the current one first among equals. */
+static void
+update_consoles_menu(HakoConsolePage *self)
+{
+    g_menu_remove_all(self->consoles_menu);
+    for (guint i = 0; self->devices != NULL && i < self->devices->len; i++) {
+        const HakoConsoleDevice *device = g_ptr_array_index(self->devices, i);
+        g_autofree char *label = NULL;
+        g_autofree char *id = NULL;
+        g_autoptr(GMenuItem) item = NULL;
+
+        if (!hako_console_device_can_open(device))
+            continue;
+        label = device_label(device);
+        id = device_id(device);
+        item = g_menu_item_new(label, NULL);
+        g_menu_item_set_action_and_target_value(item, "console.show", g_variant_new_string(id));
+        g_menu_append_item(self->consoles_menu, item);
+    }
+    gtk_widget_set_sensitive(GTK_WIDGET(self->consoles_button),
+                             g_menu_model_get_n_items(G_MENU_MODEL(self->consoles_menu)) > 1);
+}
+
+static void
+open_console_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(HakoConsolePage) self = user_data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HakoConsoleStream) stream =
+        hako_domain_ops_open_console_finish(HAKO_DOMAIN_OPS(source), result, &error);
+    HakoConsole *console;
+
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+    if (stream == NULL) {
+        show_error(self, error->message);
+        return;
+    }
+    console = ensure_console(self, HAKO_CONSOLE_KIND_SERIAL);
+    hako_console_serial_attach(HAKO_CONSOLE_SERIAL(console), stream);
 }
 
 static void
@@ -326,19 +499,48 @@ list_consoles_cb(GObject *source, GAsyncResult *result, gpointer user_data)
         show_error(self, error->message);
         return;
     }
-    device = choose_display(devices);
+    g_clear_pointer(&self->devices, g_ptr_array_unref);
+    self->devices = g_ptr_array_ref(devices);
+    update_consoles_menu(self);
+
+    device = choose_console(self, devices);
     if (device == NULL) {
         g_autofree char *message =
-            g_strdup_printf(_("“%s” has no graphical display. Add one in its hardware settings "
-                              "(Graphics, VNC or SPICE)."),
+            g_strdup_printf(_("“%s” has no graphical display and no serial console. Add one in "
+                              "its hardware settings (Graphics, VNC or SPICE; or a serial port)."),
                             hako_domain_get_name(self->domain));
 
         show_error(self, message);
         return;
     }
     self->console_index = device->index;
-    hako_domain_ops_open_graphics_async(self->ops, self->domain, device->kind, device->index,
-                                        self->cancellable, open_graphics_cb, g_object_ref(self));
+    if (hako_console_device_is_graphical(device)) {
+        hako_domain_ops_open_graphics_async(self->ops, self->domain, device->kind, device->index,
+                                            self->cancellable, open_graphics_cb,
+                                            g_object_ref(self));
+    } else {
+        /* A serial port and a text console are the same widget: close the old stream first. */
+        if (self->console != NULL && self->console_kind == HAKO_CONSOLE_KIND_SERIAL)
+            hako_console_close(self->console);
+        hako_domain_ops_open_console_async(self->ops, self->domain, device->alias,
+                                           self->cancellable, open_console_cb, g_object_ref(self));
+    }
+}
+
+/* A display given by address: a copy of the endpoint each time (the console takes its socket). */
+static void
+open_endpoint(HakoConsolePage *self)
+{
+    g_autoptr(HakoGraphicsEndpoint) endpoint = hako_graphics_endpoint_copy(self->endpoint);
+    HakoConsole *console = ensure_console(self, endpoint->kind);
+
+    if (console == NULL) {
+        show_error(self, _("This build of Hako cannot show this kind of display."));
+        return;
+    }
+    if (self->drop_password)
+        g_clear_pointer(&endpoint->password, g_free);
+    hako_console_open(console, endpoint);
 }
 
 static void
@@ -348,6 +550,13 @@ connect_display(HakoConsolePage *self)
     g_cancellable_cancel(self->cancellable);
     g_clear_object(&self->cancellable);
     self->cancellable = g_cancellable_new();
+
+    if (self->endpoint != NULL) {
+        gtk_label_set_text(self->connecting_label, _("Connecting to the display…"));
+        show_page(self, "connecting");
+        open_endpoint(self);
+        return;
+    }
 
     gtk_label_set_text(self->connecting_label, self->reconnects > 0
                                                    ? _("Reconnecting to the guest’s display…")
@@ -385,6 +594,8 @@ static void
 update_for_domain(HakoConsolePage *self)
 {
     update_actions(self);
+    if (self->domain == NULL)
+        return;
     if (!domain_is_running(self->domain)) {
         g_autofree char *text = NULL;
 
@@ -437,6 +648,8 @@ run_activated(GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
     HakoConsolePage *self = user_data;
 
+    if (self->domain == NULL)
+        return;
     hako_domain_ops_lifecycle_async(self->ops, self->domain, HAKO_DOMAIN_ACTION_RUN, NULL, run_cb,
                                     g_object_ref(self));
 }
@@ -447,6 +660,7 @@ reconnect_activated(GSimpleAction *action, GVariant *parameter, gpointer user_da
     HakoConsolePage *self = user_data;
 
     self->reconnects = 0;
+    self->password_tried = FALSE;
     if (domain_is_running(self->domain))
         connect_display(self);
     else
@@ -543,7 +757,8 @@ screenshot_activated(GSimpleAction *action, GVariant *parameter, gpointer user_d
     GtkFileChooserNative *chooser;
     g_autoptr(GDateTime) now = g_date_time_new_now_local();
     g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
-    g_autofree char *name = g_strdup_printf("%s-%s.png", hako_domain_get_name(self->domain), stamp);
+    g_autofree char *name = g_strdup_printf(
+        "%s-%s.png", self->domain != NULL ? hako_domain_get_name(self->domain) : self->name, stamp);
 
     chooser = gtk_file_chooser_native_new(_("Save Screenshot"),
                                           GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(self))),
@@ -565,6 +780,47 @@ scale_changed(GSimpleAction *action, GVariant *value, gpointer user_data)
         g_settings_set_string(self->settings, "console-scaling",
                               self->scaling ? "always" : "never");
     apply_console_settings(self);
+    update_actions(self);
+}
+
+/* virt-viewer's zoom steps. */
+static const int zoom_steps[] = {10, 25, 50, 67, 80, 90, 100, 110, 125, 150, 175, 200, 300, 400};
+
+static void
+zoom_activated(GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+    HakoConsolePage *self = user_data;
+    const char *name = g_action_get_name(G_ACTION(action));
+    int zoom = 100;
+
+    if (g_str_equal(name, "zoom-in")) {
+        zoom = HAKO_CONSOLE_PAGE_ZOOM_MAX;
+        for (guint i = 0; i < G_N_ELEMENTS(zoom_steps); i++)
+            if (zoom_steps[i] > self->zoom) {
+                zoom = zoom_steps[i];
+                break;
+            }
+    } else if (g_str_equal(name, "zoom-out")) {
+        zoom = HAKO_CONSOLE_PAGE_ZOOM_MIN;
+        for (guint i = G_N_ELEMENTS(zoom_steps); i > 0; i--)
+            if (zoom_steps[i - 1] < self->zoom) {
+                zoom = zoom_steps[i - 1];
+                break;
+            }
+    }
+    hako_console_page_set_zoom(self, zoom);
+}
+
+static void
+show_activated(GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+    HakoConsolePage *self = user_data;
+
+    g_free(self->wanted);
+    self->wanted = g_variant_dup_string(parameter, NULL);
+    self->reconnects = 0;
+    if (domain_is_running(self->domain))
+        connect_display(self);
 }
 
 static const GActionEntry console_entries[] = {
@@ -573,6 +829,10 @@ static const GActionEntry console_entries[] = {
     {"send-keys", send_keys_activated, "s", NULL, NULL, {0}},
     {"screenshot", screenshot_activated, NULL, NULL, NULL, {0}},
     {"scale", NULL, NULL, "true", scale_changed, {0}},
+    {"show", show_activated, "s", NULL, NULL, {0}},
+    {"zoom-in", zoom_activated, NULL, NULL, NULL, {0}},
+    {"zoom-out", zoom_activated, NULL, NULL, NULL, {0}},
+    {"zoom-reset", zoom_activated, NULL, NULL, NULL, {0}},
 };
 
 static void
@@ -598,6 +858,11 @@ hako_console_page_constructed(GObject *object)
 
     G_OBJECT_CLASS(hako_console_page_parent_class)->constructed(object);
 
+    if (self->endpoint != NULL) {
+        update_actions(self);
+        connect_display(self);
+        return;
+    }
     g_assert(HAKO_IS_CONNECTION_MANAGER(self->manager));
     g_assert(HAKO_IS_DOMAIN(self->domain));
     self->ops = hako_domain_ops_new(self->manager);
@@ -635,11 +900,25 @@ hako_console_page_dispose(GObject *object)
         g_signal_handlers_disconnect_by_data(self->settings, self);
     g_clear_object(&self->ops);
     g_clear_object(&self->actions);
+    g_clear_pointer(&self->devices, g_ptr_array_unref);
+    g_clear_pointer(&self->wanted, g_free);
     g_clear_object(&self->domain);
     g_clear_object(&self->manager);
     g_clear_object(&self->settings);
 
     G_OBJECT_CLASS(hako_console_page_parent_class)->dispose(object);
+}
+
+static void
+hako_console_page_finalize(GObject *object)
+{
+    HakoConsolePage *self = HAKO_CONSOLE_PAGE(object);
+
+    g_clear_pointer(&self->endpoint, hako_graphics_endpoint_free);
+    g_free(self->name);
+    g_free(self->password_reason);
+
+    G_OBJECT_CLASS(hako_console_page_parent_class)->finalize(object);
 }
 
 static void
@@ -656,6 +935,18 @@ hako_console_page_get_property(GObject *object, guint prop_id, GValue *value, GP
         break;
     case PROP_SETTINGS:
         g_value_set_object(value, self->settings);
+        break;
+    case PROP_ENDPOINT:
+        g_value_set_boxed(value, self->endpoint);
+        break;
+    case PROP_NAME:
+        g_value_set_string(value, self->name);
+        break;
+    case PROP_STATUS:
+        g_value_set_string(value, self->status);
+        break;
+    case PROP_ZOOM:
+        g_value_set_int(value, self->zoom);
         break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -680,6 +971,15 @@ hako_console_page_set_property(GObject *object,
     case PROP_SETTINGS:
         self->settings = g_value_dup_object(value);
         break;
+    case PROP_ENDPOINT:
+        self->endpoint = g_value_dup_boxed(value);
+        break;
+    case PROP_NAME:
+        self->name = g_value_dup_string(value);
+        break;
+    case PROP_ZOOM:
+        hako_console_page_set_zoom(self, g_value_get_int(value));
+        break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
     }
@@ -694,6 +994,7 @@ hako_console_page_class_init(HakoConsolePageClass *klass)
 
     object_class->constructed = hako_console_page_constructed;
     object_class->dispose = hako_console_page_dispose;
+    object_class->finalize = hako_console_page_finalize;
     object_class->get_property = hako_console_page_get_property;
     object_class->set_property = hako_console_page_set_property;
 
@@ -701,11 +1002,22 @@ hako_console_page_class_init(HakoConsolePageClass *klass)
         g_param_spec_object("manager", NULL, NULL, HAKO_TYPE_CONNECTION_MANAGER, flags);
     properties[PROP_DOMAIN] = g_param_spec_object("domain", NULL, NULL, HAKO_TYPE_DOMAIN, flags);
     properties[PROP_SETTINGS] = g_param_spec_object("settings", NULL, NULL, G_TYPE_SETTINGS, flags);
+    properties[PROP_ENDPOINT] =
+        g_param_spec_boxed("endpoint", NULL, NULL, HAKO_TYPE_GRAPHICS_ENDPOINT, flags);
+    properties[PROP_NAME] = g_param_spec_string("name", NULL, NULL, NULL, flags);
+    /* The page shown: "not-running", "connecting", "password", "error" or "console". */
+    properties[PROP_STATUS] =
+        g_param_spec_string("status", NULL, NULL, NULL,
+                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+    properties[PROP_ZOOM] =
+        g_param_spec_int("zoom", NULL, NULL, HAKO_CONSOLE_PAGE_ZOOM_MIN, HAKO_CONSOLE_PAGE_ZOOM_MAX,
+                         100, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
     g_object_class_install_properties(object_class, N_PROPS, properties);
 
     gtk_widget_class_set_template_from_resource(widget_class,
                                                 RESOURCE_PREFIX "/ui/hako-console-page.ui");
     gtk_widget_class_bind_template_child(widget_class, HakoConsolePage, stack);
+    gtk_widget_class_bind_template_child(widget_class, HakoConsolePage, toolbar);
     gtk_widget_class_bind_template_child(widget_class, HakoConsolePage, not_running_label);
     gtk_widget_class_bind_template_child(widget_class, HakoConsolePage, spinner);
     gtk_widget_class_bind_template_child(widget_class, HakoConsolePage, connecting_label);
@@ -715,6 +1027,8 @@ hako_console_page_class_init(HakoConsolePageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, HakoConsolePage, console_slot);
     gtk_widget_class_bind_template_child(widget_class, HakoConsolePage, grab_label);
     gtk_widget_class_bind_template_child(widget_class, HakoConsolePage, function_keys_menu);
+    gtk_widget_class_bind_template_child(widget_class, HakoConsolePage, consoles_menu);
+    gtk_widget_class_bind_template_child(widget_class, HakoConsolePage, consoles_button);
     gtk_widget_class_bind_template_callback(widget_class, password_activate_cb);
 }
 
@@ -724,6 +1038,7 @@ hako_console_page_init(HakoConsolePage *self)
     gtk_widget_init_template(GTK_WIDGET(self));
 
     self->scaling = TRUE;
+    self->zoom = 100;
     self->actions = g_simple_action_group_new();
     g_action_map_add_action_entries(G_ACTION_MAP(self->actions), console_entries,
                                     G_N_ELEMENTS(console_entries), self);
@@ -758,6 +1073,107 @@ hako_console_page_new(HakoConnectionManager *manager, HakoDomain *domain, GSetti
 
     return g_object_new(HAKO_TYPE_CONSOLE_PAGE, "manager", manager, "domain", domain, "settings",
                         settings, NULL);
+}
+
+/**
+ * hako_console_page_new_for_endpoint:
+ * @endpoint: where the display is (copied; its socket, if any, is duplicated)
+ * @name: what the display is called (a guest's name or an address), for screenshots
+ *
+ * A page for a display given by address, as hako-viewer opens vnc:// URIs and .vv files:
+ * it connects at once, asks for a password the display wants (again, with the reason, when
+ * one is refused), and shows why when it cannot connect, with Try Again.
+ *
+ * Returns: (transfer floating): the page
+ */
+GtkWidget *
+hako_console_page_new_for_endpoint(const HakoGraphicsEndpoint *endpoint, const char *name)
+{
+    g_return_val_if_fail(endpoint != NULL, NULL);
+    g_return_val_if_fail(name != NULL, NULL);
+
+    return g_object_new(HAKO_TYPE_CONSOLE_PAGE, "endpoint", endpoint, "name", name, NULL);
+}
+
+/**
+ * hako_console_page_get_actions:
+ *
+ * The page's "console" actions (run, reconnect, send-keys, screenshot, scale, zoom-in,
+ * zoom-out, zoom-reset), for a window that shows them in its own header: insert them on the
+ * window under the "console" prefix, so its accelerators reach them too.
+ *
+ * Returns: (transfer none): the actions
+ */
+GActionGroup *
+hako_console_page_get_actions(HakoConsolePage *self)
+{
+    g_return_val_if_fail(HAKO_IS_CONSOLE_PAGE(self), NULL);
+    return G_ACTION_GROUP(self->actions);
+}
+
+/**
+ * hako_console_page_set_toolbar_visible:
+ *
+ * Shows or hides the page's own row of buttons (Send Key, Screenshot, Scale).
+ */
+void
+hako_console_page_set_toolbar_visible(HakoConsolePage *self, gboolean visible)
+{
+    g_return_if_fail(HAKO_IS_CONSOLE_PAGE(self));
+    gtk_widget_set_visible(self->toolbar, visible);
+}
+
+/**
+ * hako_console_page_get_status:
+ *
+ * Returns: the page shown: "not-running", "connecting", "password", "error" or "console"
+ */
+const char *
+hako_console_page_get_status(HakoConsolePage *self)
+{
+    g_return_val_if_fail(HAKO_IS_CONSOLE_PAGE(self), NULL);
+    return self->status;
+}
+
+/**
+ * hako_console_page_get_error_message:
+ *
+ * Returns: (nullable): what the error page says, while it is shown
+ */
+const char *
+hako_console_page_get_error_message(HakoConsolePage *self)
+{
+    g_return_val_if_fail(HAKO_IS_CONSOLE_PAGE(self), NULL);
+    if (g_strcmp0(self->status, "error") != 0)
+        return NULL;
+    return gtk_label_get_text(self->error_label);
+}
+
+/**
+ * hako_console_page_set_zoom:
+ * @zoom: percent, from %HAKO_CONSOLE_PAGE_ZOOM_MIN to %HAKO_CONSOLE_PAGE_ZOOM_MAX
+ *
+ * The size the display is drawn at while it is not scaled to the window.
+ */
+void
+hako_console_page_set_zoom(HakoConsolePage *self, int zoom)
+{
+    g_return_if_fail(HAKO_IS_CONSOLE_PAGE(self));
+
+    zoom = CLAMP(zoom, HAKO_CONSOLE_PAGE_ZOOM_MIN, HAKO_CONSOLE_PAGE_ZOOM_MAX);
+    if (zoom == self->zoom)
+        return;
+    self->zoom = zoom;
+    apply_console_settings(self);
+    update_actions(self);
+    g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_ZOOM]);
+}
+
+int
+hako_console_page_get_zoom(HakoConsolePage *self)
+{
+    g_return_val_if_fail(HAKO_IS_CONSOLE_PAGE(self), 100);
+    return self->zoom;
 }
 
 /**

@@ -3,8 +3,13 @@
 
 #include "hako-console.h"
 
+#include "hako-console-serial.h"
+#if HAVE_SPICE_GTK
 #include "hako-console-spice.h"
+#endif
+#if HAVE_GTK_VNC
 #include "hako-console-vnc.h"
+#endif
 #include "hako-ui-enums.h"
 
 /*
@@ -337,12 +342,17 @@ HakoConsole *
 hako_console_new_for_kind(HakoConsoleKind kind)
 {
     switch (kind) {
+#if HAVE_GTK_VNC
     case HAKO_CONSOLE_KIND_VNC:
         return hako_console_vnc_new();
+#endif
+#if HAVE_SPICE_GTK
     case HAKO_CONSOLE_KIND_SPICE:
         return hako_console_spice_new();
+#endif
     case HAKO_CONSOLE_KIND_SERIAL:
     case HAKO_CONSOLE_KIND_TEXT:
+        return hako_console_serial_new();
     default:
         return NULL;
     }

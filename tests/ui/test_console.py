@@ -8,7 +8,8 @@
 #    resets, which libvirt reports as a reboot event;
 #  - Screenshot… is offered while the display is shown;
 #  - a guest that is destroyed shows the not-running page again;
-#  - a SPICE display shows its guest and follows its screen.
+#  - a SPICE display shows its guest and follows its screen;
+#  - the Consoles menu switches to the serial port, where SeaBIOS's output shows.
 #
 # Started by run-ui-test with hako running as `hako --connect "$HAKO_TEST_URI"`. Prints TAP.
 
@@ -43,6 +44,7 @@ MEMTEST = "/usr/lib/memtest86+/memtest86+x64.iso"
 BUSY = "hako-console"
 CAD = "hako-cad"
 SPICE = "hako-spice"
+SERIAL = "hako-serial"
 
 
 def virsh(*args, check=True):
@@ -73,6 +75,33 @@ def define_memtest_guest(name=None, graphics="vnc", video="vga"):
   </devices>
 </domain>
 """ % (name or BUSY, MEMTEST, graphics, video)
+    with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
+        f.write(xml)
+    virsh("define", f.name)
+    os.unlink(f.name)
+
+
+def define_serial_guest():
+    # No disk: SeaBIOS finds nothing to boot and tries again every second, on the serial port
+    # too (useserial), so there is always fresh output.
+    xml = """<domain type='qemu'>
+  <name>%s</name>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <boot dev='hd'/>
+    <bios useserial='yes' rebootTimeout='1000'/>
+  </os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <serial type='pty'><target port='0'/></serial>
+    <console type='pty'><target type='serial' port='0'/></console>
+    <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>
+    <video><model type='vga'/></video>
+  </devices>
+</domain>
+""" % SERIAL
     with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
         f.write(xml)
     virsh("define", f.name)
@@ -126,7 +155,7 @@ def click(node):
 
 
 def main():
-    plan("console", 10)
+    plan("console", 11)
     if not os.path.exists(MEMTEST):
         bail("memtest86+ is installed", "no %s" % MEMTEST)
     define_memtest_guest()
@@ -237,6 +266,43 @@ def main():
     ok("a SPICE display shows the guest (%d colours) and follows its screen" % first[0])
     screenshot(os.path.join(LOGS, "ui-console-spice-window.png"))
     virsh("destroy", SPICE, check=False)
+    point_at(window)
+    rawinput.keyCombo("Escape")
+    poll("closed", 10, lambda: not showing(window))
+
+    # 7. The serial console, chosen from the Consoles menu: SeaBIOS writes to the serial port.
+    define_serial_guest()
+    virsh("start", SERIAL)
+    if poll("guest listed", 60, lambda: cell_named(app, SERIAL)) is None:
+        bail("the guest %s is listed" % SERIAL, "no row")
+    window = open_window(app, frame, SERIAL)
+    if poll("display", 60, lambda: display_crop(window, os.path.join(LOGS, "ui-console-serial-vnc.png"))) is None:
+        bail("the Console page first shows the guest's display", "no display")
+    consoles = find(window, name="Consoles")
+    if consoles is None or not sensitive(consoles):
+        bail("the Consoles menu is offered for a guest with a display and a serial port",
+             "button %r" % consoles)
+    click(consoles)
+    item = poll("Serial Port 1", 10, lambda: (lambda n: n if n is not None and showing(n) else None)(
+        find(app, name="Serial Port 1")))
+    if item is None:
+        bail("Consoles lists Serial Port 1", "no such item")
+    click(item)
+
+    def serial_text():
+        terminal = find(window, name="Guest text console")
+        if terminal is None or not showing(terminal):
+            return None
+        text = terminal.queryText().getText(0, -1)
+        return text if "SeaBIOS" in text else None
+
+    text = poll("serial output", 30, serial_text)
+    if text is None:
+        bail("Consoles > Serial Port 1 shows the guest's serial output", "no SeaBIOS text")
+    ok("Consoles > Serial Port 1 shows the guest's serial output (SeaBIOS)")
+    diag(" | ".join(line for line in text.splitlines() if line.strip())[:200])
+    screenshot(os.path.join(LOGS, "ui-console-serial.png"))
+    virsh("destroy", SERIAL, check=False)
 
     quit_with_ctrl_q(app)
     return 0
