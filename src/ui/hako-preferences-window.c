@@ -16,6 +16,8 @@ struct _HakoPreferencesWindow {
     GtkWidget *poll_memory_check;
     GtkWidget *poll_disk_check;
     GtkWidget *poll_network_check;
+    GtkWidget *scaling_combo;
+    GtkComboBoxText *grab_keys_combo;
 };
 
 G_DEFINE_FINAL_TYPE(HakoPreferencesWindow, hako_preferences_window, GTK_TYPE_DIALOG)
@@ -29,6 +31,43 @@ hako_preferences_window_response(GtkDialog *dialog, int response)
 {
     /* Every change applies at once: there is nothing to confirm. */
     gtk_widget_destroy(GTK_WIDGET(dialog));
+}
+
+/* The release keys offered; a combination set some other way is added to them. */
+static const char *const grab_key_choices[] = {
+    "<Control><Alt>",
+    "<Control><Shift>",
+    "<Control><Alt><Shift>",
+    "<Super>Escape",
+};
+
+static void
+fill_grab_keys(HakoPreferencesWindow *self)
+{
+    g_autofree char *current = g_settings_get_string(self->settings, "console-grab-keys");
+    gboolean listed = FALSE;
+
+    for (guint i = 0; i < G_N_ELEMENTS(grab_key_choices); i++) {
+        GdkModifierType mods = 0;
+        guint key = 0;
+        g_autofree char *label = NULL;
+
+        gtk_accelerator_parse(grab_key_choices[i], &key, &mods);
+        label = gtk_accelerator_get_label(key, mods);
+        gtk_combo_box_text_append(self->grab_keys_combo, grab_key_choices[i], label);
+        listed = listed || g_str_equal(current, grab_key_choices[i]);
+    }
+    if (!listed) {
+        GdkModifierType mods = 0;
+        guint key = 0;
+        g_autofree char *label = NULL;
+
+        gtk_accelerator_parse(current, &key, &mods);
+        if (key != 0 || mods != 0) {
+            label = gtk_accelerator_get_label(key, mods);
+            gtk_combo_box_text_append(self->grab_keys_combo, current, label);
+        }
+    }
 }
 
 static void
@@ -50,6 +89,11 @@ hako_preferences_window_constructed(GObject *object)
     g_settings_bind(self->settings, "poll-disk", self->poll_disk_check, "active",
                     G_SETTINGS_BIND_DEFAULT);
     g_settings_bind(self->settings, "poll-network", self->poll_network_check, "active",
+                    G_SETTINGS_BIND_DEFAULT);
+    g_settings_bind(self->settings, "console-scaling", self->scaling_combo, "active-id",
+                    G_SETTINGS_BIND_DEFAULT);
+    fill_grab_keys(self);
+    g_settings_bind(self->settings, "console-grab-keys", self->grab_keys_combo, "active-id",
                     G_SETTINGS_BIND_DEFAULT);
 }
 
@@ -124,6 +168,8 @@ hako_preferences_window_class_init(HakoPreferencesWindowClass *klass)
     gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, poll_memory_check);
     gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, poll_disk_check);
     gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, poll_network_check);
+    gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, scaling_combo);
+    gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, grab_keys_combo);
 }
 
 static void

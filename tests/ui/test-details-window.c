@@ -564,6 +564,50 @@ test_preferences_polling(void)
     gtk_widget_destroy(GTK_WIDGET(window));
 }
 
+/* The Console page: scaling and release keys, bound to their keys both ways. */
+static void
+test_preferences_console(void)
+{
+    g_autoptr(GSettings) settings = g_settings_new(APP_ID);
+    HakoPreferencesWindow *window = hako_preferences_window_new(NULL, settings);
+    GtkStack *stack = GTK_STACK(find_type(GTK_WIDGET(window), GTK_TYPE_STACK));
+    GtkWidget *page;
+    GList *children;
+    GtkComboBox *scaling = NULL, *keys = NULL;
+
+    g_assert_nonnull(stack);
+    page = gtk_stack_get_child_by_name(stack, "console");
+    g_assert_nonnull(page);
+    children = gtk_container_get_children(GTK_CONTAINER(page));
+    for (GList *l = children; l != NULL; l = l->next) {
+        if (!GTK_IS_COMBO_BOX(l->data))
+            continue;
+        /* Grid children come last-added first: the keys' combo is the lower one. */
+        if (gtk_combo_box_get_active_id(l->data) != NULL &&
+            g_str_equal(gtk_combo_box_get_active_id(l->data), "always"))
+            scaling = l->data;
+        else
+            keys = l->data;
+    }
+    g_list_free(children);
+    g_assert_nonnull(scaling);
+    g_assert_nonnull(keys);
+
+    /* Defaults: always scale; Ctrl+Alt releases. */
+    g_assert_cmpstr(gtk_combo_box_get_active_id(keys), ==, "<Control><Alt>");
+    gtk_combo_box_set_active_id(scaling, "fullscreen");
+    g_assert_cmpstr(g_settings_get_string(settings, "console-scaling"), ==, "fullscreen");
+    g_settings_set_string(settings, "console-scaling", "never");
+    g_assert_cmpstr(gtk_combo_box_get_active_id(scaling), ==, "never");
+    gtk_combo_box_set_active_id(keys, "<Control><Alt><Shift>");
+    g_assert_cmpstr(g_settings_get_string(settings, "console-grab-keys"), ==,
+                    "<Control><Alt><Shift>");
+
+    g_settings_reset(settings, "console-scaling");
+    g_settings_reset(settings, "console-grab-keys");
+    gtk_widget_destroy(GTK_WIDGET(window));
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -586,5 +630,6 @@ main(int argc, char *argv[])
     g_test_add("/ui/host-window/title-graphs-and-redraws", Fixture, NULL, fixture_set_up,
                test_host_window, fixture_tear_down);
     g_test_add_func("/ui/preferences/polling", test_preferences_polling);
+    g_test_add_func("/ui/preferences/console", test_preferences_console);
     return g_test_run();
 }
