@@ -202,12 +202,13 @@ console_state_cb(HakoConsolePage *self, GParamSpec *pspec, HakoConsole *console)
         break;
     case HAKO_CONSOLE_STATE_DISCONNECTED:
         if (self->password_tried && domain_is_running(self->domain)) {
-            /* Refused: the display hangs up. Ask again at once, saying why. */
+            /* Refused: the display hangs up. Ask again, saying why. */
             self->password_tried = FALSE;
             self->drop_password = TRUE;
             g_free(self->password_reason);
             self->password_reason = g_strdup(hako_console_get_error_message(console));
-            connect_display(self);
+            /* Not from within the display's own signal: gtk-vnc is still closing it. */
+            schedule_reconnect(self);
         } else if (self->domain != NULL && domain_is_running(self->domain) &&
                    self->reconnects < MAX_RECONNECTS) {
             schedule_reconnect(self);
@@ -540,6 +541,7 @@ open_endpoint(HakoConsolePage *self)
     }
     if (self->drop_password)
         g_clear_pointer(&endpoint->password, g_free);
+    self->password_tried = endpoint->password != NULL;
     hako_console_open(console, endpoint);
 }
 

@@ -1,0 +1,662 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* HakoViewerWindow: hako-viewer's window, one guest's or one address's display. */
+#include "config.h"
+
+#include "hako-viewer-window.h"
+
+#include "hako-console-page.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+/*
+ * A display given by address (vnc://, spice://, a .vv file) goes straight to a Console page
+ * for that endpoint. A guest named on the command line is found first: the window connects to
+ * its host (the default one unless --connect says), looks the guest up by ID, UUID or name,
+ * and shows the Console page of the guest once it runs, as the manager's guest window does.
+ * With --wait it waits for the guest to be defined and to start; without, a missing or stopped
+ * guest is an error. Without --reconnect the window closes when the guest stops, as
+ * virt-viewer does; with it, the page waits and connects again when the guest runs.
+ *
+ * Whatever goes wrong is said in the window and on standard error, and makes the exit status 1;
+ * a display that connects makes it 0 again.
+ */
+
+struct _HakoViewerWindow {
+    GtkApplicationWindow parent_instance;
+
+    HakoConnectionManager *manager; /* for a guest */
+    HakoViewerTarget *target;
+    HakoViewerOptions options;
+    char *title;
+
+    GCancellable *cancellable;
+    HakoHost *host;
+    HakoDomain *domain;
+    HakoConsolePage *page;
+    gboolean fullscreen;
+    gboolean sized; /* fitted to the guest's screen once */
+    gboolean seen_connected;
+    int exit_status;
+
+    /* Template children */
+    GtkWidget *toolbar;
+    GtkStack *stack;
+    GtkLabel *status_label;
+    GtkLabel *error_label;
+    GtkBox *console_slot;
+    GtkButton *zoom_reset_button;
+    GMenu *function_keys_menu;
+};
+
+G_DEFINE_FINAL_TYPE(HakoViewerWindow, hako_viewer_window, GTK_TYPE_APPLICATION_WINDOW)
+
+enum { PROP_0, PROP_MANAGER, PROP_TARGET, N_PROPS };
+
+static GParamSpec *properties[N_PROPS];
+
+static void resolve_domain(HakoViewerWindow *self);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Status, errors, title                                                                     */
+
+static void
+set_title_name(HakoViewerWindow *self, const char *name)
+{
+    g_autofree char *title = NULL;
+
+    if (self->options.title != NULL)
+        title = g_strdup(self->options.title);
+    else if (hako_viewer_target_get_title(self->target) != NULL)
+        title = g_strdup(hako_viewer_target_get_title(self->target));
+    else
+        /* Translators: the viewer's window title; %s is a guest's name or an address */
+        title = g_strdup_printf(_("%s - Hako Viewer"), name);
+    gtk_window_set_title(GTK_WINDOW(self), title);
+}
+
+static void
+show_status(HakoViewerWindow *self, const char *text)
+{
+    gtk_label_set_text(self->status_label, text);
+    gtk_stack_set_visible_child_name(self->stack, "status");
+}
+
+/* Something the viewer cannot get past by itself: said on stderr and in the window. */
+static void
+fail(HakoViewerWindow *self, const char *message)
+{
+    g_printerr("hako-viewer: %s\n", message);
+    self->exit_status = 1;
+    g_cancellable_cancel(self->cancellable);
+    gtk_label_set_text(self->error_label, message);
+    gtk_stack_set_visible_child_name(self->stack, "error");
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The Console page                                                                          */
+
+/* The first picture: the window takes the guest's screen size (times the zoom), within the
+ * monitor, unless it is full screen. */
+static void
+fit_to_display(HakoViewerWindow *self)
+{
+    HakoConsole *console = hako_console_page_get_console(self->page);
+    GdkDisplay *display = gtk_widget_get_display(GTK_WIDGET(self));
+    GdkWindow *window = gtk_widget_get_window(GTK_WIDGET(self));
+    GdkMonitor *monitor = NULL;
+    GdkRectangle area = {0, 0, 4096, 4096};
+    int zoom = self->options.zoom > 0 ? hako_console_page_get_zoom(self->page) : 100;
+    int width, height, extra = 0;
+
+    if (console == NULL || self->fullscreen)
+        return;
+    width = hako_console_get_display_width(console) * zoom / 100;
+    height = hako_console_get_display_height(console) * zoom / 100;
+    if (width <= 0 || height <= 0)
+        return;
+    if (window != NULL)
+        monitor = gdk_display_get_monitor_at_window(display, window);
+    if (monitor != NULL)
+        gdk_monitor_get_workarea(monitor, &area);
+    if (gtk_widget_get_visible(self->toolbar))
+        gtk_widget_get_preferred_height(self->toolbar, NULL, &extra);
+    gtk_window_resize(GTK_WINDOW(self), MIN(width, area.width), MIN(height + extra, area.height));
+    self->sized = TRUE;
+}
+
+static void
+page_status_cb(HakoViewerWindow *self, GParamSpec *pspec, HakoConsolePage *page)
+{
+    const char *status = hako_console_page_get_status(page);
+
+    if (g_strcmp0(status, "console") == 0) {
+        self->exit_status = 0;
+        self->seen_connected = TRUE;
+        if (!self->sized)
+            fit_to_display(self);
+    } else if (g_strcmp0(status, "error") == 0) {
+        const char *message = hako_console_page_get_error_message(page);
+
+        g_printerr("hako-viewer: %s\n", message != NULL ? message : "");
+        self->exit_status = 1;
+    }
+}
+
+static void
+page_zoom_cb(HakoViewerWindow *self, GParamSpec *pspec, HakoConsolePage *page)
+{
+    g_autofree char *label = g_strdup_printf("%d%%", hako_console_page_get_zoom(page));
+
+    gtk_button_set_label(self->zoom_reset_button, label);
+    /* Shrink to the display's new size; the display asks for at least that much. */
+    if (!self->fullscreen)
+        gtk_window_resize(GTK_WINDOW(self), 1, 1);
+}
+
+static void
+show_page(HakoViewerWindow *self, GtkWidget *page)
+{
+    self->page = HAKO_CONSOLE_PAGE(page);
+    hako_console_page_set_toolbar_visible(self->page, FALSE);
+    gtk_widget_insert_action_group(GTK_WIDGET(self), "console",
+                                   hako_console_page_get_actions(self->page));
+    if (self->options.zoom > 0) {
+        g_action_group_change_action_state(hako_console_page_get_actions(self->page), "scale",
+                                           g_variant_new_boolean(FALSE));
+        hako_console_page_set_zoom(self->page, self->options.zoom);
+    }
+    g_signal_connect_object(page, "notify::status", G_CALLBACK(page_status_cb), self,
+                            G_CONNECT_SWAPPED);
+    g_signal_connect_object(page, "notify::zoom", G_CALLBACK(page_zoom_cb), self,
+                            G_CONNECT_SWAPPED);
+    gtk_widget_set_hexpand(page, TRUE);
+    gtk_widget_set_vexpand(page, TRUE);
+    gtk_widget_show(page);
+    gtk_container_add(GTK_CONTAINER(self->console_slot), page);
+    gtk_stack_set_visible_child_name(self->stack, "console");
+    /* Its buttons work on the page: none before there is one. */
+    gtk_widget_set_visible(self->toolbar, !self->fullscreen);
+    page_zoom_cb(self, NULL, self->page);
+    page_status_cb(self, NULL, self->page);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* A display given by address                                                                */
+
+static void
+open_address(HakoViewerWindow *self)
+{
+    HakoViewerTarget *target = self->target;
+    g_autoptr(HakoGraphicsEndpoint) endpoint = g_new0(HakoGraphicsEndpoint, 1);
+    g_autofree char *name = NULL;
+
+    endpoint->kind = hako_viewer_target_get_protocol(target) == HAKO_VIEWER_PROTOCOL_SPICE
+                         ? HAKO_CONSOLE_KIND_SPICE
+                         : HAKO_CONSOLE_KIND_VNC;
+    endpoint->fd = -1;
+    endpoint->host = g_strdup(hako_viewer_target_get_host(target));
+    endpoint->port =
+        hako_viewer_target_get_port(target) > 0 ? (int)hako_viewer_target_get_port(target) : -1;
+    endpoint->tls_port = hako_viewer_target_get_tls_port(target) > 0
+                             ? (int)hako_viewer_target_get_tls_port(target)
+                             : -1;
+    endpoint->socket = g_strdup(hako_viewer_target_get_unix_path(target));
+    endpoint->password = g_strdup(hako_viewer_target_get_password(target));
+
+    if (hako_viewer_target_get_uri(target) != NULL)
+        name = g_strdup(hako_viewer_target_get_uri(target));
+    else if (endpoint->socket != NULL)
+        name = g_strdup(endpoint->socket);
+    else if (strchr(endpoint->host != NULL ? endpoint->host : "", ':') != NULL)
+        name = g_strdup_printf("[%s]:%d", endpoint->host, endpoint->port);
+    else
+        name = g_strdup_printf("%s:%d", endpoint->host, endpoint->port);
+    set_title_name(self, name);
+    show_page(self, hako_console_page_new_for_endpoint(endpoint, name));
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* A guest                                                                                   */
+
+static gboolean
+domain_is_running(HakoDomain *domain)
+{
+    switch (hako_domain_get_state(domain)) {
+    case HAKO_DOMAIN_STATE_RUNNING:
+    case HAKO_DOMAIN_STATE_BLOCKED:
+    case HAKO_DOMAIN_STATE_PAUSED:
+    case HAKO_DOMAIN_STATE_SHUTDOWN:
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+static gboolean
+close_idle_cb(gpointer user_data)
+{
+    gtk_window_close(GTK_WINDOW(user_data));
+    return G_SOURCE_REMOVE;
+}
+
+static void
+domain_state_cb(HakoViewerWindow *self, GParamSpec *pspec, HakoDomain *domain)
+{
+    g_autofree char *text = NULL;
+
+    if (self->page != NULL) {
+        /* Shown: the page follows the guest. Without --reconnect, its end is the viewer's. */
+        if (!domain_is_running(domain) && !self->options.reconnect) {
+            g_debug("“%s” stopped: closing", hako_domain_get_name(domain));
+            g_idle_add_full(G_PRIORITY_DEFAULT, close_idle_cb, g_object_ref(self), g_object_unref);
+        }
+        return;
+    }
+    if (domain_is_running(domain)) {
+        show_page(self, hako_console_page_new(self->manager, domain, NULL));
+        return;
+    }
+    if (!self->options.wait) {
+        text = g_strdup_printf(_("“%s” is not running. Start it, or run hako-viewer with --wait "
+                                 "to wait until it starts."),
+                               hako_domain_get_name(domain));
+        fail(self, text);
+        return;
+    }
+    text = g_strdup_printf(_("Waiting for “%s” to start…"), hako_domain_get_name(domain));
+    show_status(self, text);
+}
+
+static void
+domains_changed_cb(
+    HakoViewerWindow *self, guint position, guint removed, guint added, HakoDomainList *list)
+{
+    if (self->domain == NULL && added > 0)
+        resolve_domain(self);
+}
+
+static void
+resolve_domain(HakoViewerWindow *self)
+{
+    HakoDomainList *list = hako_host_get_domains(self->host);
+    const char *reference = hako_viewer_target_get_domain(self->target);
+    HakoDomain *domain = hako_domain_list_find(list, reference);
+    g_autofree char *text = NULL;
+
+    if (domain == NULL) {
+        if (!self->options.wait) {
+            text = g_strdup_printf(_("There is no virtual machine “%s” on %s."), reference,
+                                   hako_host_get_uri(self->host));
+            fail(self, text);
+            return;
+        }
+        text = g_strdup_printf(_("Waiting for a virtual machine “%s” on %s…"), reference,
+                               hako_host_get_uri(self->host));
+        show_status(self, text);
+        g_signal_handlers_disconnect_by_func(list, domains_changed_cb, self);
+        g_signal_connect_object(list, "items-changed", G_CALLBACK(domains_changed_cb), self,
+                                G_CONNECT_SWAPPED);
+        return;
+    }
+    g_signal_handlers_disconnect_by_func(list, domains_changed_cb, self);
+    self->domain = g_object_ref(domain);
+    set_title_name(self, hako_domain_get_name(domain));
+    g_signal_connect_object(domain, "notify::state", G_CALLBACK(domain_state_cb), self,
+                            G_CONNECT_SWAPPED);
+    domain_state_cb(self, NULL, domain);
+}
+
+static void
+host_state_cb(HakoViewerWindow *self, GParamSpec *pspec, HakoHost *host)
+{
+    switch (hako_host_get_state(host)) {
+    case HAKO_HOST_STATE_CONNECTED:
+        if (self->domain == NULL)
+            resolve_domain(self);
+        break;
+    case HAKO_HOST_STATE_DISCONNECTED:
+        /* Before the guest was found, a failed connection is the end; later the manager
+         * reconnects by itself and the page shows the guest again. */
+        if (self->domain == NULL && hako_host_get_last_error(host) != NULL) {
+            g_autofree char *text =
+                g_strdup_printf(_("Could not connect to %s: %s"), hako_host_get_uri(host),
+                                hako_host_get_last_error(host));
+            fail(self, text);
+        }
+        break;
+    case HAKO_HOST_STATE_CONNECTING:
+    default:
+        break;
+    }
+}
+
+static void
+connect_host(HakoViewerWindow *self, const char *uri)
+{
+    g_autofree char *text = NULL;
+
+    self->host = hako_connection_manager_add(self->manager, uri, HAKO_CONNECT_NONE);
+    if (self->host == NULL) {
+        text = g_strdup_printf(_("Hako could not add “%s”."), uri);
+        fail(self, text);
+        return;
+    }
+    g_object_ref(self->host);
+    /* Translators: %s is a libvirt connection URI */
+    text = g_strdup_printf(_("Connecting to %s…"), uri);
+    show_status(self, text);
+    g_signal_connect_object(self->host, "notify::state", G_CALLBACK(host_state_cb), self,
+                            G_CONNECT_SWAPPED);
+    if (hako_host_get_state(self->host) == HAKO_HOST_STATE_DISCONNECTED)
+        hako_connection_manager_connect(self->manager, self->host);
+    else
+        host_state_cb(self, NULL, self->host);
+}
+
+static void
+probe_default_uri_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(HakoViewerWindow) self = user_data;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *uri = hako_connection_manager_probe_default_uri_finish(
+        HAKO_CONNECTION_MANAGER(source), result, &error);
+
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+    if (uri == NULL) {
+        fail(self, error->message);
+        return;
+    }
+    connect_host(self, uri);
+}
+
+static void
+open_domain(HakoViewerWindow *self)
+{
+    const char *uri = hako_viewer_target_get_connect_uri(self->target);
+
+    set_title_name(self, hako_viewer_target_get_domain(self->target));
+    if (uri != NULL) {
+        connect_host(self, uri);
+        return;
+    }
+    show_status(self, _("Looking for the local hypervisor…"));
+    hako_connection_manager_probe_default_uri_async(self->manager, self->cancellable,
+                                                    probe_default_uri_cb, g_object_ref(self));
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Actions and keys                                                                          */
+
+static void
+fullscreen_changed(GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+    HakoViewerWindow *self = user_data;
+
+    /* Also without a window manager to confirm it (a kiosk's bare X server). */
+    self->fullscreen = g_variant_get_boolean(value);
+    g_simple_action_set_state(action, value);
+    gtk_widget_set_visible(self->toolbar, self->page != NULL && !self->fullscreen);
+    if (self->fullscreen)
+        gtk_window_fullscreen(GTK_WINDOW(self));
+    else
+        gtk_window_unfullscreen(GTK_WINDOW(self));
+}
+
+static void
+close_activated(GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+    gtk_window_close(GTK_WINDOW(user_data));
+}
+
+static const GActionEntry window_entries[] = {
+    {"fullscreen", NULL, NULL, "false", fullscreen_changed, {0}},
+    {"close", close_activated, NULL, NULL, NULL, {0}},
+};
+
+/* The viewer's own keys, which win over the guest even while it has the keyboard: F11 (so
+ * that full screen can always be left) and the zoom keys, as in virt-viewer. */
+static gboolean
+activate_hotkey(HakoViewerWindow *self, GdkEventKey *event)
+{
+    GdkModifierType mods = event->state & gtk_accelerator_get_default_mod_mask();
+    GActionGroup *group = NULL;
+    const char *name = NULL;
+
+    if (event->keyval == GDK_KEY_F11 && mods == 0) {
+        group = G_ACTION_GROUP(self);
+        name = "fullscreen";
+    } else if (self->page != NULL && (mods & ~GDK_SHIFT_MASK) == GDK_CONTROL_MASK) {
+        group = hako_console_page_get_actions(self->page);
+        switch (event->keyval) {
+        case GDK_KEY_plus:
+        case GDK_KEY_equal:
+        case GDK_KEY_KP_Add:
+            name = "zoom-in";
+            break;
+        case GDK_KEY_minus:
+        case GDK_KEY_KP_Subtract:
+            name = "zoom-out";
+            break;
+        case GDK_KEY_0:
+        case GDK_KEY_KP_0:
+            name = "zoom-reset";
+            break;
+        default:
+            break;
+        }
+    }
+    if (name == NULL || !g_action_group_get_action_enabled(group, name))
+        return FALSE;
+    if (g_str_equal(name, "fullscreen"))
+        g_action_group_change_action_state(group, name, g_variant_new_boolean(!self->fullscreen));
+    else
+        g_action_group_activate_action(group, name, NULL);
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* GtkWidget                                                                                 */
+
+static gboolean
+hako_viewer_window_key_press_event(GtkWidget *widget, GdkEventKey *event)
+{
+    HakoViewerWindow *self = HAKO_VIEWER_WINDOW(widget);
+
+    if (activate_hotkey(self, event))
+        return GDK_EVENT_STOP;
+    /* While the display has the keyboard every other key is the guest's first. */
+    if (self->page != NULL && hako_console_page_has_console_focus(self->page) &&
+        gtk_window_propagate_key_event(GTK_WINDOW(widget), event))
+        return GDK_EVENT_STOP;
+    return GTK_WIDGET_CLASS(hako_viewer_window_parent_class)->key_press_event(widget, event);
+}
+
+static gboolean
+hako_viewer_window_window_state_event(GtkWidget *widget, GdkEventWindowState *event)
+{
+    HakoViewerWindow *self = HAKO_VIEWER_WINDOW(widget);
+
+    if ((event->changed_mask & GDK_WINDOW_STATE_FULLSCREEN) != 0) {
+        GAction *action = g_action_map_lookup_action(G_ACTION_MAP(self), "fullscreen");
+
+        self->fullscreen = (event->new_window_state & GDK_WINDOW_STATE_FULLSCREEN) != 0;
+        gtk_widget_set_visible(self->toolbar, self->page != NULL && !self->fullscreen);
+        g_simple_action_set_state(G_SIMPLE_ACTION(action), g_variant_new_boolean(self->fullscreen));
+    }
+    return GTK_WIDGET_CLASS(hako_viewer_window_parent_class)->window_state_event(widget, event);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* GObject                                                                                   */
+
+static void
+hako_viewer_window_dispose(GObject *object)
+{
+    HakoViewerWindow *self = HAKO_VIEWER_WINDOW(object);
+
+    g_cancellable_cancel(self->cancellable);
+    g_clear_object(&self->cancellable);
+    if (self->host != NULL) {
+        g_signal_handlers_disconnect_by_data(self->host, self);
+        g_signal_handlers_disconnect_by_data(hako_host_get_domains(self->host), self);
+    }
+    if (self->domain != NULL)
+        g_signal_handlers_disconnect_by_data(self->domain, self);
+    self->page = NULL; /* a child: destroyed with the window */
+    g_clear_object(&self->domain);
+    g_clear_object(&self->host);
+    g_clear_object(&self->target);
+    g_clear_object(&self->manager);
+
+    G_OBJECT_CLASS(hako_viewer_window_parent_class)->dispose(object);
+}
+
+static void
+hako_viewer_window_finalize(GObject *object)
+{
+    HakoViewerWindow *self = HAKO_VIEWER_WINDOW(object);
+
+    g_free(self->title);
+    G_OBJECT_CLASS(hako_viewer_window_parent_class)->finalize(object);
+}
+
+static void
+hako_viewer_window_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+    HakoViewerWindow *self = HAKO_VIEWER_WINDOW(object);
+
+    switch (prop_id) {
+    case PROP_MANAGER:
+        g_value_set_object(value, self->manager);
+        break;
+    case PROP_TARGET:
+        g_value_set_object(value, self->target);
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+    }
+}
+
+static void
+hako_viewer_window_set_property(GObject *object,
+                                guint prop_id,
+                                const GValue *value,
+                                GParamSpec *pspec)
+{
+    HakoViewerWindow *self = HAKO_VIEWER_WINDOW(object);
+
+    switch (prop_id) {
+    case PROP_MANAGER:
+        self->manager = g_value_dup_object(value);
+        break;
+    case PROP_TARGET:
+        self->target = g_value_dup_object(value);
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+    }
+}
+
+static void
+hako_viewer_window_class_init(HakoViewerWindowClass *klass)
+{
+    GObjectClass *object_class = G_OBJECT_CLASS(klass);
+    GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+    const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+    object_class->dispose = hako_viewer_window_dispose;
+    object_class->finalize = hako_viewer_window_finalize;
+    object_class->get_property = hako_viewer_window_get_property;
+    object_class->set_property = hako_viewer_window_set_property;
+    widget_class->key_press_event = hako_viewer_window_key_press_event;
+    widget_class->window_state_event = hako_viewer_window_window_state_event;
+
+    properties[PROP_MANAGER] =
+        g_param_spec_object("manager", NULL, NULL, HAKO_TYPE_CONNECTION_MANAGER, flags);
+    properties[PROP_TARGET] =
+        g_param_spec_object("target", NULL, NULL, HAKO_TYPE_VIEWER_TARGET, flags);
+    g_object_class_install_properties(object_class, N_PROPS, properties);
+
+    gtk_widget_class_set_template_from_resource(widget_class,
+                                                RESOURCE_PREFIX "/ui/hako-viewer-window.ui");
+    gtk_widget_class_bind_template_child(widget_class, HakoViewerWindow, toolbar);
+    gtk_widget_class_bind_template_child(widget_class, HakoViewerWindow, stack);
+    gtk_widget_class_bind_template_child(widget_class, HakoViewerWindow, status_label);
+    gtk_widget_class_bind_template_child(widget_class, HakoViewerWindow, error_label);
+    gtk_widget_class_bind_template_child(widget_class, HakoViewerWindow, console_slot);
+    gtk_widget_class_bind_template_child(widget_class, HakoViewerWindow, zoom_reset_button);
+    gtk_widget_class_bind_template_child(widget_class, HakoViewerWindow, function_keys_menu);
+}
+
+static void
+hako_viewer_window_init(HakoViewerWindow *self)
+{
+    gtk_widget_init_template(GTK_WIDGET(self));
+
+    self->cancellable = g_cancellable_new();
+    g_action_map_add_action_entries(G_ACTION_MAP(self), window_entries,
+                                    G_N_ELEMENTS(window_entries), self);
+    for (guint f = 1; f <= 12; f++) {
+        g_autofree char *label = g_strdup_printf("Ctrl+Alt+F%u", f);
+        g_autofree char *target = g_strdup_printf("ctrl-alt-f%u", f);
+        g_autoptr(GMenuItem) item = g_menu_item_new(label, NULL);
+
+        g_menu_item_set_action_and_target_value(item, "console.send-keys",
+                                                g_variant_new_string(target));
+        g_menu_append_item(self->function_keys_menu, item);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Public API                                                                                */
+
+/**
+ * hako_viewer_window_new:
+ * @manager: the connections, for a guest target
+ * @target: what to show
+ * @options: the command line's other choices
+ *
+ * Returns: (transfer none): a window that starts to connect at once; it is not shown yet
+ */
+HakoViewerWindow *
+hako_viewer_window_new(GtkApplication *application,
+                       HakoConnectionManager *manager,
+                       HakoViewerTarget *target,
+                       const HakoViewerOptions *options)
+{
+    HakoViewerWindow *self;
+
+    g_return_val_if_fail(GTK_IS_APPLICATION(application), NULL);
+    g_return_val_if_fail(HAKO_IS_CONNECTION_MANAGER(manager), NULL);
+    g_return_val_if_fail(HAKO_IS_VIEWER_TARGET(target), NULL);
+    g_return_val_if_fail(options != NULL, NULL);
+
+    self = g_object_new(HAKO_TYPE_VIEWER_WINDOW, "application", application, "manager", manager,
+                        "target", target, NULL);
+    self->title = g_strdup(options->title);
+    self->options = *options;
+    self->options.title = self->title;
+
+    if (options->fullscreen)
+        g_action_group_change_action_state(G_ACTION_GROUP(self), "fullscreen",
+                                           g_variant_new_boolean(TRUE));
+    if (hako_viewer_target_get_kind(target) == HAKO_VIEWER_TARGET_KIND_DOMAIN)
+        open_domain(self);
+    else
+        open_address(self);
+    return self;
+}
+
+/**
+ * hako_viewer_window_get_exit_status:
+ *
+ * Returns: 0 while all is well or the display is shown, 1 after an error
+ */
+int
+hako_viewer_window_get_exit_status(HakoViewerWindow *self)
+{
+    g_return_val_if_fail(HAKO_IS_VIEWER_WINDOW(self), 1);
+    return self->exit_status;
+}
