@@ -6,6 +6,7 @@
 
 #include "hako-add-connection-dialog.h"
 #include "hako-auth-dialog.h"
+#include "hako-details-window.h"
 #include "hako-manager-window.h"
 #include "hako-preferences-window.h"
 #include "hako-shortcuts-window.h"
@@ -46,6 +47,11 @@ G_DEFINE_FINAL_TYPE(HakoApplication, hako_application, GTK_TYPE_APPLICATION)
 static const GOptionEntry option_entries[] = {
     {"connect", 'c', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
      N_("Connect to the hypervisor at URI (may be given more than once)"), N_("URI")},
+    {"show-domain-console", 0, 0, G_OPTION_ARG_STRING, NULL,
+     N_("Open the console of the guest NAME, UUID or ID on the first --connect host"), N_("GUEST")},
+    {"show-domain-performance", 0, 0, G_OPTION_ARG_STRING, NULL,
+     N_("Open the performance graphs of the guest NAME, UUID or ID on the first --connect host"),
+     N_("GUEST")},
     {"debug", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print debugging messages"), NULL},
     {"version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -341,6 +347,90 @@ hako_application_activate(GApplication *application)
     load_connections(self, FALSE);
 }
 
+/*
+ * --show-domain-console and --show-domain-performance: the guest's window once its host is
+ * connected and has listed its guests, or a message in the manager saying why not.
+ */
+typedef struct {
+    HakoApplication *app; /* weak: the application outlives its hosts' signals */
+    HakoHost *host;
+    char *guest;
+    char *page;
+} PendingShow;
+
+static void
+pending_show_free(gpointer data)
+{
+    PendingShow *p = data;
+
+    g_object_unref(p->host);
+    g_free(p->guest);
+    g_free(p->page);
+    g_free(p);
+}
+
+static gboolean
+try_pending_show(PendingShow *p)
+{
+    HakoManagerWindow *window = get_manager_window(p->app);
+    HakoDomain *domain;
+    g_autofree char *message = NULL;
+
+    switch (hako_host_get_state(p->host)) {
+    case HAKO_HOST_STATE_CONNECTED:
+        domain = hako_domain_list_find(hako_host_get_domains(p->host), p->guest);
+        if (domain != NULL) {
+            hako_details_window_present(window != NULL ? GTK_WINDOW(window) : NULL, p->app->manager,
+                                        domain, p->app->settings);
+            hako_details_window_show_page(hako_details_window_lookup(domain), p->page);
+            return TRUE;
+        }
+        /* Translators: %s is a guest's name, UUID or ID, then a host's name */
+        message = g_strdup_printf(_("There is no guest “%s” on %s."), p->guest,
+                                  hako_host_get_label(p->host));
+        break;
+    case HAKO_HOST_STATE_DISCONNECTED:
+        /* The manager says why the host did not connect. */
+        return TRUE;
+    case HAKO_HOST_STATE_CONNECTING:
+    default:
+        return FALSE;
+    }
+    if (window != NULL)
+        hako_manager_window_show_error(window, message);
+    return TRUE;
+}
+
+static void
+pending_show_state_cb(HakoHost *host, GParamSpec *pspec, gpointer data)
+{
+    PendingShow *p = data;
+
+    if (try_pending_show(p))
+        g_signal_handlers_disconnect_by_data(host, p); /* frees p */
+}
+
+static void
+show_domain_when_listed(HakoApplication *self, const char *uri, const char *guest, const char *page)
+{
+    HakoHost *host = hako_connection_manager_lookup(self->manager, uri);
+    PendingShow *p;
+
+    if (host == NULL)
+        return;
+    p = g_new0(PendingShow, 1);
+    p->app = self;
+    p->host = g_object_ref(host);
+    p->guest = g_strdup(guest);
+    p->page = g_strdup(page);
+    if (try_pending_show(p)) {
+        pending_show_free(p);
+        return;
+    }
+    g_signal_connect_data(host, "notify::state", G_CALLBACK(pending_show_state_cb), p,
+                          (GClosureNotify)(void (*)(void))pending_show_free, 0);
+}
+
 static int
 hako_application_command_line(GApplication *application, GApplicationCommandLine *command_line)
 {
@@ -368,6 +458,25 @@ hako_application_command_line(GApplication *application, GApplicationCommandLine
             continue;
         }
         connect_uri(self, uris[i], HAKO_CONNECT_NONE, i == 0);
+    }
+
+    {
+        const char *guest = NULL;
+        const char *page = NULL;
+
+        if (g_variant_dict_lookup(options, "show-domain-console", "&s", &guest))
+            page = "console";
+        else if (g_variant_dict_lookup(options, "show-domain-performance", "&s", &guest))
+            page = "performance";
+        if (guest != NULL && !have_uris) {
+            g_application_command_line_printerr(
+                command_line, "hako: %s\n",
+                _("--show-domain-console and --show-domain-performance need --connect URI: "
+                  "the host of the guest."));
+            status = 1;
+        } else if (guest != NULL && status == 0) {
+            show_domain_when_listed(self, uris[0], guest, page);
+        }
     }
     /* The exit status of this invocation, which may be a second `hako` handing over. */
     return status;

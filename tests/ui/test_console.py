@@ -9,7 +9,8 @@
 #  - Screenshot… is offered while the display is shown;
 #  - a guest that is destroyed shows the not-running page again;
 #  - a SPICE display shows its guest and follows its screen;
-#  - the Consoles menu switches to the serial port, where SeaBIOS's output shows.
+#  - the Consoles menu switches to the serial port, where SeaBIOS's output shows;
+#  - `hako --connect URI --show-domain-console GUEST` opens the guest's Console page.
 #
 # Started by run-ui-test with hako running as `hako --connect "$HAKO_TEST_URI"`. Prints TAP.
 
@@ -34,6 +35,7 @@ from hakoui import (
     quit_with_ctrl_q,
     rawinput,
     screenshot,
+    second_hako,
     sensitive,
     showing,
 )
@@ -155,7 +157,7 @@ def click(node):
 
 
 def main():
-    plan("console", 11)
+    plan("console", 12)
     if not os.path.exists(MEMTEST):
         bail("memtest86+ is installed", "no %s" % MEMTEST)
     define_memtest_guest()
@@ -303,6 +305,29 @@ def main():
     diag(" | ".join(line for line in text.splitlines() if line.strip())[:200])
     screenshot(os.path.join(LOGS, "ui-console-serial.png"))
     virsh("destroy", SERIAL, check=False)
+
+    point_at(window)
+    rawinput.keyCombo("Escape")
+    poll("closed", 10, lambda: not showing(window))
+
+    # 8. hako --connect URI --show-domain-console GUEST, handed to the running hako.
+    r = second_hako("--connect", URI, "--show-domain-console", os.environ["HAKO_TEST_GUEST"])
+    title = "%s on QEMU/KVM" % os.environ["HAKO_TEST_GUEST"]
+    window = poll("window", 20, lambda: find(app, roleName="frame", name=title))
+    if r.returncode != 0 or window is None:
+        bail("--show-domain-console opens the guest's console", "exit %d, %r, window %r"
+             % (r.returncode, r.stderr, window))
+    if poll("console page", 10, lambda: find(window, roleName="label", name="“%s” is not running."
+                                             % os.environ["HAKO_TEST_GUEST"])) is None:
+        bail("--show-domain-console opens the window on its Console page", "no console page")
+    r = second_hako("--show-domain-console", "hako-acpi")
+    if r.returncode == 0 or "--connect" not in r.stderr:
+        bail("--show-domain-console without --connect is refused", "exit %d, %r"
+             % (r.returncode, r.stderr))
+    ok("--show-domain-console opens the guest's Console page; without --connect it is refused")
+    point_at(window)
+    rawinput.keyCombo("Escape")
+    poll("closed", 10, lambda: not showing(window))
 
     quit_with_ctrl_q(app)
     return 0
