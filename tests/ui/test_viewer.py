@@ -1,0 +1,282 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# hako-viewer against VNC guests of the private libvirtd:
+#  - a guest by name (-c URI NAME): the window is titled "NAME - Hako Viewer" and its display
+#    shows the guest (memtest86+: more than 3 colours in the "Guest display" area);
+#  - the same display by vnc://HOST:PORT (the port from `virsh domdisplay`), and by a .vv file
+#    (its title is used, and delete-this-file=1 deletes it);
+#  - a .vv file with a wrong password (the harness's ACPI guest, given a VNC password): the window
+#    asks for the password, saying the display refused the first one, and the right one shows the
+#    guest (its text screen: 2 colours);
+#  - a missing guest, a bad .vv file and a bad URI: a message on stderr, a non-zero exit status,
+#    and for the missing guest the same message in the window.
+#
+# Started by `run-ui-test --viewer`: no hako runs; each case starts its own hako-viewer. Prints TAP.
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from hakoui import LOGS, bail, diag, find, ok, plan, poll, pyatspi, screenshot, showing, tree
+
+URI = os.environ["HAKO_TEST_URI"]
+GUEST = os.environ["HAKO_TEST_GUEST"]
+IMAGES = os.environ["HAKO_TEST_IMAGES"]
+VIEWER = os.environ["HAKO_VIEWER_BIN"]
+PASSWORD_GUEST = GUEST
+BUSY = "hako-viewer-memtest"
+MEMTEST = "/usr/lib/memtest86+/memtest86+x64.iso"
+
+
+def virsh(*args, check=True):
+    r = subprocess.run(["virsh", "-q", "-c", URI] + list(args), capture_output=True, text=True,
+                       timeout=60)
+    if check and r.returncode != 0:
+        bail("virsh %s" % " ".join(args), r.stderr.strip())
+    return r.stdout.strip()
+
+
+def vnc_port(guest):
+    # domdisplay prints the display number, as remote-viewer reads it: vnc://127.0.0.1:N
+    display = virsh("domdisplay", guest)
+    return 5900 + int(display.rsplit(":", 1)[1])
+
+
+class Viewer:
+    """One hako-viewer process, its stderr in a log file, and its AT-SPI application."""
+
+    count = 0
+
+    def __init__(self, *args):
+        Viewer.count += 1
+        self.log = os.path.join(LOGS, "ui-viewer-%d.log" % Viewer.count)
+        self.args = list(args)
+        with open(self.log, "w") as err:
+            self.proc = subprocess.Popen([VIEWER] + self.args, stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.DEVNULL, stderr=err)
+        self.app = None
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stderr(self):
+        with open(self.log) as f:
+            return f.read()
+
+    def application(self, description):
+        def find_app():
+            if not self.alive():
+                bail(description, "hako-viewer %s exited with %s: %s"
+                     % (self.args, self.proc.returncode, self.stderr()))
+            for app in tree.root.applications():
+                try:
+                    if app.name == "hako-viewer" and app.get_process_id() == self.proc.pid:
+                        return app
+                except Exception:  # a dying application
+                    continue
+            return None
+
+        self.app = poll(description, 30, find_app)
+        if self.app is None:
+            bail(description, "hako-viewer is not on the accessibility bus")
+        return self.app
+
+    def frame(self, title, description):
+        frame = poll(description, 30, lambda: find(self.app, roleName="frame", name=title))
+        if frame is None:
+            names = [f.name for f in self.app.findChildren(
+                tree.predicate.GenericPredicate(roleName="frame"))]
+            bail(description, "no frame %r, only %r" % (title, names))
+        return frame
+
+    def stop(self):
+        """SIGTERM: hako-viewer closes its window and exits with the window's status."""
+        if self.alive():
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            return None
+
+
+def display_crop(window, path):
+    """A screenshot of the guest display's area only: (colours, digest), or None."""
+    display = find(window, name="Guest display")
+    if display is None or not showing(display):
+        return None
+    x, y, w, h = display.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    if w < 50 or h < 50:
+        return None
+    full = path + ".full.png"
+    subprocess.run(["import", "-window", "root", full], check=True, timeout=30)
+    subprocess.run(["convert", full, "-crop", "%dx%d+%d+%d" % (w, h, x, y), "+repage", path],
+                   check=True, timeout=30)
+    os.unlink(full)
+    out = subprocess.run(["identify", "-format", "%k %#", path], capture_output=True, text=True,
+                         check=True, timeout=30).stdout.split()
+    return int(out[0]), out[1]
+
+
+def check_display(viewer, window, name, description, colours=4):
+    path = os.path.join(LOGS, "ui-viewer-%s.png" % name)
+    crop = poll(description, 60, lambda: (lambda c: c if c and c[0] >= colours else None)(
+        display_crop(window, path)))
+    if crop is None:
+        screenshot(os.path.join(LOGS, "ui-viewer-%s-screen.png" % name))
+        bail(description, "the display area never had %d colours or more; stderr: %s"
+             % (colours, viewer.stderr()))
+    ok("%s (%d colours)" % (description, crop[0]))
+
+
+def stop_cleanly(viewer, description):
+    rc = viewer.stop()
+    if rc != 0:
+        bail(description, "exit status %r; stderr: %s" % (rc, viewer.stderr()))
+    ok(description)
+
+
+def write_vv(lines):
+    f = tempfile.NamedTemporaryFile("w", suffix=".vv", delete=False)
+    f.write("[virt-viewer]\n" + "".join(line + "\n" for line in lines))
+    f.close()
+    return f.name
+
+
+def define_memtest_guest():
+    xml = """<domain type='qemu'>
+  <name>%s</name>
+  <memory unit='MiB'>128</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='cdrom'/></os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <disk type='file' device='cdrom'>
+      <driver name='qemu' type='raw'/>
+      <source file='%s'/>
+      <target dev='hdc' bus='ide'/>
+      <readonly/>
+    </disk>
+    <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>
+    <video><model type='vga'/></video>
+  </devices>
+</domain>
+""" % (BUSY, MEMTEST)
+    with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
+        f.write(xml)
+    virsh("define", f.name)
+    os.unlink(f.name)
+
+
+def define_password_guest():
+    xml = virsh("dumpxml", PASSWORD_GUEST)
+    xml = xml.replace("<graphics type='vnc'", "<graphics type='vnc' passwd='hako-pw1'", 1)
+    with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
+        f.write(xml)
+    virsh("define", f.name)
+    os.unlink(f.name)
+    virsh("start", PASSWORD_GUEST)
+
+
+def main():
+    plan("viewer", 15)
+    if not os.path.exists(MEMTEST):
+        bail("memtest86+ is installed", "no %s" % MEMTEST)
+    define_memtest_guest()
+    virsh("start", BUSY)
+
+    # 1. A guest by name.
+    viewer = Viewer("-c", URI, BUSY)
+    viewer.application("hako-viewer -c URI NAME is on the accessibility bus")
+    window = viewer.frame("%s - Hako Viewer" % BUSY, "the window is titled after the guest")
+    ok("hako-viewer -c URI %s opens a window titled “%s - Hako Viewer”" % (BUSY, BUSY))
+    check_display(viewer, window, "by-name", "the guest's display shows the guest")
+    stop_cleanly(viewer, "SIGTERM closes it with exit status 0")
+
+    # 2. The same display by address.
+    port = vnc_port(BUSY)
+    address = "vnc://127.0.0.1:%d" % port
+    viewer = Viewer(address)
+    viewer.application("hako-viewer vnc://… is on the accessibility bus")
+    window = viewer.frame("%s - Hako Viewer" % address, "the window is titled after the address")
+    check_display(viewer, window, "by-uri", "hako-viewer %s shows the guest" % address)
+    stop_cleanly(viewer, "and exits with 0")
+
+    # 3. A .vv file: its title, and delete-this-file.
+    path = write_vv(["type=vnc", "host=127.0.0.1", "port=%d" % port, "title=Hako VV test",
+                     "delete-this-file=1"])
+    viewer = Viewer(path)
+    viewer.application("hako-viewer FILE.vv is on the accessibility bus")
+    window = viewer.frame("Hako VV test", "the window takes the .vv file's title")
+    check_display(viewer, window, "by-vv", "hako-viewer FILE.vv shows the guest")
+    if os.path.exists(path):
+        os.unlink(path)
+        bail("a .vv file with delete-this-file=1 is deleted once read", "it is still there")
+    ok("a .vv file with delete-this-file=1 is deleted once read")
+    stop_cleanly(viewer, "and exits with 0")
+
+    # 4. A wrong password is asked again, with the reason; the right one shows the guest.
+    virsh("destroy", BUSY)
+    define_password_guest()
+    path = write_vv(["type=vnc", "host=127.0.0.1", "port=%d" % vnc_port(PASSWORD_GUEST),
+                     "password=wrongpw"])
+    viewer = Viewer(path)
+    viewer.application("hako-viewer with a wrong password is on the accessibility bus")
+    entry = poll("password entry", 30, lambda: (lambda e: e if e is not None and showing(e)
+                                                 else None)(find(viewer.app,
+                                                                 roleName="password text")))
+    labels = [n.name for n in viewer.app.findChildren(
+        tree.predicate.GenericPredicate(roleName="label")) if showing(n)]
+    if entry is None or not any("refused" in (text or "") for text in labels):
+        screenshot(os.path.join(LOGS, "ui-viewer-password-screen.png"))
+        bail("a refused password is asked again, with the reason",
+             "entry %r, labels %r, stderr %s" % (entry, labels, viewer.stderr()))
+    ok("a refused password is asked again, with the reason")
+    diag([text for text in labels if "refused" in (text or "")][0])
+    entry.queryEditableText().setTextContents("hako-pw1")
+    entry.doActionNamed("activate")
+    window = find(viewer.app, roleName="frame")
+    check_display(viewer, window, "password", "the right password shows the guest", colours=2)
+    stop_cleanly(viewer, "and exits with 0")
+    os.unlink(path)
+
+    # 5. A missing guest: said in the window and on stderr; exit status 1.
+    viewer = Viewer("-c", URI, "hako-no-such-guest")
+    viewer.application("hako-viewer with a missing guest is on the accessibility bus")
+    message = "There is no virtual machine “hako-no-such-guest”"
+    label = poll("error label", 30, lambda: next(
+        (n for n in viewer.app.findChildren(tree.predicate.GenericPredicate(roleName="label"))
+         if n.name and n.name.startswith(message)), None))
+    if label is None:
+        bail("a missing guest is said in the window", "no label; stderr %s" % viewer.stderr())
+    ok("a missing guest is said in the window")
+    rc = viewer.stop()
+    if rc != 1 or message not in viewer.stderr():
+        bail("and on stderr, with exit status 1", "rc %r, stderr %r" % (rc, viewer.stderr()))
+    ok("and on stderr, with exit status 1")
+
+    # 6. Bad input before any window: a clear message and a non-zero status.
+    path = write_vv(["type=vnc", "port=5900"])
+    r = subprocess.run([VIEWER, path], capture_output=True, text=True, timeout=30)
+    os.unlink(path)
+    if r.returncode == 0 or "host=" not in r.stderr:
+        bail("a .vv file without a host is refused on stderr", "rc %d, stderr %r"
+             % (r.returncode, r.stderr))
+    ok("a .vv file without a host is refused: %s" % r.stderr.strip())
+    r = subprocess.run([VIEWER, "vnc://127.0.0.1:notaport"], capture_output=True, text=True,
+                       timeout=30)
+    if r.returncode == 0 or "hako-viewer:" not in r.stderr:
+        bail("a bad vnc:// URI is refused on stderr", "rc %d, stderr %r"
+             % (r.returncode, r.stderr))
+    ok("a bad vnc:// URI is refused: %s" % r.stderr.strip())
+
+    virsh("destroy", PASSWORD_GUEST, check=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
