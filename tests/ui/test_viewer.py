@@ -9,7 +9,12 @@
 #    asks for the password, saying the display refused the first one, and the right one shows the
 #    guest (its text screen: 2 colours);
 #  - a missing guest, a bad .vv file and a bad URI: a message on stderr, a non-zero exit status,
-#    and for the missing guest the same message in the window.
+#    and for the missing guest the same message in the window;
+#  - --wait waits for a stopped guest to start, and the window closes (status 0) when it stops;
+#    without --wait a stopped guest is an error (status 1);
+#  - --reconnect stays when the guest stops and shows it again when it starts; --zoom 150 sizes
+#    the display at 150 % of the guest's screen, Ctrl+plus zooms in to 175 %, F11 enters and
+#    leaves full screen.
 #
 # Started by `run-ui-test --viewer`: no hako runs; each case starts its own hako-viewer. Prints TAP.
 
@@ -20,7 +25,21 @@ import sys
 import tempfile
 import time
 
-from hakoui import LOGS, bail, diag, find, ok, plan, poll, pyatspi, screenshot, showing, tree
+from hakoui import (
+    LOGS,
+    bail,
+    diag,
+    find,
+    ok,
+    plan,
+    point_at,
+    poll,
+    pyatspi,
+    rawinput,
+    screenshot,
+    showing,
+    tree,
+)
 
 URI = os.environ["HAKO_TEST_URI"]
 GUEST = os.environ["HAKO_TEST_GUEST"]
@@ -140,6 +159,20 @@ def stop_cleanly(viewer, description):
     ok(description)
 
 
+def label_starting(app, prefix):
+    for node in app.findChildren(tree.predicate.GenericPredicate(roleName="label")):
+        if node.name and node.name.startswith(prefix) and showing(node):
+            return node
+    return None
+
+
+def wait_exit(viewer, timeout):
+    try:
+        return viewer.proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
+
+
 def write_vv(lines):
     f = tempfile.NamedTemporaryFile("w", suffix=".vv", delete=False)
     f.write("[virt-viewer]\n" + "".join(line + "\n" for line in lines))
@@ -183,7 +216,7 @@ def define_password_guest():
 
 
 def main():
-    plan("viewer", 15)
+    plan("viewer", 27)
     if not os.path.exists(MEMTEST):
         bail("memtest86+ is installed", "no %s" % MEMTEST)
     define_memtest_guest()
@@ -274,7 +307,96 @@ def main():
              % (r.returncode, r.stderr))
     ok("a bad vnc:// URI is refused: %s" % r.stderr.strip())
 
-    virsh("destroy", PASSWORD_GUEST, check=False)
+    # 7. --wait: a stopped guest is waited for; its end closes the window.
+    virsh("destroy", GUEST)
+    viewer = Viewer("--wait", "-c", URI, GUEST)
+    viewer.application("hako-viewer --wait is on the accessibility bus")
+    waiting = "Waiting for “%s” to start…" % GUEST
+    if poll("waiting label", 30, lambda: label_starting(viewer.app, waiting)) is None:
+        bail("--wait says it waits for the stopped guest", "no label %r" % waiting)
+    ok("--wait says it waits for the stopped guest to start")
+    virsh("start", GUEST)
+    window = viewer.frame("%s - Hako Viewer" % GUEST, "the window is titled after the guest")
+    check_display(viewer, window, "wait", "and shows it once it runs", colours=2)
+    virsh("destroy", GUEST)
+    rc = wait_exit(viewer, 20)
+    if rc != 0:
+        viewer.stop()
+        bail("without --reconnect the window closes when the guest stops, status 0",
+             "exit status %r" % rc)
+    ok("without --reconnect the window closes when the guest stops, status 0")
+
+    # 8. Without --wait, a stopped guest is an error.
+    viewer = Viewer("-c", URI, GUEST)
+    viewer.application("hako-viewer with a stopped guest is on the accessibility bus")
+    message = "“%s” is not running." % GUEST
+    if poll("not running", 30, lambda: label_starting(viewer.app, message)) is None:
+        bail("a stopped guest without --wait is said in the window", "no label %r" % message)
+    rc = viewer.stop()
+    if rc != 1 or message not in viewer.stderr():
+        bail("a stopped guest without --wait: stderr and status 1",
+             "rc %r, stderr %r" % (rc, viewer.stderr()))
+    ok("a stopped guest without --wait is said in the window and on stderr, status 1")
+
+    # 9. --reconnect, --zoom, Ctrl+plus and F11.
+    virsh("start", GUEST)
+    viewer = Viewer("--reconnect", "--zoom", "150", "-c", URI, GUEST)
+    viewer.application("hako-viewer --reconnect --zoom 150 is on the accessibility bus")
+    window = viewer.frame("%s - Hako Viewer" % GUEST, "the window is titled after the guest")
+    check_display(viewer, window, "zoom", "--zoom 150 shows the guest", colours=2)
+
+    def display_width():
+        display = find(window, name="Guest display")
+        if display is None or not showing(display):
+            return None
+        return display.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)[2]
+
+    def zoom_label(text):
+        button = find(window, roleName="push button", name=text)
+        return button if button is not None and showing(button) else None
+
+    # The window fits the zoomed screen (the guest's is 720×400).
+    width = poll("zoomed", 10, lambda: (lambda w: w if w is not None and abs(w - 1080) <= 4
+                                        else None)(display_width()))
+    if width is None or zoom_label("150%") is None:
+        bail("--zoom 150 shows the 720-pixel screen 1080 pixels wide", "width %r"
+             % display_width())
+    ok("--zoom 150 shows the guest's 720-pixel screen 1080 pixels wide")
+    point_at(window)
+    rawinput.keyCombo("<Control>equal")
+    width = poll("zoomed in", 10, lambda: (lambda w: w if w is not None and abs(w - 1260) <= 4
+                                           else None)(display_width()))
+    if width is None or zoom_label("175%") is None:
+        bail("Ctrl+plus zooms in to 175% (1260 pixels)", "width %r" % display_width())
+    ok("Ctrl+plus zooms in to 175%: 1260 pixels wide")
+
+    def full_screen_button():
+        return find(window, roleName="push button", name="Full Screen")
+
+    rawinput.pressKey("F11")
+    if poll("full screen", 10, lambda: not showing(full_screen_button())) is None:
+        bail("F11 enters full screen (the buttons are hidden)", "they are shown")
+    ok("F11 enters full screen: the row of buttons is hidden")
+    screenshot(os.path.join(LOGS, "ui-viewer-fullscreen.png"))
+    point_at(window)
+    rawinput.pressKey("F11")
+    if poll("windowed", 10, lambda: showing(full_screen_button())) is None:
+        bail("F11 again leaves full screen", "the buttons stay hidden")
+    ok("F11 again leaves full screen")
+
+    virsh("destroy", GUEST)
+    message = "“%s” is not running." % GUEST
+    if poll("not running", 30, lambda: label_starting(viewer.app, message)) is None or \
+            not viewer.alive():
+        bail("with --reconnect the window stays when the guest stops", "alive %r, stderr %r"
+             % (viewer.alive(), viewer.stderr()))
+    ok("with --reconnect the window stays when the guest stops, and says so")
+    virsh("start", GUEST)
+    check_display(viewer, window, "reconnect", "and shows the guest again when it starts",
+                  colours=2)
+    stop_cleanly(viewer, "and exits with 0")
+
+    virsh("destroy", GUEST, check=False)
     return 0
 
 
