@@ -318,12 +318,8 @@ host_state_cb(HakoViewerWindow *self, GParamSpec *pspec, HakoHost *host)
     case HAKO_HOST_STATE_DISCONNECTED:
         /* Before the guest was found, a failed connection is the end; later the manager
          * reconnects by itself and the page shows the guest again. */
-        if (self->domain == NULL && hako_host_get_last_error(host) != NULL) {
-            g_autofree char *text =
-                g_strdup_printf(_("Could not connect to %s: %s"), hako_host_get_uri(host),
-                                hako_host_get_last_error(host));
-            fail(self, text);
-        }
+        if (self->domain == NULL && hako_host_get_last_error(host) != NULL)
+            fail(self, hako_host_get_last_error(host));
         break;
     case HAKO_HOST_STATE_CONNECTING:
     default:
