@@ -43,6 +43,7 @@ struct _HakoConsolePage {
     guint reconnects;
     guint reconnect_id;
     gboolean scaling;
+    gboolean fullscreen;     /* for the "fullscreen" scaling setting */
     int zoom;                /* percent, when not scaling */
     gboolean password_tried; /* a password went to the display, not yet accepted */
     gboolean drop_password;  /* the endpoint's own password was refused: ask instead */
@@ -837,15 +838,25 @@ static const GActionEntry console_entries[] = {
     {"zoom-reset", zoom_activated, NULL, NULL, NULL, {0}},
 };
 
+/* console-scaling: "always", "never", or "fullscreen": only while the window is full screen. */
+static void
+follow_scaling_setting(HakoConsolePage *self)
+{
+    g_autofree char *mode = g_settings_get_string(self->settings, "console-scaling");
+    GAction *action = g_action_map_lookup_action(G_ACTION_MAP(self->actions), "scale");
+
+    if (g_str_equal(mode, "fullscreen"))
+        self->scaling = self->fullscreen;
+    else
+        self->scaling = !g_str_equal(mode, "never");
+    g_simple_action_set_state(G_SIMPLE_ACTION(action), g_variant_new_boolean(self->scaling));
+}
+
 static void
 settings_changed_cb(HakoConsolePage *self, const char *key, GSettings *settings)
 {
-    if (g_str_equal(key, "console-scaling")) {
-        GAction *action = g_action_map_lookup_action(G_ACTION_MAP(self->actions), "scale");
-
-        self->scaling = !g_str_equal(g_settings_get_string(settings, key), "never");
-        g_simple_action_set_state(G_SIMPLE_ACTION(action), g_variant_new_boolean(self->scaling));
-    }
+    if (g_str_equal(key, "console-scaling"))
+        follow_scaling_setting(self);
     apply_console_settings(self);
     update_grab_label(self);
 }
@@ -870,11 +881,7 @@ hako_console_page_constructed(GObject *object)
     self->ops = hako_domain_ops_new(self->manager);
 
     if (self->settings != NULL) {
-        self->scaling =
-            !g_str_equal(g_settings_get_string(self->settings, "console-scaling"), "never");
-        g_simple_action_set_state(
-            G_SIMPLE_ACTION(g_action_map_lookup_action(G_ACTION_MAP(self->actions), "scale")),
-            g_variant_new_boolean(self->scaling));
+        follow_scaling_setting(self);
         g_signal_connect_object(self->settings, "changed", G_CALLBACK(settings_changed_cb), self,
                                 G_CONNECT_SWAPPED);
     }
@@ -1207,4 +1214,22 @@ hako_console_page_has_console_focus(HakoConsolePage *self)
     toplevel = gtk_widget_get_toplevel(GTK_WIDGET(self));
     focus = GTK_IS_WINDOW(toplevel) ? gtk_window_get_focus(GTK_WINDOW(toplevel)) : NULL;
     return focus != NULL && gtk_widget_is_ancestor(focus, GTK_WIDGET(self->console));
+}
+
+/**
+ * hako_console_page_set_fullscreen:
+ *
+ * Tells the page that its window is full screen or not: with the console-scaling setting at
+ * "fullscreen", the guest's screen is scaled only then.
+ */
+void
+hako_console_page_set_fullscreen(HakoConsolePage *self, gboolean fullscreen)
+{
+    g_return_if_fail(HAKO_IS_CONSOLE_PAGE(self));
+
+    self->fullscreen = !!fullscreen;
+    if (self->settings != NULL)
+        follow_scaling_setting(self);
+    apply_console_settings(self);
+    update_actions(self);
 }

@@ -23,6 +23,7 @@ GtkWidget *hako_console_page_new_for_endpoint(const HakoGraphicsEndpoint *endpoi
                                               const char *name);
 GActionGroup *hako_console_page_get_actions(HakoConsolePage *self);
 void hako_console_page_set_toolbar_visible(HakoConsolePage *self, gboolean visible);
+void hako_console_page_set_fullscreen(HakoConsolePage *self, gboolean fullscreen);
 const char *hako_console_page_get_status(HakoConsolePage *self);
 const char *hako_console_page_get_error_message(HakoConsolePage *self);
 void hako_console_page_set_zoom(HakoConsolePage *self, int zoom);

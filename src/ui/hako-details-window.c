@@ -9,6 +9,9 @@
 #include "hako-graph.h"
 
 #include <glib/gi18n.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/gdkx.h>
+#endif
 
 /*
  * A guest's window lives as long as the guest: it is keyed by the HakoDomain object, and
@@ -37,7 +40,14 @@ struct _HakoDetailsWindow {
     HakoGraph *graphs[N_GRAPHS];
     HakoConsolePage *console_page;
 
+    guint hide_bar_id; /* hides the full-screen bar a moment after the pointer leaves it */
+    GdkRectangle saved_geometry; /* before a full screen made by hand (no window manager) */
+
     /* Template children */
+    GtkWidget *sidebar;
+    GtkWidget *sidebar_separator;
+    GtkWidget *hot_zone;
+    GtkRevealer *fullscreen_revealer;
     GtkStack *stack;
     GtkInfoBar *host_info_bar;
     GtkLabel *host_state_label;
@@ -227,6 +237,147 @@ add_graphs(HakoDetailsWindow *self)
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* Full screen                                                                               */
+
+/*
+ * F11 shows the guest alone: no sidebar, no toolbar; a small bar with Leave Full Screen and
+ * Ctrl+Alt+Del slides down when the pointer touches the top edge of the screen, and a moment
+ * after entering full screen so that the way out is seen once.
+ */
+
+static gboolean
+hide_bar_cb(gpointer user_data)
+{
+    HakoDetailsWindow *self = user_data;
+
+    self->hide_bar_id = 0;
+    gtk_revealer_set_reveal_child(self->fullscreen_revealer, FALSE);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+show_bar_for_a_moment(HakoDetailsWindow *self, guint ms)
+{
+    gtk_revealer_set_reveal_child(self->fullscreen_revealer, TRUE);
+    g_clear_handle_id(&self->hide_bar_id, g_source_remove);
+    self->hide_bar_id = g_timeout_add(ms, hide_bar_cb, self);
+}
+
+static gboolean
+hot_zone_enter_cb(HakoDetailsWindow *self, GdkEventCrossing *event, GtkWidget *zone)
+{
+    gtk_revealer_set_reveal_child(self->fullscreen_revealer, TRUE);
+    g_clear_handle_id(&self->hide_bar_id, g_source_remove);
+    return GDK_EVENT_PROPAGATE;
+}
+
+static gboolean
+fullscreen_bar_leave_cb(HakoDetailsWindow *self, GdkEventCrossing *event, GtkWidget *bar)
+{
+    /* Leaving into a child of the bar (a button) is not leaving it. */
+    if (event->detail != GDK_NOTIFY_INFERIOR)
+        show_bar_for_a_moment(self, 1000);
+    return GDK_EVENT_PROPAGATE;
+}
+
+static void
+set_fullscreen(HakoDetailsWindow *self, gboolean fullscreen)
+{
+    gtk_widget_set_visible(self->sidebar, !fullscreen);
+    gtk_widget_set_visible(self->sidebar_separator, !fullscreen);
+    gtk_widget_set_visible(self->hot_zone, fullscreen);
+    if (self->console_page != NULL) {
+        hako_console_page_set_toolbar_visible(self->console_page, !fullscreen);
+        hako_console_page_set_fullscreen(self->console_page, fullscreen);
+    }
+    if (fullscreen) {
+        gtk_stack_set_visible_child(self->stack, GTK_WIDGET(self->console_page));
+        show_bar_for_a_moment(self, 2000);
+    } else {
+        g_clear_handle_id(&self->hide_bar_id, g_source_remove);
+        gtk_revealer_set_reveal_child(self->fullscreen_revealer, FALSE);
+    }
+}
+
+/* Whether a window manager will make the window full screen when asked (there may be none:
+ * a bare X server on a thin client, or a test's Xvfb). */
+static gboolean
+window_manager_does_fullscreen(GtkWidget *widget)
+{
+#ifdef GDK_WINDOWING_X11
+    GdkScreen *screen = gtk_widget_get_screen(widget);
+
+    if (GDK_IS_X11_SCREEN(screen))
+        return gdk_x11_screen_supports_net_wm_hint(
+            screen, gdk_atom_intern_static_string("_NET_WM_STATE_FULLSCREEN"));
+#endif
+    return TRUE;
+}
+
+/* Without a window manager: cover the monitor by hand, and put the window back after. */
+static void
+fullscreen_by_hand(HakoDetailsWindow *self, gboolean fullscreen)
+{
+    GtkWindow *window = GTK_WINDOW(self);
+    GAction *action = g_action_map_lookup_action(G_ACTION_MAP(self), "fullscreen");
+
+    if (fullscreen) {
+        GdkDisplay *display = gtk_widget_get_display(GTK_WIDGET(self));
+        GdkWindow *gdk_window = gtk_widget_get_window(GTK_WIDGET(self));
+        GdkMonitor *monitor = gdk_window != NULL
+                                  ? gdk_display_get_monitor_at_window(display, gdk_window)
+                                  : gdk_display_get_primary_monitor(display);
+        GdkRectangle area = {0, 0, 0, 0};
+
+        if (monitor != NULL)
+            gdk_monitor_get_geometry(monitor, &area);
+        gtk_window_get_position(window, &self->saved_geometry.x, &self->saved_geometry.y);
+        gtk_window_get_size(window, &self->saved_geometry.width, &self->saved_geometry.height);
+        gtk_window_move(window, area.x, area.y);
+        gtk_window_resize(window, area.width, area.height);
+    } else if (self->saved_geometry.width > 0) {
+        gtk_window_move(window, self->saved_geometry.x, self->saved_geometry.y);
+        gtk_window_resize(window, self->saved_geometry.width, self->saved_geometry.height);
+    }
+    g_simple_action_set_state(G_SIMPLE_ACTION(action), g_variant_new_boolean(fullscreen));
+    set_fullscreen(self, fullscreen);
+}
+
+/* A request: the window follows when the window manager says it is full screen. */
+static void
+fullscreen_changed(GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+    HakoDetailsWindow *self = user_data;
+    gboolean fullscreen = g_variant_get_boolean(value);
+
+    if (!window_manager_does_fullscreen(GTK_WIDGET(self)))
+        fullscreen_by_hand(self, fullscreen);
+    else if (fullscreen)
+        gtk_window_fullscreen(GTK_WINDOW(self));
+    else
+        gtk_window_unfullscreen(GTK_WINDOW(self));
+}
+
+static gboolean
+hako_details_window_window_state_event(GtkWidget *widget, GdkEventWindowState *event)
+{
+    HakoDetailsWindow *self = HAKO_DETAILS_WINDOW(widget);
+
+    if ((event->changed_mask & GDK_WINDOW_STATE_FULLSCREEN) != 0) {
+        gboolean fullscreen = (event->new_window_state & GDK_WINDOW_STATE_FULLSCREEN) != 0;
+        GAction *action = g_action_map_lookup_action(G_ACTION_MAP(self), "fullscreen");
+
+        g_simple_action_set_state(G_SIMPLE_ACTION(action), g_variant_new_boolean(fullscreen));
+        set_fullscreen(self, fullscreen);
+    }
+    return GTK_WIDGET_CLASS(hako_details_window_parent_class)->window_state_event(widget, event);
+}
+
+static const GActionEntry win_entries[] = {
+    {"fullscreen", NULL, NULL, "false", fullscreen_changed, {0}},
+};
+
+/* ---------------------------------------------------------------------------------------- */
 /* GtkWidget                                                                                 */
 
 /*
@@ -240,6 +391,11 @@ hako_details_window_key_press_event(GtkWidget *widget, GdkEventKey *event)
     HakoDetailsWindow *self = HAKO_DETAILS_WINDOW(widget);
     GdkModifierType mods = event->state & gtk_accelerator_get_default_mod_mask();
 
+    /* F11 is the window's even while the guest has the keyboard: it is the way back out. */
+    if (event->keyval == GDK_KEY_F11 && mods == 0) {
+        g_action_group_activate_action(G_ACTION_GROUP(self), "fullscreen", NULL);
+        return GDK_EVENT_STOP;
+    }
     if (self->console_page != NULL && hako_console_page_has_console_focus(self->console_page) &&
         gtk_window_propagate_key_event(GTK_WINDOW(widget), event))
         return GDK_EVENT_STOP;
@@ -277,6 +433,9 @@ hako_details_window_constructed(GObject *object)
     gtk_container_child_set(GTK_CONTAINER(self->stack), GTK_WIDGET(self->console_page), "position",
                             0, NULL);
     gtk_stack_set_visible_child(self->stack, GTK_WIDGET(self->console_page));
+    /* The full-screen bar's Ctrl+Alt+Del is the page's. */
+    gtk_widget_insert_action_group(GTK_WIDGET(self), "console",
+                                   hako_console_page_get_actions(self->console_page));
     update_title(self);
     update_host_state(self);
     update_addresses(self);
@@ -299,6 +458,7 @@ hako_details_window_dispose(GObject *object)
     HakoDetailsWindow *self = HAKO_DETAILS_WINDOW(object);
 
     /* The model outlives the window: stop listening now rather than at finalize. */
+    g_clear_handle_id(&self->hide_bar_id, g_source_remove);
     if (self->domain != NULL)
         g_signal_handlers_disconnect_by_data(self->domain, self);
     if (self->host != NULL)
@@ -373,6 +533,7 @@ hako_details_window_class_init(HakoDetailsWindowClass *klass)
     object_class->get_property = hako_details_window_get_property;
     object_class->set_property = hako_details_window_set_property;
     widget_class->key_press_event = hako_details_window_key_press_event;
+    widget_class->window_state_event = hako_details_window_window_state_event;
 
     properties[PROP_MANAGER] =
         g_param_spec_object("manager", NULL, NULL, HAKO_TYPE_CONNECTION_MANAGER, flags);
@@ -383,7 +544,13 @@ hako_details_window_class_init(HakoDetailsWindowClass *klass)
 
     gtk_widget_class_set_template_from_resource(widget_class,
                                                 RESOURCE_PREFIX "/ui/hako-details-window.ui");
+    gtk_widget_class_bind_template_child(widget_class, HakoDetailsWindow, sidebar);
+    gtk_widget_class_bind_template_child(widget_class, HakoDetailsWindow, sidebar_separator);
+    gtk_widget_class_bind_template_child(widget_class, HakoDetailsWindow, hot_zone);
+    gtk_widget_class_bind_template_child(widget_class, HakoDetailsWindow, fullscreen_revealer);
     gtk_widget_class_bind_template_child(widget_class, HakoDetailsWindow, stack);
+    gtk_widget_class_bind_template_callback(widget_class, hot_zone_enter_cb);
+    gtk_widget_class_bind_template_callback(widget_class, fullscreen_bar_leave_cb);
     gtk_widget_class_bind_template_child(widget_class, HakoDetailsWindow, host_info_bar);
     gtk_widget_class_bind_template_child(widget_class, HakoDetailsWindow, host_state_label);
     gtk_widget_class_bind_template_child(widget_class, HakoDetailsWindow, cpu_slot);
@@ -397,6 +564,8 @@ static void
 hako_details_window_init(HakoDetailsWindow *self)
 {
     gtk_widget_init_template(GTK_WIDGET(self));
+    g_action_map_add_action_entries(G_ACTION_MAP(self), win_entries, G_N_ELEMENTS(win_entries),
+                                    self);
 }
 
 /* ---------------------------------------------------------------------------------------- */

@@ -6,7 +6,7 @@
 #    area is not blank, and changes;
 #  - Send Key > Ctrl+Alt+Del reaches the guest: a guest whose BIOS handles the keyboard
 #    resets, which libvirt reports as a reboot event;
-#  - Screenshot… is offered while the display is shown;
+#  - Screenshot… is offered while the display is shown; F11 shows it full screen and back;
 #  - a guest that is destroyed shows the not-running page again;
 #  - a SPICE display shows its guest and follows its screen;
 #  - the Consoles menu switches to the serial port, where SeaBIOS's output shows;
@@ -27,6 +27,7 @@ from hakoui import (
     cell_named,
     diag,
     find,
+    find_all,
     ok,
     plan,
     point_at,
@@ -157,7 +158,7 @@ def click(node):
 
 
 def main():
-    plan("console", 12)
+    plan("console", 13)
     if not os.path.exists(MEMTEST):
         bail("memtest86+ is installed", "no %s" % MEMTEST)
     define_memtest_guest()
@@ -198,6 +199,29 @@ def main():
         bail("Screenshot… is offered while the display is shown", "button %r" % shot)
     ok("Screenshot… is enabled while the display is shown")
 
+    # 3b. F11: the guest alone on the screen, with a way out; F11 again: back.
+    point_at(window)
+    rawinput.pressKey("F11")
+
+    def fullscreen():
+        x, y, w, h = window.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+        leave = find(window, name="Leave Full Screen")
+        sidebar = find(window, name="Performance")
+        if w >= 1280 and h >= 800 and leave is not None and showing(leave) and \
+                (sidebar is None or not showing(sidebar)):
+            return True
+        return None
+
+    if poll("full screen", 10, fullscreen) is None:
+        bail("F11 shows the guest full screen with a Leave Full Screen bar", "extents %r"
+             % (window.queryComponent().getExtents(pyatspi.DESKTOP_COORDS),))
+    screenshot(os.path.join(LOGS, "ui-console-fullscreen.png"))
+    rawinput.pressKey("F11")
+    if poll("windowed", 10, lambda: (lambda n: n if n is not None and showing(n) else None)(
+            find(window, name="Performance"))) is None:
+        bail("F11 again leaves full screen", "no sidebar")
+    ok("F11 shows the guest full screen with a Leave Full Screen bar, and F11 leaves it")
+
     # 4. Destroyed: back to the not-running page.
     virsh("destroy", BUSY)
     if poll("not running again", 30, lambda: find(window, roleName="label", name="“%s” is not running." % BUSY)) is None:
@@ -230,8 +254,9 @@ def main():
         bail("the Console page has a Send Key menu", "no Send Key button")
     click(send)
     # A popover menu: its items are model buttons, "push button"s to AT-SPI.
-    item = poll("menu item", 10, lambda: (lambda n: n if n is not None and showing(n) else None)(
-        find(app, name="Ctrl+Alt+Del")))
+    # (The full-screen bar has a Ctrl+Alt+Del button too, hidden now.)
+    item = poll("menu item", 10, lambda: next(
+        (n for n in find_all(app, name="Ctrl+Alt+Del") if showing(n)), None))
     if item is None:
         bail("Send Key offers Ctrl+Alt+Del", "no menu item")
     click(item)
