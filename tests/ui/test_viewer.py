@@ -14,7 +14,8 @@
 #    without --wait a stopped guest is an error (status 1);
 #  - --reconnect stays when the guest stops and shows it again when it starts; --zoom 150 sizes
 #    the display at 150 % of the guest's screen, Ctrl+plus zooms in to 175 %, F11 enters and
-#    leaves full screen.
+#    leaves full screen;
+#  - the same guest with a SPICE display, by spice://HOST:PORT.
 #
 # Started by `run-ui-test --viewer`: no hako runs; each case starts its own hako-viewer. Prints TAP.
 
@@ -216,7 +217,7 @@ def define_password_guest():
 
 
 def main():
-    plan("viewer", 27)
+    plan("viewer", 29)
     if not os.path.exists(MEMTEST):
         bail("memtest86+ is installed", "no %s" % MEMTEST)
     define_memtest_guest()
@@ -394,6 +395,21 @@ def main():
     virsh("start", GUEST)
     check_display(viewer, window, "reconnect", "and shows the guest again when it starts",
                   colours=2)
+    stop_cleanly(viewer, "and exits with 0")
+
+    # 10. A SPICE display by address.
+    virsh("destroy", GUEST)
+    xml = virsh("dumpxml", GUEST).replace("<graphics type='vnc'", "<graphics type='spice'", 1)
+    with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
+        f.write(xml)
+    virsh("define", f.name)
+    os.unlink(f.name)
+    virsh("start", GUEST)
+    address = virsh("domdisplay", GUEST).split("?")[0]  # spice://127.0.0.1:PORT
+    viewer = Viewer(address)
+    viewer.application("hako-viewer spice://… is on the accessibility bus")
+    window = viewer.frame("%s - Hako Viewer" % address, "the window is titled after the address")
+    check_display(viewer, window, "spice", "hako-viewer %s shows the guest" % address, colours=2)
     stop_cleanly(viewer, "and exits with 0")
 
     virsh("destroy", GUEST, check=False)
