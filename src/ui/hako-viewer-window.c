@@ -29,11 +29,13 @@ struct _HakoViewerWindow {
     HakoViewerTarget *target;
     HakoViewerOptions options;
     char *title;
+    char *name; /* the guest's name or the address, for the title */
 
     GCancellable *cancellable;
     HakoHost *host;
     HakoDomain *domain;
     HakoConsolePage *page;
+    HakoConsole *console; /* the page's display widget, watched for its pointer grab */
     gboolean fullscreen;
     gboolean sized; /* fitted to the guest's screen once */
     gboolean seen_connected;
@@ -61,9 +63,10 @@ static void resolve_domain(HakoViewerWindow *self);
 /* Status, errors, title                                                                     */
 
 static void
-set_title_name(HakoViewerWindow *self, const char *name)
+update_title(HakoViewerWindow *self)
 {
     g_autofree char *title = NULL;
+    const char *name = self->name != NULL ? self->name : "";
 
     if (self->options.title != NULL)
         title = g_strdup(self->options.title);
@@ -72,7 +75,23 @@ set_title_name(HakoViewerWindow *self, const char *name)
     else
         /* Translators: the viewer's window title; %s is a guest's name or an address */
         title = g_strdup_printf(_("%s - Hako Viewer"), name);
+
+    /* While the guest has the pointer, say how to get it back, as virt-viewer does. */
+    if (self->console != NULL && hako_console_get_grabbed(self->console)) {
+        g_autofree char *plain = g_steal_pointer(&title);
+
+        /* Translators: a window title while the guest holds the pointer; %s is the title */
+        title = g_strdup_printf(_("%s (press Ctrl+Alt to release the pointer)"), plain);
+    }
     gtk_window_set_title(GTK_WINDOW(self), title);
+}
+
+static void
+set_title_name(HakoViewerWindow *self, const char *name)
+{
+    g_free(self->name);
+    self->name = g_strdup(name);
+    update_title(self);
 }
 
 static void
@@ -126,10 +145,36 @@ fit_to_display(HakoViewerWindow *self)
 }
 
 static void
+console_grabbed_cb(HakoViewerWindow *self, GParamSpec *pspec, HakoConsole *console)
+{
+    update_title(self);
+}
+
+/* The page makes a new display widget when the kind of display changes: follow the current one. */
+static void
+watch_console(HakoViewerWindow *self)
+{
+    HakoConsole *console = hako_console_page_get_console(self->page);
+
+    if (console == self->console)
+        return;
+    if (self->console != NULL)
+        g_signal_handlers_disconnect_by_data(self->console, self);
+    g_clear_weak_pointer(&self->console);
+    if (console != NULL) {
+        g_set_weak_pointer(&self->console, console);
+        g_signal_connect_object(console, "notify::grabbed", G_CALLBACK(console_grabbed_cb), self,
+                                G_CONNECT_SWAPPED);
+    }
+    update_title(self);
+}
+
+static void
 page_status_cb(HakoViewerWindow *self, GParamSpec *pspec, HakoConsolePage *page)
 {
     const char *status = hako_console_page_get_status(page);
 
+    watch_console(self);
     if (g_strcmp0(status, "console") == 0) {
         self->exit_status = 0;
         self->seen_connected = TRUE;
@@ -500,6 +545,9 @@ hako_viewer_window_dispose(GObject *object)
     }
     if (self->domain != NULL)
         g_signal_handlers_disconnect_by_data(self->domain, self);
+    if (self->console != NULL)
+        g_signal_handlers_disconnect_by_data(self->console, self);
+    g_clear_weak_pointer(&self->console);
     self->page = NULL; /* a child: destroyed with the window */
     g_clear_object(&self->domain);
     g_clear_object(&self->host);
@@ -515,6 +563,7 @@ hako_viewer_window_finalize(GObject *object)
     HakoViewerWindow *self = HAKO_VIEWER_WINDOW(object);
 
     g_free(self->title);
+    g_free(self->name);
     G_OBJECT_CLASS(hako_viewer_window_parent_class)->finalize(object);
 }
 

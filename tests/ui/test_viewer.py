@@ -13,8 +13,9 @@
 #  - --wait waits for a stopped guest to start, and the window closes (status 0) when it stops;
 #    without --wait a stopped guest is an error (status 1);
 #  - --reconnect stays when the guest stops and shows it again when it starts; --zoom 150 sizes
-#    the display at 150 % of the guest's screen, Ctrl+plus zooms in to 175 %, F11 enters and
-#    leaves full screen;
+#    the display at 150 % of the guest's screen, Ctrl+plus zooms in to 175 %, a click gives the
+#    guest the pointer (the title says how to get it back) and Ctrl+Alt releases it, F11 enters
+#    and leaves full screen;
 #  - the same guest with a SPICE display, by spice://HOST:PORT.
 #
 # Started by `run-ui-test --viewer`: no hako runs; each case starts its own hako-viewer. Prints TAP.
@@ -217,7 +218,7 @@ def define_password_guest():
 
 
 def main():
-    plan("viewer", 29)
+    plan("viewer", 31)
     if not os.path.exists(MEMTEST):
         bail("memtest86+ is installed", "no %s" % MEMTEST)
     define_memtest_guest()
@@ -370,6 +371,24 @@ def main():
     if width is None or zoom_label("175%") is None:
         bail("Ctrl+plus zooms in to 175% (1260 pixels)", "width %r" % display_width())
     ok("Ctrl+plus zooms in to 175%: 1260 pixels wide")
+
+    # A click gives the guest (a PS/2 mouse) the pointer; Ctrl+Alt takes it back.
+    title = "%s - Hako Viewer" % GUEST
+    grabbed = title + " (press Ctrl+Alt to release the pointer)"
+    x, y, w, h = find(window, name="Guest display").queryComponent().getExtents(
+        pyatspi.DESKTOP_COORDS)
+    rawinput.click(x + w // 2, y + h // 2)
+    if poll("grabbed", 10, lambda: window.name == grabbed) is None:
+        bail("a click gives the guest the pointer, and the title says how to release it",
+             "title %r" % window.name)
+    ok("a click gives the guest the pointer, and the title says how to release it")
+    rawinput.holdKey("Control_L")
+    rawinput.holdKey("Alt_L")
+    rawinput.releaseKey("Alt_L")
+    rawinput.releaseKey("Control_L")
+    if poll("released", 10, lambda: window.name == title) is None:
+        bail("Ctrl+Alt releases it", "title %r" % window.name)
+    ok("Ctrl+Alt releases it")
 
     def full_screen_button():
         return find(window, roleName="push button", name="Full Screen")
