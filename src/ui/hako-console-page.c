@@ -4,6 +4,7 @@
 #include "hako-console-page.h"
 
 #include "hako-console-serial.h"
+#include "hako-credentials.h"
 #include "hako-domain-ops.h"
 
 #include <glib/gi18n.h>
@@ -43,12 +44,15 @@ struct _HakoConsolePage {
     guint reconnects;
     guint reconnect_id;
     gboolean scaling;
-    gboolean fullscreen;     /* for the "fullscreen" scaling setting */
-    int zoom;                /* percent, when not scaling */
-    gboolean password_tried; /* a password went to the display, not yet accepted */
-    gboolean drop_password;  /* the endpoint's own password was refused: ask instead */
-    char *password_reason;   /* why the last password was refused */
-    const char *status;      /* the stack page shown */
+    gboolean fullscreen;       /* for the "fullscreen" scaling setting */
+    int zoom;                  /* percent, when not scaling */
+    gboolean password_tried;   /* a password went to the display, not yet accepted */
+    gboolean drop_password;    /* the endpoint's own password was refused: ask instead */
+    gboolean keyring_tried;    /* the keyring was asked for this connection's password */
+    gboolean keyring_password; /* the password tried came from the keyring */
+    char *password_to_keep;    /* typed with Remember checked: kept once the display takes it */
+    char *password_reason;     /* why the last password was refused */
+    const char *status;        /* the stack page shown */
 
     /* Template children */
     GtkStack *stack;
@@ -58,6 +62,7 @@ struct _HakoConsolePage {
     GtkLabel *connecting_label;
     GtkLabel *password_reason_label;
     GtkEntry *password_entry;
+    GtkToggleButton *remember_check;
     GtkLabel *error_label;
     GtkBox *console_slot;
     GtkLabel *grab_label;
@@ -184,6 +189,25 @@ update_grab_label(HakoConsolePage *self)
 static void schedule_reconnect(HakoConsolePage *self);
 
 static void
+keyring_stored_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(GError) error = NULL;
+
+    /* Not kept is not lost: the user is asked again next time. */
+    if (!hako_credentials_store_display_password_finish(result, &error))
+        g_warning("Could not keep the display password in the keyring: %s", error->message);
+}
+
+static void
+keyring_cleared_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (!hako_credentials_clear_display_password_finish(result, &error))
+        g_debug("Could not forget a refused display password: %s", error->message);
+}
+
+static void
 console_state_cb(HakoConsolePage *self, GParamSpec *pspec, HakoConsole *console)
 {
     if (console != self->console)
@@ -195,6 +219,14 @@ console_state_cb(HakoConsolePage *self, GParamSpec *pspec, HakoConsole *console)
     case HAKO_CONSOLE_STATE_CONNECTED:
         self->reconnects = 0;
         self->password_tried = FALSE;
+        self->keyring_tried = FALSE;
+        self->keyring_password = FALSE;
+        if (self->password_to_keep != NULL && self->domain != NULL)
+            hako_credentials_store_display_password_async(
+                hako_host_get_uri(hako_domain_get_host(self->domain)),
+                hako_domain_get_uuid(self->domain), hako_domain_get_name(self->domain),
+                self->password_to_keep, NULL, keyring_stored_cb, NULL);
+        g_clear_pointer(&self->password_to_keep, g_free);
         g_clear_pointer(&self->password_reason, g_free);
         show_page(self, "console");
         /* A SPICE display's widget comes with its display channel, a moment later. */
@@ -203,7 +235,14 @@ console_state_cb(HakoConsolePage *self, GParamSpec *pspec, HakoConsole *console)
         break;
     case HAKO_CONSOLE_STATE_DISCONNECTED:
         if (self->password_tried && domain_is_running(self->domain)) {
-            /* Refused: the display hangs up. Ask again, saying why. */
+            /* Refused: the display hangs up. Ask again, saying why; a kept password that is
+             * wrong now is forgotten. */
+            if (self->keyring_password && self->domain != NULL)
+                hako_credentials_clear_display_password_async(
+                    hako_host_get_uri(hako_domain_get_host(self->domain)),
+                    hako_domain_get_uuid(self->domain), NULL, keyring_cleared_cb, NULL);
+            self->keyring_password = FALSE;
+            g_clear_pointer(&self->password_to_keep, g_free);
             self->password_tried = FALSE;
             self->drop_password = TRUE;
             g_free(self->password_reason);
@@ -230,8 +269,46 @@ console_grabbed_cb(HakoConsolePage *self, GParamSpec *pspec, HakoConsole *consol
     update_grab_label(self);
 }
 
+static void ask_password(HakoConsolePage *self, const char *reason);
+
+static void
+keyring_lookup_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(HakoConsolePage) self = user_data;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *password = hako_credentials_lookup_display_password_finish(result, &error);
+
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+    if (error != NULL)
+        g_debug("No keyring to look a display password up in: %s", error->message);
+    if (password == NULL || self->console == NULL) {
+        ask_password(self, NULL);
+        return;
+    }
+    self->password_tried = TRUE;
+    self->keyring_password = TRUE;
+    hako_console_set_password(self->console, password);
+}
+
 static void
 console_password_needed_cb(HakoConsolePage *self, const char *reason, HakoConsole *console)
+{
+    /* A guest's first request: the password kept in the keyring, if there is one. */
+    if (self->domain != NULL && reason == NULL && self->password_reason == NULL &&
+        !self->keyring_tried) {
+        self->keyring_tried = TRUE;
+        hako_credentials_lookup_display_password_async(
+            hako_host_get_uri(hako_domain_get_host(self->domain)),
+            hako_domain_get_uuid(self->domain), self->cancellable, keyring_lookup_cb,
+            g_object_ref(self));
+        return;
+    }
+    ask_password(self, reason);
+}
+
+static void
+ask_password(HakoConsolePage *self, const char *reason)
 {
     if (reason == NULL)
         reason = self->password_reason;
@@ -276,6 +353,12 @@ password_activate_cb(HakoConsolePage *self)
     if (self->console == NULL)
         return;
     self->password_tried = TRUE;
+    self->keyring_password = FALSE;
+    g_free(self->password_to_keep);
+    self->password_to_keep =
+        self->domain != NULL && gtk_toggle_button_get_active(self->remember_check)
+            ? g_strdup(password)
+            : NULL;
     hako_console_set_password(self->console, password);
     gtk_entry_set_text(self->password_entry, "");
     show_page(self, "connecting");
@@ -872,6 +955,8 @@ hako_console_page_constructed(GObject *object)
     G_OBJECT_CLASS(hako_console_page_parent_class)->constructed(object);
 
     if (self->endpoint != NULL) {
+        /* Passwords are kept per guest; an address has no guest to keep one for. */
+        gtk_widget_hide(GTK_WIDGET(self->remember_check));
         update_actions(self);
         connect_display(self);
         return;
@@ -911,6 +996,7 @@ hako_console_page_dispose(GObject *object)
     g_clear_object(&self->actions);
     g_clear_pointer(&self->devices, g_ptr_array_unref);
     g_clear_pointer(&self->wanted, g_free);
+    g_clear_pointer(&self->password_to_keep, g_free);
     g_clear_object(&self->domain);
     g_clear_object(&self->manager);
     g_clear_object(&self->settings);
@@ -1038,6 +1124,7 @@ hako_console_page_class_init(HakoConsolePageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, HakoConsolePage, function_keys_menu);
     gtk_widget_class_bind_template_child(widget_class, HakoConsolePage, consoles_menu);
     gtk_widget_class_bind_template_child(widget_class, HakoConsolePage, consoles_button);
+    gtk_widget_class_bind_template_child(widget_class, HakoConsolePage, remember_check);
     gtk_widget_class_bind_template_callback(widget_class, password_activate_cb);
 }
 
