@@ -8,6 +8,9 @@
 
 #include <glib/gi18n.h>
 #include <string.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/gdkx.h>
+#endif
 
 /*
  * A display given by address (vnc://, spice://, a .vv file) goes straight to a Console page
@@ -37,12 +40,16 @@ struct _HakoViewerWindow {
     HakoConsolePage *page;
     HakoConsole *console; /* the page's display widget, watched for its pointer grab */
     gboolean fullscreen;
-    gboolean sized; /* fitted to the guest's screen once */
+    guint hide_bar_id;           /* hides the full-screen bar a moment after the pointer leaves */
+    GdkRectangle saved_geometry; /* before a full screen made by hand (no window manager) */
+    gboolean sized;              /* fitted to the guest's screen once */
     gboolean seen_connected;
     int exit_status;
 
     /* Template children */
     GtkWidget *toolbar;
+    GtkWidget *hot_zone;
+    GtkRevealer *fullscreen_revealer;
     GtkStack *stack;
     GtkLabel *status_label;
     GtkLabel *error_label;
@@ -222,6 +229,7 @@ show_page(HakoViewerWindow *self, GtkWidget *page)
     gtk_stack_set_visible_child_name(self->stack, "console");
     /* Its buttons work on the page: none before there is one. */
     gtk_widget_set_visible(self->toolbar, !self->fullscreen);
+    hako_console_page_set_fullscreen(self->page, self->fullscreen);
     page_zoom_cb(self, NULL, self->page);
     page_status_cb(self, NULL, self->page);
 }
@@ -430,16 +438,120 @@ open_domain(HakoViewerWindow *self)
 /* ---------------------------------------------------------------------------------------- */
 /* Actions and keys                                                                          */
 
+/*
+ * Full screen shows the guest alone, as the manager's guest window does: a small bar with Leave
+ * Full Screen and Ctrl+Alt+Del slides down when the pointer touches the top edge, and for a
+ * moment on entering, so that the way out is seen once. F11 always leaves.
+ */
+
+static gboolean
+hide_bar_cb(gpointer user_data)
+{
+    HakoViewerWindow *self = user_data;
+
+    self->hide_bar_id = 0;
+    gtk_revealer_set_reveal_child(self->fullscreen_revealer, FALSE);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+show_bar_for_a_moment(HakoViewerWindow *self, guint ms)
+{
+    gtk_revealer_set_reveal_child(self->fullscreen_revealer, TRUE);
+    g_clear_handle_id(&self->hide_bar_id, g_source_remove);
+    self->hide_bar_id = g_timeout_add(ms, hide_bar_cb, self);
+}
+
+static gboolean
+hot_zone_enter_cb(HakoViewerWindow *self, GdkEventCrossing *event, GtkWidget *zone)
+{
+    gtk_revealer_set_reveal_child(self->fullscreen_revealer, TRUE);
+    g_clear_handle_id(&self->hide_bar_id, g_source_remove);
+    return GDK_EVENT_PROPAGATE;
+}
+
+static gboolean
+fullscreen_bar_leave_cb(HakoViewerWindow *self, GdkEventCrossing *event, GtkWidget *bar)
+{
+    /* Leaving into a child of the bar (a button) is not leaving it. */
+    if (event->detail != GDK_NOTIFY_INFERIOR)
+        show_bar_for_a_moment(self, 1000);
+    return GDK_EVENT_PROPAGATE;
+}
+
+static void
+set_fullscreen(HakoViewerWindow *self, gboolean fullscreen)
+{
+    GAction *action = g_action_map_lookup_action(G_ACTION_MAP(self), "fullscreen");
+
+    self->fullscreen = fullscreen;
+    g_simple_action_set_state(G_SIMPLE_ACTION(action), g_variant_new_boolean(fullscreen));
+    gtk_widget_set_visible(self->toolbar, self->page != NULL && !fullscreen);
+    gtk_widget_set_visible(self->hot_zone, fullscreen);
+    if (self->page != NULL)
+        hako_console_page_set_fullscreen(self->page, fullscreen);
+    if (fullscreen) {
+        show_bar_for_a_moment(self, 2000);
+    } else {
+        g_clear_handle_id(&self->hide_bar_id, g_source_remove);
+        gtk_revealer_set_reveal_child(self->fullscreen_revealer, FALSE);
+    }
+}
+
+/* Whether a window manager will make the window full screen when asked (there may be none:
+ * a bare X server on a thin client, or a test's Xvfb). */
+static gboolean
+window_manager_does_fullscreen(GtkWidget *widget)
+{
+#ifdef GDK_WINDOWING_X11
+    GdkScreen *screen = gtk_widget_get_screen(widget);
+
+    if (GDK_IS_X11_SCREEN(screen))
+        return gdk_x11_screen_supports_net_wm_hint(
+            screen, gdk_atom_intern_static_string("_NET_WM_STATE_FULLSCREEN"));
+#endif
+    return TRUE;
+}
+
+/* Without a window manager: cover the monitor by hand, and put the window back after. */
+static void
+fullscreen_by_hand(HakoViewerWindow *self, gboolean fullscreen)
+{
+    GtkWindow *window = GTK_WINDOW(self);
+
+    if (fullscreen) {
+        GdkDisplay *display = gtk_widget_get_display(GTK_WIDGET(self));
+        GdkWindow *gdk_window = gtk_widget_get_window(GTK_WIDGET(self));
+        GdkMonitor *monitor = gdk_window != NULL
+                                  ? gdk_display_get_monitor_at_window(display, gdk_window)
+                                  : gdk_display_get_primary_monitor(display);
+        GdkRectangle area = {0, 0, 0, 0};
+
+        if (monitor == NULL)
+            monitor = gdk_display_get_monitor(display, 0);
+        if (monitor != NULL)
+            gdk_monitor_get_geometry(monitor, &area);
+        gtk_window_get_position(window, &self->saved_geometry.x, &self->saved_geometry.y);
+        gtk_window_get_size(window, &self->saved_geometry.width, &self->saved_geometry.height);
+        gtk_window_move(window, area.x, area.y);
+        gtk_window_resize(window, area.width, area.height);
+    } else if (self->saved_geometry.width > 0) {
+        gtk_window_move(window, self->saved_geometry.x, self->saved_geometry.y);
+        gtk_window_resize(window, self->saved_geometry.width, self->saved_geometry.height);
+    }
+    set_fullscreen(self, fullscreen);
+}
+
+/* A request: the window follows when the window manager says it is full screen. */
 static void
 fullscreen_changed(GSimpleAction *action, GVariant *value, gpointer user_data)
 {
     HakoViewerWindow *self = user_data;
+    gboolean fullscreen = g_variant_get_boolean(value);
 
-    /* Also without a window manager to confirm it (a kiosk's bare X server). */
-    self->fullscreen = g_variant_get_boolean(value);
-    g_simple_action_set_state(action, value);
-    gtk_widget_set_visible(self->toolbar, self->page != NULL && !self->fullscreen);
-    if (self->fullscreen)
+    if (!window_manager_does_fullscreen(GTK_WIDGET(self)))
+        fullscreen_by_hand(self, fullscreen);
+    else if (fullscreen)
         gtk_window_fullscreen(GTK_WINDOW(self));
     else
         gtk_window_unfullscreen(GTK_WINDOW(self));
@@ -519,13 +631,8 @@ hako_viewer_window_window_state_event(GtkWidget *widget, GdkEventWindowState *ev
 {
     HakoViewerWindow *self = HAKO_VIEWER_WINDOW(widget);
 
-    if ((event->changed_mask & GDK_WINDOW_STATE_FULLSCREEN) != 0) {
-        GAction *action = g_action_map_lookup_action(G_ACTION_MAP(self), "fullscreen");
-
-        self->fullscreen = (event->new_window_state & GDK_WINDOW_STATE_FULLSCREEN) != 0;
-        gtk_widget_set_visible(self->toolbar, self->page != NULL && !self->fullscreen);
-        g_simple_action_set_state(G_SIMPLE_ACTION(action), g_variant_new_boolean(self->fullscreen));
-    }
+    if ((event->changed_mask & GDK_WINDOW_STATE_FULLSCREEN) != 0)
+        set_fullscreen(self, (event->new_window_state & GDK_WINDOW_STATE_FULLSCREEN) != 0);
     return GTK_WIDGET_CLASS(hako_viewer_window_parent_class)->window_state_event(widget, event);
 }
 
@@ -539,6 +646,7 @@ hako_viewer_window_dispose(GObject *object)
 
     g_cancellable_cancel(self->cancellable);
     g_clear_object(&self->cancellable);
+    g_clear_handle_id(&self->hide_bar_id, g_source_remove);
     if (self->host != NULL) {
         g_signal_handlers_disconnect_by_data(self->host, self);
         g_signal_handlers_disconnect_by_data(hako_host_get_domains(self->host), self);
@@ -627,12 +735,16 @@ hako_viewer_window_class_init(HakoViewerWindowClass *klass)
     gtk_widget_class_set_template_from_resource(widget_class,
                                                 RESOURCE_PREFIX "/ui/hako-viewer-window.ui");
     gtk_widget_class_bind_template_child(widget_class, HakoViewerWindow, toolbar);
+    gtk_widget_class_bind_template_child(widget_class, HakoViewerWindow, hot_zone);
+    gtk_widget_class_bind_template_child(widget_class, HakoViewerWindow, fullscreen_revealer);
     gtk_widget_class_bind_template_child(widget_class, HakoViewerWindow, stack);
     gtk_widget_class_bind_template_child(widget_class, HakoViewerWindow, status_label);
     gtk_widget_class_bind_template_child(widget_class, HakoViewerWindow, error_label);
     gtk_widget_class_bind_template_child(widget_class, HakoViewerWindow, console_slot);
     gtk_widget_class_bind_template_child(widget_class, HakoViewerWindow, zoom_reset_button);
     gtk_widget_class_bind_template_child(widget_class, HakoViewerWindow, function_keys_menu);
+    gtk_widget_class_bind_template_callback(widget_class, hot_zone_enter_cb);
+    gtk_widget_class_bind_template_callback(widget_class, fullscreen_bar_leave_cb);
 }
 
 static void

@@ -15,7 +15,7 @@
 #  - --reconnect stays when the guest stops and shows it again when it starts; --zoom 150 sizes
 #    the display at 150 % of the guest's screen, Ctrl+plus zooms in to 175 %, a click gives the
 #    guest the pointer (the title says how to get it back) and Ctrl+Alt releases it, F11 enters
-#    and leaves full screen;
+#    full screen, its bar's Leave Full Screen and F11 leave it;
 #  - the same guest with a SPICE display, by spice://HOST:PORT.
 #
 # Started by `run-ui-test --viewer`: no hako runs; each case starts its own hako-viewer. Prints TAP.
@@ -218,7 +218,7 @@ def define_password_guest():
 
 
 def main():
-    plan("viewer", 31)
+    plan("viewer", 32)
     if not os.path.exists(MEMTEST):
         bail("memtest86+ is installed", "no %s" % MEMTEST)
     define_memtest_guest()
@@ -393,11 +393,26 @@ def main():
     def full_screen_button():
         return find(window, roleName="push button", name="Full Screen")
 
+    def leave_button():
+        button = find(window, roleName="push button", name="Leave Full Screen")
+        return button if button is not None and showing(button) else None
+
     rawinput.pressKey("F11")
     if poll("full screen", 10, lambda: not showing(full_screen_button())) is None:
         bail("F11 enters full screen (the buttons are hidden)", "they are shown")
     ok("F11 enters full screen: the row of buttons is hidden")
     screenshot(os.path.join(LOGS, "ui-viewer-fullscreen.png"))
+    leave = poll("leave button", 10, leave_button)
+    if leave is None:
+        bail("full screen shows a Leave Full Screen bar for a moment", "no button")
+    leave.doActionNamed("click")
+    if poll("windowed", 10, lambda: showing(full_screen_button())) is None:
+        bail("Leave Full Screen leaves it", "the buttons stay hidden")
+    ok("full screen shows a Leave Full Screen bar for a moment, which leaves it")
+    point_at(window)
+    rawinput.pressKey("F11")
+    if poll("full screen", 10, lambda: not showing(full_screen_button())) is None:
+        bail("F11 enters full screen again", "the buttons are shown")
     point_at(window)
     rawinput.pressKey("F11")
     if poll("windowed", 10, lambda: showing(full_screen_button())) is None:
