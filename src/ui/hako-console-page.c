@@ -63,6 +63,8 @@ struct _HakoConsolePage {
     GtkLabel *password_reason_label;
     GtkEntry *password_entry;
     GtkToggleButton *remember_check;
+    GtkWidget *resize_guest_button;
+    GtkWidget *usb_button;
     GtkLabel *error_label;
     GtkBox *console_slot;
     GtkLabel *grab_label;
@@ -137,12 +139,22 @@ update_actions(HakoConsolePage *self)
 {
     gboolean connected = self->console != NULL &&
                          hako_console_get_state(self->console) == HAKO_CONSOLE_STATE_CONNECTED;
+    /* A text console has no keys to send as a display has, and no picture to save. */
+    gboolean display = connected && self->console_kind != HAKO_CONSOLE_KIND_SERIAL;
+    gboolean resize = display && hako_console_can_resize_guest(self->console);
+    gboolean usb = display && hako_console_can_redirect_usb(self->console);
     GAction *action;
 
     action = g_action_map_lookup_action(G_ACTION_MAP(self->actions), "send-keys");
-    g_simple_action_set_enabled(G_SIMPLE_ACTION(action), connected);
+    g_simple_action_set_enabled(G_SIMPLE_ACTION(action), display);
     action = g_action_map_lookup_action(G_ACTION_MAP(self->actions), "screenshot");
-    g_simple_action_set_enabled(G_SIMPLE_ACTION(action), connected);
+    g_simple_action_set_enabled(G_SIMPLE_ACTION(action), display);
+    action = g_action_map_lookup_action(G_ACTION_MAP(self->actions), "resize-guest");
+    g_simple_action_set_enabled(G_SIMPLE_ACTION(action), resize);
+    gtk_widget_set_visible(self->resize_guest_button, resize);
+    action = g_action_map_lookup_action(G_ACTION_MAP(self->actions), "usb-devices");
+    g_simple_action_set_enabled(G_SIMPLE_ACTION(action), usb);
+    gtk_widget_set_visible(self->usb_button, usb);
     action = g_action_map_lookup_action(G_ACTION_MAP(self->actions), "run");
     g_simple_action_set_enabled(
         G_SIMPLE_ACTION(action),
@@ -166,6 +178,7 @@ update_grab_label(HakoConsolePage *self)
 {
     g_autofree char *keys = NULL;
     g_autofree char *text = NULL;
+    g_autofree char *accelerator = NULL;
     GdkModifierType mods = 0;
     guint key = 0;
 
@@ -173,10 +186,10 @@ update_grab_label(HakoConsolePage *self)
         gtk_label_set_text(self->grab_label, "");
         return;
     }
-    gtk_accelerator_parse(self->settings != NULL
-                              ? g_settings_get_string(self->settings, "console-grab-keys")
-                              : "<Control><Alt>",
-                          &key, &mods);
+    accelerator = self->settings != NULL
+                      ? g_settings_get_string(self->settings, "console-grab-keys")
+                      : g_strdup("<Control><Alt>");
+    gtk_accelerator_parse(accelerator, &key, &mods);
     keys = gtk_accelerator_get_label(key, mods);
     /* Translators: %s is a key combination such as "Ctrl+Alt" */
     text = g_strdup_printf(_("The guest has the pointer: press %s to release it."), keys);
@@ -405,12 +418,17 @@ console_size_cb(HakoConsolePage *self, GParamSpec *pspec, HakoConsole *console)
 static void
 apply_console_settings(HakoConsolePage *self)
 {
+    g_autofree char *grab_keys = NULL;
+    g_autoptr(GVariant) resize = NULL;
+
     if (self->console == NULL)
         return;
     apply_zoom(self);
-    hako_console_set_grab_keys(
-        self->console,
-        self->settings != NULL ? g_settings_get_string(self->settings, "console-grab-keys") : NULL);
+    if (self->settings != NULL)
+        grab_keys = g_settings_get_string(self->settings, "console-grab-keys");
+    hako_console_set_grab_keys(self->console, grab_keys);
+    resize = g_action_group_get_action_state(G_ACTION_GROUP(self->actions), "resize-guest");
+    hako_console_set_resize_guest(self->console, g_variant_get_boolean(resize));
 }
 
 static HakoConsole *
@@ -909,6 +927,35 @@ show_activated(GSimpleAction *action, GVariant *parameter, gpointer user_data)
         connect_display(self);
 }
 
+static void
+resize_guest_changed(GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+    HakoConsolePage *self = user_data;
+
+    g_simple_action_set_state(action, value);
+    if (self->console != NULL)
+        hako_console_set_resize_guest(self->console, g_variant_get_boolean(value));
+}
+
+static void
+usb_devices_activated(GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+    HakoConsolePage *self = user_data;
+    GtkWidget *chooser, *dialog, *content;
+
+    if (self->console == NULL || (chooser = hako_console_create_usb_chooser(self->console)) == NULL)
+        return;
+    dialog = gtk_dialog_new_with_buttons(
+        _("USB Devices"), GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(self))),
+        GTK_DIALOG_DESTROY_WITH_PARENT | GTK_DIALOG_USE_HEADER_BAR, NULL, NULL);
+    content = gtk_dialog_get_content_area(GTK_DIALOG(dialog));
+    gtk_container_set_border_width(GTK_CONTAINER(content), 12);
+    gtk_widget_show(chooser);
+    gtk_container_add(GTK_CONTAINER(content), chooser);
+    g_signal_connect(dialog, "response", G_CALLBACK(gtk_widget_destroy), NULL);
+    gtk_window_present(GTK_WINDOW(dialog));
+}
+
 static const GActionEntry console_entries[] = {
     {"run", run_activated, NULL, NULL, NULL, {0}},
     {"reconnect", reconnect_activated, NULL, NULL, NULL, {0}},
@@ -916,6 +963,8 @@ static const GActionEntry console_entries[] = {
     {"screenshot", screenshot_activated, NULL, NULL, NULL, {0}},
     {"scale", NULL, NULL, "true", scale_changed, {0}},
     {"show", show_activated, "s", NULL, NULL, {0}},
+    {"resize-guest", NULL, NULL, "false", resize_guest_changed, {0}},
+    {"usb-devices", usb_devices_activated, NULL, NULL, NULL, {0}},
     {"zoom-in", zoom_activated, NULL, NULL, NULL, {0}},
     {"zoom-out", zoom_activated, NULL, NULL, NULL, {0}},
     {"zoom-reset", zoom_activated, NULL, NULL, NULL, {0}},
@@ -1125,6 +1174,8 @@ hako_console_page_class_init(HakoConsolePageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, HakoConsolePage, consoles_menu);
     gtk_widget_class_bind_template_child(widget_class, HakoConsolePage, consoles_button);
     gtk_widget_class_bind_template_child(widget_class, HakoConsolePage, remember_check);
+    gtk_widget_class_bind_template_child(widget_class, HakoConsolePage, resize_guest_button);
+    gtk_widget_class_bind_template_child(widget_class, HakoConsolePage, usb_button);
     gtk_widget_class_bind_template_callback(widget_class, password_activate_cb);
 }
 

@@ -25,6 +25,7 @@ struct _HakoConsoleSpice {
     gboolean closing;
     gboolean password_tried;
     gboolean scaling;
+    gboolean resize_guest;
     guint grab_keys[5];
     guint n_grab_keys;
 };
@@ -57,7 +58,7 @@ apply_display_settings(HakoConsoleSpice *self)
 {
     if (self->display == NULL)
         return;
-    g_object_set(self->display, "scaling", self->scaling, NULL);
+    g_object_set(self->display, "scaling", self->scaling, "resize-guest", self->resize_guest, NULL);
     if (self->n_grab_keys > 0) {
         SpiceGrabSequence *sequence = spice_grab_sequence_new(self->n_grab_keys, self->grab_keys);
 
@@ -318,6 +319,26 @@ hako_console_spice_set_grab_keys(HakoConsole *console, const char *accelerator)
 }
 
 static void
+hako_console_spice_set_resize_guest(HakoConsole *console, gboolean resize)
+{
+    HakoConsoleSpice *self = HAKO_CONSOLE_SPICE(console);
+
+    self->resize_guest = resize;
+    apply_display_settings(self);
+}
+
+static GtkWidget *
+hako_console_spice_create_usb_chooser(HakoConsole *console)
+{
+    HakoConsoleSpice *self = HAKO_CONSOLE_SPICE(console);
+
+    if (self->session == NULL)
+        return NULL;
+    /* Each device as "manufacturer product [vendor:product] at bus-address". */
+    return spice_usb_device_widget_new(self->session, NULL);
+}
+
+static void
 hako_console_spice_release_grab(HakoConsole *console)
 {
     HakoConsoleSpice *self = HAKO_CONSOLE_SPICE(console);
@@ -355,6 +376,8 @@ hako_console_spice_class_init(HakoConsoleSpiceClass *klass)
     console_class->set_grab_keys = hako_console_spice_set_grab_keys;
     console_class->release_grab = hako_console_spice_release_grab;
     console_class->add_channel = hako_console_spice_add_channel;
+    console_class->set_resize_guest = hako_console_spice_set_resize_guest;
+    console_class->create_usb_chooser = hako_console_spice_create_usb_chooser;
 }
 
 static void

@@ -287,6 +287,45 @@ hako_console_add_channel(HakoConsole *self, HakoGraphicsEndpoint *endpoint)
         HAKO_CONSOLE_GET_CLASS(self)->add_channel(self, endpoint);
 }
 
+/* Whether the guest's screen can follow the window's size (SPICE, with the guest's agent). */
+gboolean
+hako_console_can_resize_guest(HakoConsole *self)
+{
+    g_return_val_if_fail(HAKO_IS_CONSOLE(self), FALSE);
+    return HAKO_CONSOLE_GET_CLASS(self)->set_resize_guest != NULL;
+}
+
+void
+hako_console_set_resize_guest(HakoConsole *self, gboolean resize)
+{
+    g_return_if_fail(HAKO_IS_CONSOLE(self));
+    if (HAKO_CONSOLE_GET_CLASS(self)->set_resize_guest != NULL)
+        HAKO_CONSOLE_GET_CLASS(self)->set_resize_guest(self, resize);
+}
+
+/* Whether host USB devices can be given to the guest over this display (SPICE). */
+gboolean
+hako_console_can_redirect_usb(HakoConsole *self)
+{
+    g_return_val_if_fail(HAKO_IS_CONSOLE(self), FALSE);
+    return HAKO_CONSOLE_GET_CLASS(self)->create_usb_chooser != NULL;
+}
+
+/**
+ * hako_console_create_usb_chooser:
+ *
+ * Returns: (transfer floating) (nullable): a widget listing the host's USB devices, each
+ *   with a switch that gives it to the guest, or %NULL when this display cannot
+ */
+GtkWidget *
+hako_console_create_usb_chooser(HakoConsole *self)
+{
+    g_return_val_if_fail(HAKO_IS_CONSOLE(self), NULL);
+    if (HAKO_CONSOLE_GET_CLASS(self)->create_usb_chooser == NULL)
+        return NULL;
+    return HAKO_CONSOLE_GET_CLASS(self)->create_usb_chooser(self);
+}
+
 HakoConsoleState
 hako_console_get_state(HakoConsole *self)
 {

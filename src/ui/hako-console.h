@@ -34,8 +34,11 @@ struct _HakoConsoleClass {
     void (*release_grab)(HakoConsole *self);
     /* Answers "channel-needed" with another socket to the same display. */
     void (*add_channel)(HakoConsole *self, HakoGraphicsEndpoint *endpoint);
+    /* SPICE only (NULL elsewhere): the guest follows the window's size; host USB devices. */
+    void (*set_resize_guest)(HakoConsole *self, gboolean resize);
+    GtkWidget *(*create_usb_chooser)(HakoConsole *self);
 
-    gpointer padding[7];
+    gpointer padding[5];
 };
 
 void hako_console_open(HakoConsole *self, HakoGraphicsEndpoint *endpoint);
@@ -47,6 +50,10 @@ void hako_console_set_scaling(HakoConsole *self, gboolean scaling);
 void hako_console_set_grab_keys(HakoConsole *self, const char *accelerator);
 void hako_console_release_grab(HakoConsole *self);
 void hako_console_add_channel(HakoConsole *self, HakoGraphicsEndpoint *endpoint);
+gboolean hako_console_can_resize_guest(HakoConsole *self);
+void hako_console_set_resize_guest(HakoConsole *self, gboolean resize);
+gboolean hako_console_can_redirect_usb(HakoConsole *self);
+GtkWidget *hako_console_create_usb_chooser(HakoConsole *self);
 
 HakoConsoleState hako_console_get_state(HakoConsole *self);
 const char *hako_console_get_error_message(HakoConsole *self);

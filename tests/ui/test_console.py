@@ -158,7 +158,7 @@ def click(node):
 
 
 def main():
-    plan("console", 13)
+    plan("console", 14)
     if not os.path.exists(MEMTEST):
         bail("memtest86+ is installed", "no %s" % MEMTEST)
     define_memtest_guest()
@@ -198,6 +198,9 @@ def main():
     if shot is None or not sensitive(shot):
         bail("Screenshot… is offered while the display is shown", "button %r" % shot)
     ok("Screenshot… is enabled while the display is shown")
+    usb = find(window, name="USB Devices…")
+    if usb is not None and showing(usb):
+        bail("a VNC console offers no USB redirection", "USB Devices… is shown")
 
     # 3b. F11: the guest alone on the screen, with a way out; F11 again: back.
     point_at(window)
@@ -292,6 +295,22 @@ def main():
         bail("the SPICE display follows the guest's screen", "the picture did not change in 20 s")
     ok("a SPICE display shows the guest (%d colours) and follows its screen" % first[0])
     screenshot(os.path.join(LOGS, "ui-console-spice-window.png"))
+
+    # SPICE only: Resize Guest, and USB Devices… (the host's devices, each to give the guest).
+    usb = find(window, name="USB Devices…")
+    resize = find(window, name="Resize Guest")
+    if usb is None or not showing(usb) or resize is None or not showing(resize):
+        bail("a SPICE console offers Resize Guest and USB Devices…", "usb %r, resize %r"
+             % (usb, resize))
+    click(usb)
+    dialog = poll("USB dialog", 10, lambda: find(app, roleName="dialog", name="USB Devices"))
+    if dialog is None:
+        bail("USB Devices… opens the list of the host's USB devices", "no dialog")
+    screenshot(os.path.join(LOGS, "ui-console-spice-usb.png"))
+    point_at(dialog)
+    rawinput.keyCombo("Escape")
+    poll("USB dialog closed", 10, lambda: not showing(dialog))
+    ok("a SPICE console offers Resize Guest and USB Devices…, which lists the host's devices")
     virsh("destroy", SPICE, check=False)
     point_at(window)
     rawinput.keyCombo("Escape")
