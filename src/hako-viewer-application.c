@@ -119,6 +119,15 @@ parse_target(GVariantDict *options, GError **error)
     /* Guest names and addresses are UTF-8; a file name is whatever the file system says,
      * which the target keeps as it is. */
     argument = g_strdup(arguments[0]);
+    /* A desktop that starts the .vv handler with %u may pass a file:// URI. */
+    if (g_str_has_prefix(argument, "file://")) {
+        char *path = g_filename_from_uri(argument, NULL, NULL);
+
+        if (path != NULL) {
+            g_free(argument);
+            argument = path;
+        }
+    }
     target = hako_viewer_target_new_for_argument(argument, connect, error);
     if (target == NULL)
         return NULL;
