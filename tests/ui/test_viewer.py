@@ -16,7 +16,8 @@
 #    the display at 150 % of the guest's screen, Ctrl+plus zooms in to 175 %, a click gives the
 #    guest the pointer (the title says how to get it back) and Ctrl+Alt releases it, F11 enters
 #    full screen, its bar's Leave Full Screen and F11 leave it;
-#  - the same guest with a SPICE display, by spice://HOST:PORT.
+#  - the same guest with a SPICE display, by spice://HOST:PORT;
+#  - --wait for a guest that does not exist yet: shown once it is defined and started.
 #
 # Started by `run-ui-test --viewer`: no hako runs; each case starts its own hako-viewer. Prints TAP.
 
@@ -218,7 +219,7 @@ def define_password_guest():
 
 
 def main():
-    plan("viewer", 32)
+    plan("viewer", 34)
     if not os.path.exists(MEMTEST):
         bail("memtest86+ is installed", "no %s" % MEMTEST)
     define_memtest_guest()
@@ -445,8 +446,26 @@ def main():
     window = viewer.frame("%s - Hako Viewer" % address, "the window is titled after the address")
     check_display(viewer, window, "spice", "hako-viewer %s shows the guest" % address, colours=2)
     stop_cleanly(viewer, "and exits with 0")
-
     virsh("destroy", GUEST, check=False)
+
+    # 11. --wait for a guest that is not defined yet.
+    late = "hako-viewer-late"
+    viewer = Viewer("--wait", "-c", URI, late)
+    viewer.application("hako-viewer --wait for a missing guest is on the accessibility bus")
+    waiting = "Waiting for a virtual machine “%s”" % late
+    if poll("waiting label", 30, lambda: label_starting(viewer.app, waiting)) is None:
+        bail("--wait waits for a guest that is not defined yet", "no label %r; stderr %r"
+             % (waiting, viewer.stderr()))
+    ok("--wait waits for a guest that is not defined yet")
+    out = subprocess.run([os.environ["HAKO_TEST_ACPI_GUEST"], URI, late, IMAGES],
+                         capture_output=True, text=True, timeout=60)
+    if out.returncode != 0:
+        bail("the late guest is defined", out.stderr)
+    virsh("start", late)
+    window = viewer.frame("%s - Hako Viewer" % late, "the window is titled after the guest")
+    check_display(viewer, window, "late", "and shows it once it is defined and runs", colours=2)
+    viewer.stop()
+    virsh("destroy", late, check=False)
     return 0
 
 
