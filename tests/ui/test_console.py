@@ -5,7 +5,7 @@
 #  - the display then shows the guest (memtest86+, whose screen keeps changing): the console
 #    area is not blank, and changes;
 #  - Send Key > Ctrl+Alt+Del reaches the guest: a guest whose BIOS handles the keyboard
-#    resets, which libvirt reports as a reboot event;
+#    resets, which libvirt reports as a reboot event; saved and restored, its console comes back;
 #  - Screenshot… is offered while the display is shown; F11 shows it full screen and back;
 #  - a guest that is destroyed shows the not-running page again;
 #  - a SPICE display shows its guest and follows its screen;
@@ -158,7 +158,7 @@ def click(node):
 
 
 def main():
-    plan("console", 14)
+    plan("console", 15)
     if not os.path.exists(MEMTEST):
         bail("memtest86+ is installed", "no %s" % MEMTEST)
     define_memtest_guest()
@@ -272,6 +272,18 @@ def main():
         bail("Send Key > Ctrl+Alt+Del reaches the guest (it reboots)", "virsh event: %r" % output)
     ok("Send Key > Ctrl+Alt+Del reaches the guest: libvirt reports its reboot")
     diag(output.strip())
+
+    # 5b. Saved and restored: the QEMU process and its display are new; the page follows.
+    image = os.path.join(IMAGES, CAD + ".save")
+    virsh("save", CAD, image)
+    if poll("not running", 30, lambda: find(window, roleName="label",
+                                             name="“%s” is not running." % CAD)) is None:
+        bail("a saved guest's Console page says it is not running", "it does not")
+    virsh("restore", image)
+    if poll("display after restore", 60, lambda: display_crop(
+            window, os.path.join(LOGS, "ui-console-restored.png"))) is None:
+        bail("the Console page shows the guest again once it is restored", "no display")
+    ok("a saved guest's console comes back by itself when the guest is restored")
     virsh("destroy", CAD, check=False)
     point_at(window)
     rawinput.keyCombo("Escape")
