@@ -158,7 +158,7 @@ def click(node):
 
 
 def main():
-    plan("console", 15)
+    plan("console", 16)
     if not os.path.exists(MEMTEST):
         bail("memtest86+ is installed", "no %s" % MEMTEST)
     define_memtest_guest()
@@ -198,6 +198,35 @@ def main():
     if shot is None or not sensitive(shot):
         bail("Screenshot… is offered while the display is shown", "button %r" % shot)
     ok("Screenshot… is enabled while the display is shown")
+
+    # Screenshot… saves the guest's screen, at its own size, as a PNG where the user says.
+    target = os.path.join(IMAGES, "console-shot.png")
+    click(shot)
+    chooser = poll("file chooser", 15, lambda: find(app, name="Save Screenshot"))
+    if chooser is None:
+        bail("Screenshot… asks where to save", "no Save Screenshot dialog")
+    name_entry = poll("name entry", 10, lambda: next(
+        (n for n in find_all(chooser, roleName="text") if n.name in ("Name", "") and showing(n)),
+        None))
+    if name_entry is None:
+        bail("the Save Screenshot dialog has a name field", "no text field")
+    if not name_entry.text.endswith(".png"):
+        bail("the suggested name is a PNG named after the guest", "it is %r" % name_entry.text)
+    name_entry.text = target
+    point_at(chooser)
+    rawinput.pressKey("Return")
+
+    def saved():
+        if not os.path.exists(target):
+            return None
+        out = subprocess.run(["identify", "-format", "%m %w %h", target], capture_output=True,
+                             text=True).stdout.split()
+        return out if out and out[0] == "PNG" else None
+
+    info = poll("saved", 15, saved)
+    if info is None or int(info[1]) < 640 or int(info[2]) < 350:
+        bail("Screenshot… saves the guest's screen as a PNG", "file: %r" % (info,))
+    ok("Screenshot… saves the guest's screen as a %sx%s PNG" % (info[1], info[2]))
     usb = find(window, name="USB Devices…")
     if usb is not None and showing(usb):
         bail("a VNC console offers no USB redirection", "USB Devices… is shown")
