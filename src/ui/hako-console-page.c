@@ -45,6 +45,7 @@ struct _HakoConsolePage {
     guint reconnect_id;
     gboolean scaling;
     gboolean fullscreen;       /* for the "fullscreen" scaling setting */
+    gboolean kiosk;            /* no keys release the pointer, and nothing says they would */
     int zoom;                  /* percent, when not scaling */
     gboolean password_tried;   /* a password went to the display, not yet accepted */
     gboolean drop_password;    /* the endpoint's own password was refused: ask instead */
@@ -182,7 +183,7 @@ update_grab_label(HakoConsolePage *self)
     GdkModifierType mods = 0;
     guint key = 0;
 
-    if (self->console == NULL || !hako_console_get_grabbed(self->console)) {
+    if (self->console == NULL || !hako_console_get_grabbed(self->console) || self->kiosk) {
         gtk_label_set_text(self->grab_label, "");
         return;
     }
@@ -424,8 +425,13 @@ apply_console_settings(HakoConsolePage *self)
     if (self->console == NULL)
         return;
     apply_zoom(self);
-    if (self->settings != NULL)
+    if (self->kiosk)
+        grab_keys = g_strdup(""); /* none: the pointer stays the guest's */
+    else if (self->settings != NULL)
         grab_keys = g_settings_get_string(self->settings, "console-grab-keys");
+    /* An empty setting is the default, never "none". */
+    if (!self->kiosk && grab_keys != NULL && *grab_keys == '\0')
+        g_clear_pointer(&grab_keys, g_free);
     hako_console_set_grab_keys(self->console, grab_keys);
     resize = g_action_group_get_action_state(G_ACTION_GROUP(self->actions), "resize-guest");
     hako_console_set_resize_guest(self->console, g_variant_get_boolean(resize));
@@ -743,7 +749,9 @@ run_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     g_autoptr(HakoConsolePage) self = user_data;
     g_autoptr(GError) error = NULL;
 
-    if (!hako_domain_ops_lifecycle_finish(HAKO_DOMAIN_OPS(source), result, &error))
+    /* Cancelled: the page is gone, or the guest started and the page is connecting. */
+    if (!hako_domain_ops_lifecycle_finish(HAKO_DOMAIN_OPS(source), result, &error) &&
+        !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_error(self, error->message);
 }
 
@@ -754,8 +762,12 @@ run_activated(GSimpleAction *action, GVariant *parameter, gpointer user_data)
 
     if (self->domain == NULL)
         return;
-    hako_domain_ops_lifecycle_async(self->ops, self->domain, HAKO_DOMAIN_ACTION_RUN, NULL, run_cb,
-                                    g_object_ref(self));
+    if (self->cancellable == NULL || g_cancellable_is_cancelled(self->cancellable)) {
+        g_clear_object(&self->cancellable);
+        self->cancellable = g_cancellable_new();
+    }
+    hako_domain_ops_lifecycle_async(self->ops, self->domain, HAKO_DOMAIN_ACTION_RUN,
+                                    self->cancellable, run_cb, g_object_ref(self));
 }
 
 static void
@@ -814,12 +826,13 @@ save_screenshot_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
     g_autoptr(HakoConsolePage) self = user_data;
     g_autoptr(GError) error = NULL;
-    GtkWidget *dialog;
+    GtkWidget *dialog, *toplevel;
 
     if (g_file_replace_contents_finish(G_FILE(source), result, NULL, &error))
         return;
+    toplevel = gtk_widget_get_toplevel(GTK_WIDGET(self));
     dialog =
-        gtk_message_dialog_new(GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(self))),
+        gtk_message_dialog_new(GTK_IS_WINDOW(toplevel) ? GTK_WINDOW(toplevel) : NULL,
                                GTK_DIALOG_DESTROY_WITH_PARENT | GTK_DIALOG_MODAL, GTK_MESSAGE_ERROR,
                                GTK_BUTTONS_CLOSE, "%s", _("Could not save the screenshot"));
     gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(dialog), "%s", error->message);
@@ -1370,4 +1383,20 @@ hako_console_page_set_fullscreen(HakoConsolePage *self, gboolean fullscreen)
         follow_scaling_setting(self);
     apply_console_settings(self);
     update_actions(self);
+}
+
+/**
+ * hako_console_page_set_kiosk:
+ *
+ * In kiosk mode (hako-viewer --kiosk) no key combination releases the pointer and keyboard
+ * from the guest, as in virt-viewer's kiosk mode, and the page does not say how to.
+ */
+void
+hako_console_page_set_kiosk(HakoConsolePage *self, gboolean kiosk)
+{
+    g_return_if_fail(HAKO_IS_CONSOLE_PAGE(self));
+
+    self->kiosk = !!kiosk;
+    apply_console_settings(self);
+    update_grab_label(self);
 }
