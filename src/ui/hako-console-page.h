@@ -30,5 +30,6 @@ void hako_console_page_set_zoom(HakoConsolePage *self, int zoom);
 int hako_console_page_get_zoom(HakoConsolePage *self);
 HakoConsole *hako_console_page_get_console(HakoConsolePage *self);
 gboolean hako_console_page_has_console_focus(HakoConsolePage *self);
+void hako_console_page_set_kiosk(HakoConsolePage *self, gboolean kiosk);
 
 G_END_DECLS
