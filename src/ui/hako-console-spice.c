@@ -28,6 +28,7 @@ struct _HakoConsoleSpice {
     gboolean resize_guest;
     guint grab_keys[5];
     guint n_grab_keys;
+    gboolean grab_keys_set; /* n_grab_keys may be 0 then: no release keys at all */
 };
 
 G_DEFINE_FINAL_TYPE(HakoConsoleSpice, hako_console_spice, HAKO_TYPE_CONSOLE)
@@ -59,7 +60,8 @@ apply_display_settings(HakoConsoleSpice *self)
     if (self->display == NULL)
         return;
     g_object_set(self->display, "scaling", self->scaling, "resize-guest", self->resize_guest, NULL);
-    if (self->n_grab_keys > 0) {
+    if (self->grab_keys_set) {
+        /* An empty sequence is never pressed: spice-gtk never releases the grab by keys. */
         SpiceGrabSequence *sequence = spice_grab_sequence_new(self->n_grab_keys, self->grab_keys);
 
         spice_display_set_grab_keys(self->display, sequence);
@@ -303,6 +305,11 @@ hako_console_spice_set_grab_keys(HakoConsole *console, const char *accelerator)
     guint key = 0;
 
     self->n_grab_keys = 0;
+    self->grab_keys_set = TRUE;
+    if (accelerator != NULL && *accelerator == '\0') {
+        apply_display_settings(self);
+        return;
+    }
     gtk_accelerator_parse(accelerator != NULL && *accelerator ? accelerator : "<Control><Alt>",
                           &key, &mods);
     if ((mods & GDK_CONTROL_MASK) != 0)

@@ -223,7 +223,10 @@ hako_console_vnc_set_grab_keys(HakoConsole *console, const char *accelerator)
     GdkModifierType mods = 0;
     guint key = 0;
 
-    if (accelerator != NULL && *accelerator != '\0') {
+    if (accelerator != NULL && *accelerator == '\0') {
+        /* An empty sequence: gtk-vnc never sees it pressed, so nothing releases the grab. */
+        sequence = vnc_grab_sequence_new(0, NULL);
+    } else if (accelerator != NULL) {
         guint keys[5];
         guint n_keys = 0;
 

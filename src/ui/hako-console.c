@@ -258,7 +258,8 @@ hako_console_set_scaling(HakoConsole *self, gboolean scaling)
 /**
  * hako_console_set_grab_keys:
  * @accelerator: the keys that release the pointer and keyboard, as gtk_accelerator_parse()
- *   reads them ("<Control><Alt>" for Ctrl+Alt), or %NULL for the default
+ *   reads them ("<Control><Alt>" for Ctrl+Alt), %NULL for the default, or "" for none at
+ *   all: nothing releases them then (kiosk mode)
  */
 void
 hako_console_set_grab_keys(HakoConsole *self, const char *accelerator)
