@@ -53,6 +53,14 @@ static const GOptionEntry option_entries[] = {
      N_("Reach the display through libvirt where it can (always done when possible)"), NULL},
     {"full-screen", 'f', 0, G_OPTION_ARG_NONE, NULL, N_("Open full screen (F11 leaves it)"), NULL},
     {"title", 't', 0, G_OPTION_ARG_STRING, NULL, N_("Set the window’s title"), N_("TITLE")},
+    {"kiosk", 'k', 0, G_OPTION_ARG_NONE, NULL,
+     N_("Kiosk mode: full screen on every monitor, no way to leave it, no keys of the viewer’s "
+        "own"),
+     NULL},
+    {"kiosk-quit", 0, 0, G_OPTION_ARG_STRING, NULL,
+     N_("In kiosk mode, whether to quit when the display goes away: never (the default; it "
+        "reconnects) or on-disconnect"),
+     N_("never|on-disconnect")},
     {"zoom", 'z', 0, G_OPTION_ARG_INT, NULL,
      N_("Show the display at this size, in percent (10 to 400), instead of fitting the window"),
      N_("PERCENT")},
@@ -146,6 +154,7 @@ hako_viewer_application_handle_local_options(GApplication *application, GVariant
 {
     HakoViewerApplication *self = HAKO_VIEWER_APPLICATION(application);
     g_autoptr(GError) error = NULL;
+    const char *kiosk_quit = NULL;
     int zoom = 0;
 
     if (g_variant_dict_contains(options, "version")) {
@@ -168,6 +177,13 @@ hako_viewer_application_handle_local_options(GApplication *application, GVariant
         return 1;
     }
 
+    if (g_variant_dict_lookup(options, "kiosk-quit", "&s", &kiosk_quit) &&
+        !g_str_equal(kiosk_quit, "never") && !g_str_equal(kiosk_quit, "on-disconnect")) {
+        g_printerr(_("hako-viewer: --kiosk-quit is “never” or “on-disconnect”, not “%s”.\n"),
+                   kiosk_quit);
+        return 1;
+    }
+
     self->target = parse_target(options, &error);
     if (self->target == NULL) {
         g_printerr("hako-viewer: %s\n", error->message);
@@ -178,6 +194,16 @@ hako_viewer_application_handle_local_options(GApplication *application, GVariant
     self->options.reconnect = g_variant_dict_contains(options, "reconnect");
     self->options.fullscreen = g_variant_dict_contains(options, "full-screen") ||
                                hako_viewer_target_get_fullscreen(self->target);
+    /* As in virt-viewer, --kiosk-quit is accepted alone but only matters with --kiosk. */
+    self->options.kiosk = g_variant_dict_contains(options, "kiosk");
+    self->options.kiosk_quit =
+        self->options.kiosk && kiosk_quit != NULL && g_str_equal(kiosk_quit, "on-disconnect");
+    if (self->options.kiosk) {
+        self->options.fullscreen = TRUE;
+        /* A guest that stops is waited for and shown again, unless the kiosk quits then. */
+        if (!self->options.kiosk_quit)
+            self->options.reconnect = TRUE;
+    }
     if (g_variant_dict_lookup(options, "title", "s", &self->title))
         self->options.title = self->title;
     /* Go on: register, start GTK, and activate. */

@@ -23,7 +23,17 @@
  *
  * Whatever goes wrong is said in the window and on standard error, and makes the exit status 1;
  * a display that connects makes it 0 again.
+ *
+ * In kiosk mode (--kiosk, as virt-viewer's) the window covers the primary monitor, by hand
+ * where there is no window manager to ask, and black windows that take no input cover the
+ * others (there is one guest display to show). It has no buttons, no keys of its own and no
+ * mnemonics, no keys release the pointer, and it refuses to close. When the display goes away
+ * it says it is reconnecting and tries again (a guest by name: as --reconnect; an address:
+ * every few seconds), or with --kiosk-quit on-disconnect the viewer exits with 0. Only an error
+ * before anything was shown (no such guest) still ends it, with 1.
  */
+
+#define KIOSK_RETRY_SECONDS 3
 
 struct _HakoViewerWindow {
     GtkApplicationWindow parent_instance;
@@ -45,6 +55,10 @@ struct _HakoViewerWindow {
     gboolean sized;              /* fitted to the guest's screen once */
     gboolean seen_connected;
     int exit_status;
+    GPtrArray *cover_windows; /* kiosk: the black windows over the other monitors */
+    guint retry_id;           /* kiosk: the next try of a display that went away */
+    gboolean reconnecting;    /* kiosk: "Reconnecting…" is shown over the page */
+    gboolean quitting;
 
     /* Template children */
     GtkWidget *toolbar;
@@ -83,8 +97,9 @@ update_title(HakoViewerWindow *self)
         /* Translators: the viewer's window title; %s is a guest's name or an address */
         title = g_strdup_printf(_("%s - Hako Viewer"), name);
 
-    /* While the guest has the pointer, say how to get it back, as virt-viewer does. */
-    if (self->console != NULL && hako_console_get_grabbed(self->console)) {
+    /* While the guest has the pointer, say how to get it back, as virt-viewer does (a kiosk
+     * has no way back). */
+    if (self->console != NULL && hako_console_get_grabbed(self->console) && !self->options.kiosk) {
         g_autofree char *plain = g_steal_pointer(&title);
 
         /* Translators: a window title while the guest holds the pointer; %s is the title */
@@ -108,7 +123,26 @@ show_status(HakoViewerWindow *self, const char *text)
     gtk_stack_set_visible_child_name(self->stack, "status");
 }
 
-/* Something the viewer cannot get past by itself: said on stderr and in the window. */
+static gboolean
+destroy_idle_cb(gpointer user_data)
+{
+    gtk_widget_destroy(GTK_WIDGET(user_data));
+    return G_SOURCE_REMOVE;
+}
+
+/* The end of the run, with @status, even in kiosk mode (which refuses the user's close). */
+static void
+quit_with_status(HakoViewerWindow *self, int status)
+{
+    if (self->quitting)
+        return;
+    self->quitting = TRUE;
+    self->exit_status = status;
+    g_idle_add_full(G_PRIORITY_DEFAULT, destroy_idle_cb, g_object_ref(self), g_object_unref);
+}
+
+/* Something the viewer cannot get past by itself: said on stderr and in the window. A kiosk,
+ * which cannot be closed, ends then. */
 static void
 fail(HakoViewerWindow *self, const char *message)
 {
@@ -117,6 +151,8 @@ fail(HakoViewerWindow *self, const char *message)
     g_cancellable_cancel(self->cancellable);
     gtk_label_set_text(self->error_label, message);
     gtk_stack_set_visible_child_name(self->stack, "error");
+    if (self->options.kiosk)
+        quit_with_status(self, 1);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -157,6 +193,17 @@ console_grabbed_cb(HakoViewerWindow *self, GParamSpec *pspec, HakoConsole *conso
     update_title(self);
 }
 
+/* --kiosk-quit on-disconnect: a display that was shown and went away ends the run. */
+static void
+console_state_cb(HakoViewerWindow *self, GParamSpec *pspec, HakoConsole *console)
+{
+    if (self->options.kiosk_quit && self->seen_connected &&
+        hako_console_get_state(console) == HAKO_CONSOLE_STATE_DISCONNECTED) {
+        g_debug("The display went away: quitting the kiosk");
+        quit_with_status(self, 0);
+    }
+}
+
 /* The page makes a new display widget when the kind of display changes: follow the current one. */
 static void
 watch_console(HakoViewerWindow *self)
@@ -172,8 +219,56 @@ watch_console(HakoViewerWindow *self)
         g_set_weak_pointer(&self->console, console);
         g_signal_connect_object(console, "notify::grabbed", G_CALLBACK(console_grabbed_cb), self,
                                 G_CONNECT_SWAPPED);
+        g_signal_connect_object(console, "notify::state", G_CALLBACK(console_state_cb), self,
+                                G_CONNECT_SWAPPED);
     }
     update_title(self);
+}
+
+static gboolean
+kiosk_retry_cb(gpointer user_data)
+{
+    HakoViewerWindow *self = user_data;
+
+    self->retry_id = 0;
+    if (self->page != NULL)
+        g_action_group_activate_action(hako_console_page_get_actions(self->page), "reconnect",
+                                       NULL);
+    return G_SOURCE_REMOVE;
+}
+
+/* A kiosk whose display went away (the guest stopped, or an address stopped answering) says
+ * so over the page and tries again, instead of showing the page's buttons. */
+static void
+kiosk_follow_page(HakoViewerWindow *self, const char *status)
+{
+    if (g_strcmp0(status, "console") == 0 || g_strcmp0(status, "password") == 0) {
+        self->reconnecting = FALSE;
+        g_clear_handle_id(&self->retry_id, g_source_remove);
+        gtk_stack_set_visible_child_name(self->stack, "console");
+        return;
+    }
+    if (g_strcmp0(status, "not-running") == 0 || g_strcmp0(status, "error") == 0) {
+        if (self->options.kiosk_quit && self->seen_connected) {
+            quit_with_status(self, 0);
+            return;
+        }
+        self->reconnecting = TRUE;
+        if (self->domain != NULL) {
+            g_autofree char *text = g_strdup_printf(_("Reconnecting to “%s”…"), self->name);
+
+            show_status(self, text);
+        } else {
+            show_status(self, _("Reconnecting…"));
+        }
+        /* A guest that is not running is followed by the page; anything else is tried again. */
+        if (g_strcmp0(status, "error") == 0 && self->retry_id == 0)
+            self->retry_id = g_timeout_add_seconds(KIOSK_RETRY_SECONDS, kiosk_retry_cb, self);
+        return;
+    }
+    /* Connecting: under "Reconnecting…" while it is shown. */
+    if (!self->reconnecting)
+        gtk_stack_set_visible_child_name(self->stack, "console");
 }
 
 static void
@@ -181,6 +276,8 @@ page_status_cb(HakoViewerWindow *self, GParamSpec *pspec, HakoConsolePage *page)
 {
     const char *status = hako_console_page_get_status(page);
 
+    if (self->quitting)
+        return;
     watch_console(self);
     if (g_strcmp0(status, "console") == 0) {
         self->exit_status = 0;
@@ -193,6 +290,8 @@ page_status_cb(HakoViewerWindow *self, GParamSpec *pspec, HakoConsolePage *page)
         g_printerr("hako-viewer: %s\n", message != NULL ? message : "");
         self->exit_status = 1;
     }
+    if (self->options.kiosk)
+        kiosk_follow_page(self, status);
 }
 
 static void
@@ -211,6 +310,7 @@ show_page(HakoViewerWindow *self, GtkWidget *page)
 {
     self->page = HAKO_CONSOLE_PAGE(page);
     hako_console_page_set_toolbar_visible(self->page, FALSE);
+    hako_console_page_set_kiosk(self->page, self->options.kiosk);
     gtk_widget_insert_action_group(GTK_WIDGET(self), "console",
                                    hako_console_page_get_actions(self->page));
     if (self->options.zoom > 0) {
@@ -227,8 +327,8 @@ show_page(HakoViewerWindow *self, GtkWidget *page)
     gtk_widget_show(page);
     gtk_container_add(GTK_CONTAINER(self->console_slot), page);
     gtk_stack_set_visible_child_name(self->stack, "console");
-    /* Its buttons work on the page: none before there is one. */
-    gtk_widget_set_visible(self->toolbar, !self->fullscreen);
+    /* Its buttons work on the page: none before there is one, and none in a kiosk. */
+    gtk_widget_set_visible(self->toolbar, !self->fullscreen && !self->options.kiosk);
     hako_console_page_set_fullscreen(self->page, self->fullscreen);
     page_zoom_cb(self, NULL, self->page);
     page_status_cb(self, NULL, self->page);
@@ -300,7 +400,10 @@ domain_state_cb(HakoViewerWindow *self, GParamSpec *pspec, HakoDomain *domain)
 
     if (self->page != NULL) {
         /* Shown: the page follows the guest. Without --reconnect, its end is the viewer's. */
-        if (!domain_is_running(domain) && !self->options.reconnect) {
+        if (!domain_is_running(domain) && self->options.kiosk_quit) {
+            g_debug("“%s” stopped: quitting the kiosk", hako_domain_get_name(domain));
+            quit_with_status(self, 0);
+        } else if (!domain_is_running(domain) && !self->options.reconnect) {
             g_debug("“%s” stopped: closing", hako_domain_get_name(domain));
             g_idle_add_full(G_PRIORITY_DEFAULT, close_idle_cb, g_object_ref(self), g_object_unref);
         }
@@ -486,11 +589,13 @@ set_fullscreen(HakoViewerWindow *self, gboolean fullscreen)
 
     self->fullscreen = fullscreen;
     g_simple_action_set_state(G_SIMPLE_ACTION(action), g_variant_new_boolean(fullscreen));
-    gtk_widget_set_visible(self->toolbar, self->page != NULL && !fullscreen);
-    gtk_widget_set_visible(self->hot_zone, fullscreen);
+    gtk_widget_set_visible(self->toolbar,
+                           self->page != NULL && !fullscreen && !self->options.kiosk);
+    /* A kiosk has no bar to leave full screen. */
+    gtk_widget_set_visible(self->hot_zone, fullscreen && !self->options.kiosk);
     if (self->page != NULL)
         hako_console_page_set_fullscreen(self->page, fullscreen);
-    if (fullscreen) {
+    if (fullscreen && !self->options.kiosk) {
         show_bar_for_a_moment(self, 2000);
     } else {
         g_clear_handle_id(&self->hide_bar_id, g_source_remove);
@@ -549,6 +654,8 @@ fullscreen_changed(GSimpleAction *action, GVariant *value, gpointer user_data)
     HakoViewerWindow *self = user_data;
     gboolean fullscreen = g_variant_get_boolean(value);
 
+    if (self->options.kiosk && !fullscreen)
+        return;
     if (!window_manager_does_fullscreen(GTK_WIDGET(self)))
         fullscreen_by_hand(self, fullscreen);
     else if (fullscreen)
@@ -617,6 +724,13 @@ hako_viewer_window_key_press_event(GtkWidget *widget, GdkEventKey *event)
 {
     HakoViewerWindow *self = HAKO_VIEWER_WINDOW(widget);
 
+    /* A kiosk has no keys of its own: no F11, zoom keys, accelerators (GtkApplication's
+     * included) or mnemonics, which GtkWindow's own handler would activate. Every key goes to
+     * the focused widget, the guest's display. */
+    if (self->options.kiosk) {
+        gtk_window_propagate_key_event(GTK_WINDOW(widget), event);
+        return GDK_EVENT_STOP;
+    }
     if (activate_hotkey(self, event))
         return GDK_EVENT_STOP;
     /* While the display has the keyboard every other key is the guest's first. */
@@ -631,9 +745,105 @@ hako_viewer_window_window_state_event(GtkWidget *widget, GdkEventWindowState *ev
 {
     HakoViewerWindow *self = HAKO_VIEWER_WINDOW(widget);
 
-    if ((event->changed_mask & GDK_WINDOW_STATE_FULLSCREEN) != 0)
-        set_fullscreen(self, (event->new_window_state & GDK_WINDOW_STATE_FULLSCREEN) != 0);
+    if ((event->changed_mask & GDK_WINDOW_STATE_FULLSCREEN) != 0) {
+        gboolean fullscreen = (event->new_window_state & GDK_WINDOW_STATE_FULLSCREEN) != 0;
+
+        /* A window manager that takes a kiosk out of full screen is asked again. */
+        if (self->options.kiosk && !fullscreen)
+            gtk_window_fullscreen(GTK_WINDOW(widget));
+        else
+            set_fullscreen(self, fullscreen);
+    }
     return GTK_WIDGET_CLASS(hako_viewer_window_parent_class)->window_state_event(widget, event);
+}
+
+/* A kiosk cannot be closed: not by the window manager (Alt+F4), nor by anything else. */
+static gboolean
+hako_viewer_window_delete_event(GtkWidget *widget, GdkEventAny *event)
+{
+    HakoViewerWindow *self = HAKO_VIEWER_WINDOW(widget);
+
+    if (self->options.kiosk) {
+        g_debug("Kiosk mode: not closing");
+        return GDK_EVENT_STOP;
+    }
+    /* GtkWindow has no handler of its own: GTK destroys a window whose delete-event goes on. */
+    if (GTK_WIDGET_CLASS(hako_viewer_window_parent_class)->delete_event != NULL)
+        return GTK_WIDGET_CLASS(hako_viewer_window_parent_class)->delete_event(widget, event);
+    return GDK_EVENT_PROPAGATE;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Kiosk mode                                                                                */
+
+static gboolean
+cover_draw_cb(GtkWidget *widget, cairo_t *cr, gpointer user_data)
+{
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_paint(cr);
+    return GDK_EVENT_STOP;
+}
+
+static gboolean
+cover_swallow_cb(GtkWidget *widget, GdkEvent *event, gpointer user_data)
+{
+    return GDK_EVENT_STOP;
+}
+
+/* A black window over one monitor: it takes no focus and does nothing with what it gets. */
+static GtkWidget *
+cover_monitor(HakoViewerWindow *self, GdkMonitor *monitor, gboolean by_hand, int number)
+{
+    GtkWidget *cover = gtk_window_new(GTK_WINDOW_TOPLEVEL);
+    GtkWindow *window = GTK_WINDOW(cover);
+    GdkRectangle area;
+
+    gdk_monitor_get_geometry(monitor, &area);
+    gtk_window_set_title(window, "");
+    gtk_window_set_decorated(window, FALSE);
+    gtk_window_set_accept_focus(window, FALSE);
+    gtk_window_set_focus_on_map(window, FALSE);
+    gtk_window_set_skip_taskbar_hint(window, TRUE);
+    gtk_window_set_skip_pager_hint(window, TRUE);
+    gtk_widget_set_app_paintable(cover, TRUE);
+    g_signal_connect(cover, "draw", G_CALLBACK(cover_draw_cb), NULL);
+    g_signal_connect(cover, "delete-event", G_CALLBACK(cover_swallow_cb), NULL);
+    g_signal_connect(cover, "key-press-event", G_CALLBACK(cover_swallow_cb), NULL);
+    g_signal_connect(cover, "key-release-event", G_CALLBACK(cover_swallow_cb), NULL);
+    gtk_window_move(window, area.x, area.y);
+    gtk_window_set_default_size(window, area.width, area.height);
+    if (!by_hand)
+        gtk_window_fullscreen_on_monitor(window, gtk_widget_get_screen(GTK_WIDGET(self)), number);
+    gtk_widget_show(cover);
+    return cover;
+}
+
+/* The guest on the primary monitor (the one full screen by hand takes too), black elsewhere. */
+static void
+kiosk_cover_monitors(HakoViewerWindow *self)
+{
+    GdkDisplay *display = gtk_widget_get_display(GTK_WIDGET(self));
+    GdkMonitor *primary = gdk_display_get_primary_monitor(display);
+    gboolean by_hand = !window_manager_does_fullscreen(GTK_WIDGET(self));
+    int n = gdk_display_get_n_monitors(display);
+
+    if (primary == NULL && n > 0)
+        primary = gdk_display_get_monitor(display, 0);
+    for (int i = 0; i < n; i++) {
+        GdkMonitor *monitor = gdk_display_get_monitor(display, i);
+
+        if (monitor == primary)
+            continue;
+        if (self->cover_windows == NULL)
+            self->cover_windows = g_ptr_array_new();
+        g_ptr_array_add(self->cover_windows, cover_monitor(self, monitor, by_hand, i));
+    }
+    if (!by_hand) {
+        for (int i = 0; i < n; i++)
+            if (gdk_display_get_monitor(display, i) == primary)
+                gtk_window_fullscreen_on_monitor(GTK_WINDOW(self),
+                                                 gtk_widget_get_screen(GTK_WIDGET(self)), i);
+    }
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -647,6 +857,12 @@ hako_viewer_window_dispose(GObject *object)
     g_cancellable_cancel(self->cancellable);
     g_clear_object(&self->cancellable);
     g_clear_handle_id(&self->hide_bar_id, g_source_remove);
+    g_clear_handle_id(&self->retry_id, g_source_remove);
+    if (self->cover_windows != NULL) {
+        for (guint i = 0; i < self->cover_windows->len; i++)
+            gtk_widget_destroy(g_ptr_array_index(self->cover_windows, i));
+        g_clear_pointer(&self->cover_windows, g_ptr_array_unref);
+    }
     if (self->host != NULL) {
         g_signal_handlers_disconnect_by_data(self->host, self);
         g_signal_handlers_disconnect_by_data(hako_host_get_domains(self->host), self);
@@ -725,6 +941,7 @@ hako_viewer_window_class_init(HakoViewerWindowClass *klass)
     object_class->set_property = hako_viewer_window_set_property;
     widget_class->key_press_event = hako_viewer_window_key_press_event;
     widget_class->window_state_event = hako_viewer_window_window_state_event;
+    widget_class->delete_event = hako_viewer_window_delete_event;
 
     properties[PROP_MANAGER] =
         g_param_spec_object("manager", NULL, NULL, HAKO_TYPE_CONNECTION_MANAGER, flags);
@@ -799,6 +1016,12 @@ hako_viewer_window_new(GtkApplication *application,
     if (options->fullscreen)
         g_action_group_change_action_state(G_ACTION_GROUP(self), "fullscreen",
                                            g_variant_new_boolean(TRUE));
+    if (options->kiosk) {
+        GAction *close = g_action_map_lookup_action(G_ACTION_MAP(self), "close");
+
+        g_simple_action_set_enabled(G_SIMPLE_ACTION(close), FALSE);
+        kiosk_cover_monitors(self);
+    }
     if (hako_viewer_target_get_kind(target) == HAKO_VIEWER_TARGET_KIND_DOMAIN)
         open_domain(self);
     else
