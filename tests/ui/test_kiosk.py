@@ -12,7 +12,9 @@
 #    shown again;
 #  - the same by vnc://HOST:PORT: "Reconnecting…" while the address does not answer, and the
 #    display again once it does;
-#  - --kiosk-quit on-disconnect: the guest stops and hako-viewer exits with 0.
+#  - --kiosk-quit on-disconnect: the guest stops and hako-viewer exits with 0;
+#  - a SPICE display by spice://HOST:PORT (the harness's ACPI guest): Ctrl+Alt does not release
+#    the pointer there either.
 #
 # Started by `run-ui-test --viewer`: no hako runs; each case starts its own hako-viewer. Prints TAP.
 
@@ -20,11 +22,13 @@ import ctypes
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 from hakoui import bail, find, ok, plan, poll, pyatspi, rawinput, showing
 from test_viewer import (
     BUSY,
+    GUEST,
     MEMTEST,
     URI,
     Viewer,
@@ -125,7 +129,7 @@ def check_kiosk(viewer, window, description):
 
 
 def main():
-    plan("kiosk", 20)
+    plan("kiosk", 23)
     if not os.path.exists(MEMTEST):
         bail("memtest86+ is installed", "no %s" % MEMTEST)
     define_memtest_guest()
@@ -216,6 +220,35 @@ def main():
         bail("the guest stops: hako-viewer exits with 0", "rc %r, stderr %r"
              % (rc, viewer.stderr()))
     ok("the guest stops: hako-viewer exits with 0")
+
+    # 7. SPICE: no release keys either.
+    xml = virsh("dumpxml", GUEST).replace("<graphics type='vnc'", "<graphics type='spice'", 1)
+    with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
+        f.write(xml)
+    virsh("define", f.name)
+    os.unlink(f.name)
+    virsh("start", GUEST)
+    address = virsh("domdisplay", GUEST).split("?")[0]  # spice://127.0.0.1:PORT
+    viewer = Viewer("--kiosk", address)
+    viewer.application("hako-viewer --kiosk spice://… is on the accessibility bus")
+    window = viewer.frame("%s - Hako Viewer" % address, "the window is titled after the address")
+    check_display(viewer, window, "kiosk-spice", "--kiosk %s shows the guest" % address,
+                  colours=2)
+    x, y, w, h = find(window, name="Guest display").queryComponent().getExtents(
+        pyatspi.DESKTOP_COORDS)
+    rawinput.click(x + w // 2, y + h // 2)
+    if poll("grabbed", 10, pointer_grabbed_by_another) is None:
+        bail("a click gives the SPICE guest the pointer", "no other client holds the pointer")
+    ok("a click gives the SPICE guest the pointer")
+    xdotool("keydown", "Control_L", "keydown", "Alt_L")
+    xdotool("keyup", "Alt_L", "keyup", "Control_L")
+    time.sleep(1)
+    if not pointer_grabbed_by_another() or not viewer.alive():
+        bail("Ctrl+Alt does not release it", "grabbed %r, alive %r"
+             % (pointer_grabbed_by_another(), viewer.alive()))
+    ok("Ctrl+Alt does not release it")
+    viewer.stop()
+    virsh("destroy", GUEST, check=False)
     return 0
 
 
