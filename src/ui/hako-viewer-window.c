@@ -29,8 +29,8 @@
  * others (there is one guest display to show). It has no buttons, no keys of its own and no
  * mnemonics, no keys release the pointer, and it refuses to close. When the display goes away
  * it says it is reconnecting and tries again (a guest by name: as --reconnect; an address:
- * every few seconds), or with --kiosk-quit on-disconnect the viewer exits with 0. Only an error
- * before anything was shown (no such guest) still ends it, with 1.
+ * every few seconds), or with --kiosk-quit on-disconnect the viewer exits with 0 (1 when the
+ * display never came). An error before anything was shown (no such guest) ends it too, with 1.
  */
 
 #define KIOSK_RETRY_SECONDS 3
@@ -249,8 +249,9 @@ kiosk_follow_page(HakoViewerWindow *self, const char *status)
         return;
     }
     if (g_strcmp0(status, "not-running") == 0 || g_strcmp0(status, "error") == 0) {
-        if (self->options.kiosk_quit && self->seen_connected) {
-            quit_with_status(self, 0);
+        /* Quitting on a disconnect: a display that never came is an error (said already). */
+        if (self->options.kiosk_quit) {
+            quit_with_status(self, self->seen_connected ? 0 : 1);
             return;
         }
         self->reconnecting = TRUE;

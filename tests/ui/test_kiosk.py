@@ -14,7 +14,9 @@
 #    display again once it does;
 #  - --kiosk-quit on-disconnect: the guest stops and hako-viewer exits with 0;
 #  - a SPICE display by spice://HOST:PORT (the harness's ACPI guest): Ctrl+Alt does not release
-#    the pointer there either.
+#    the pointer there either;
+#  - errors still end a kiosk with 1: a missing guest, and with --kiosk-quit on-disconnect an
+#    address that never answers.
 #
 # Started by `run-ui-test --viewer`: no hako runs; each case starts its own hako-viewer. Prints TAP.
 
@@ -129,7 +131,7 @@ def check_kiosk(viewer, window, description):
 
 
 def main():
-    plan("kiosk", 23)
+    plan("kiosk", 25)
     if not os.path.exists(MEMTEST):
         bail("memtest86+ is installed", "no %s" % MEMTEST)
     define_memtest_guest()
@@ -249,6 +251,20 @@ def main():
     ok("Ctrl+Alt does not release it")
     viewer.stop()
     virsh("destroy", GUEST, check=False)
+
+    # 8. Errors still end a kiosk, with 1.
+    viewer = Viewer("--kiosk", "-c", URI, "hako-no-such-guest")
+    rc = wait_exit(viewer, 30)
+    if rc != 1 or "hako-no-such-guest" not in viewer.stderr():
+        bail("--kiosk with a missing guest: said on stderr, exit 1", "rc %r, stderr %r"
+             % (rc, viewer.stderr()))
+    ok("--kiosk with a missing guest: said on stderr, exit 1")
+    viewer = Viewer("--kiosk", "--kiosk-quit", "on-disconnect", "vnc://127.0.0.1:1")
+    rc = wait_exit(viewer, 30)
+    if rc != 1 or "127.0.0.1" not in viewer.stderr():
+        bail("--kiosk --kiosk-quit on-disconnect, an address that never answers: exit 1",
+             "rc %r, stderr %r" % (rc, viewer.stderr()))
+    ok("--kiosk --kiosk-quit on-disconnect, an address that never answers: exit 1")
     return 0
 
 
