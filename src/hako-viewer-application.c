@@ -61,6 +61,10 @@ static const GOptionEntry option_entries[] = {
      N_("In kiosk mode, whether to quit when the display goes away: never (the default; it "
         "reconnects) or on-disconnect"),
      N_("never|on-disconnect")},
+    {"hotkeys", 'H', 0, G_OPTION_ARG_STRING, NULL,
+     N_("The viewer’s own keys, as ACTION=KEYS,… (toggle-fullscreen, release-cursor, zoom-in, "
+        "zoom-out, zoom-reset, secure-attention; KEYS such as shift+f11)"),
+     N_("HOTKEYS")},
     {"zoom", 'z', 0, G_OPTION_ARG_INT, NULL,
      N_("Show the display at this size, in percent (10 to 400), instead of fitting the window"),
      N_("PERCENT")},
@@ -149,6 +153,80 @@ parse_target(GVariantDict *options, GError **error)
     return target;
 }
 
+/* "ctrl+alt+f11", as virt-viewer writes keys, to a key and modifiers; FALSE if it is not one. */
+static gboolean
+parse_hotkey_keys(const char *text, guint *keyval, GdkModifierType *mods)
+{
+    g_auto(GStrv) parts = g_strsplit(text, "+", -1);
+    guint n = g_strv_length(parts);
+
+    *keyval = 0;
+    *mods = 0;
+    if (n == 0)
+        return FALSE;
+    for (guint i = 0; i + 1 < n; i++) {
+        g_autofree char *part = g_ascii_strdown(g_strstrip(parts[i]), -1);
+
+        if (g_str_equal(part, "ctrl") || g_str_equal(part, "control"))
+            *mods |= GDK_CONTROL_MASK;
+        else if (g_str_equal(part, "alt"))
+            *mods |= GDK_MOD1_MASK;
+        else if (g_str_equal(part, "shift"))
+            *mods |= GDK_SHIFT_MASK;
+        else if (g_str_equal(part, "super") || g_str_equal(part, "meta"))
+            *mods |= GDK_SUPER_MASK;
+        else
+            return FALSE;
+    }
+    {
+        const char *name = g_strstrip(parts[n - 1]);
+        g_autofree char *upper = g_ascii_strup(name, -1);
+
+        *keyval = gdk_keyval_from_name(name);
+        /* "f11" is F11; "r" is r. */
+        if (*keyval == GDK_KEY_VoidSymbol || *keyval == 0)
+            *keyval = gdk_keyval_from_name(upper);
+    }
+    if (*keyval == GDK_KEY_VoidSymbol || *keyval == 0)
+        return FALSE;
+    *keyval = gdk_keyval_to_lower(*keyval);
+    return TRUE;
+}
+
+/* --hotkeys=toggle-fullscreen=shift+f11,release-cursor=shift+f12, as virt-viewer takes them. */
+static gboolean
+parse_hotkeys(const char *spec, HakoViewerOptions *options, GError **error)
+{
+    g_auto(GStrv) items = g_strsplit(spec, ",", -1);
+
+    options->custom_hotkeys = TRUE;
+    for (guint i = 0; items[i] != NULL; i++) {
+        g_auto(GStrv) pair = g_strsplit(items[i], "=", 2);
+        guint hotkey = HAKO_N_VIEWER_HOTKEYS;
+
+        if (*g_strstrip(items[i]) == '\0')
+            continue;
+        for (guint h = 0; pair[0] != NULL && h < HAKO_N_VIEWER_HOTKEYS; h++)
+            if (g_str_equal(g_strstrip(pair[0]), hako_viewer_hotkey_to_key(h)))
+                hotkey = h;
+        if (hotkey == HAKO_N_VIEWER_HOTKEYS) {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        _("--hotkeys: “%s” is not an action; use toggle-fullscreen, "
+                          "release-cursor, zoom-in, zoom-out, zoom-reset or secure-attention."),
+                        pair[0]);
+            return FALSE;
+        }
+        if (pair[1] == NULL || !parse_hotkey_keys(pair[1], &options->hotkey_keyvals[hotkey],
+                                                  &options->hotkey_mods[hotkey])) {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        _("--hotkeys: “%s” is not a key combination such as ctrl+alt+f11."),
+                        pair[1] != NULL ? pair[1] : "");
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 static int
 hako_viewer_application_handle_local_options(GApplication *application, GVariantDict *options)
 {
@@ -206,6 +284,31 @@ hako_viewer_application_handle_local_options(GApplication *application, GVariant
     }
     if (g_variant_dict_lookup(options, "title", "s", &self->title))
         self->options.title = self->title;
+    {
+        const char *hotkeys = NULL;
+
+        /* The command line's, else the .vv file's [virt-viewer] keys of the same names. */
+        if (g_variant_dict_lookup(options, "hotkeys", "&s", &hotkeys)) {
+            if (!parse_hotkeys(hotkeys, &self->options, &error)) {
+                g_printerr("hako-viewer: %s\n", error->message);
+                return 1;
+            }
+        } else {
+            g_autoptr(GString) from_file = g_string_new(NULL);
+
+            for (guint h = 0; h < HAKO_N_VIEWER_HOTKEYS; h++) {
+                const char *keys = hako_viewer_target_get_hotkey(self->target, h);
+
+                if (keys != NULL)
+                    g_string_append_printf(from_file, "%s%s=%s", from_file->len ? "," : "",
+                                           hako_viewer_hotkey_to_key(h), keys);
+            }
+            if (from_file->len > 0 && !parse_hotkeys(from_file->str, &self->options, &error)) {
+                g_printerr("hako-viewer: %s\n", error->message);
+                return 1;
+            }
+        }
+    }
     /* Go on: register, start GTK, and activate. */
     return -1;
 }

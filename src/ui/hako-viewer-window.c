@@ -679,12 +679,57 @@ static const GActionEntry window_entries[] = {
 /* The viewer's own keys, which win over the guest even while it has the keyboard: F11 (so
  * that full screen can always be left) and the zoom keys, as in virt-viewer. */
 static gboolean
+activate_custom_hotkey(HakoViewerWindow *self, GdkEventKey *event)
+{
+    GdkModifierType mods = event->state & gtk_accelerator_get_default_mod_mask();
+    guint keyval = gdk_keyval_to_lower(event->keyval);
+    GActionGroup *page_actions =
+        self->page != NULL ? hako_console_page_get_actions(self->page) : NULL;
+
+    for (guint h = 0; h < HAKO_N_VIEWER_HOTKEYS; h++) {
+        if (self->options.hotkey_keyvals[h] == 0 || self->options.hotkey_keyvals[h] != keyval ||
+            self->options.hotkey_mods[h] != mods)
+            continue;
+        switch (h) {
+        case HAKO_VIEWER_HOTKEY_TOGGLE_FULLSCREEN:
+            g_action_group_change_action_state(G_ACTION_GROUP(self), "fullscreen",
+                                               g_variant_new_boolean(!self->fullscreen));
+            return TRUE;
+        case HAKO_VIEWER_HOTKEY_RELEASE_CURSOR:
+            if (self->page != NULL && hako_console_page_get_console(self->page) != NULL)
+                hako_console_release_grab(hako_console_page_get_console(self->page));
+            return TRUE;
+        case HAKO_VIEWER_HOTKEY_ZOOM_IN:
+        case HAKO_VIEWER_HOTKEY_ZOOM_OUT:
+        case HAKO_VIEWER_HOTKEY_ZOOM_RESET:
+            if (page_actions != NULL &&
+                g_action_group_get_action_enabled(page_actions, hako_viewer_hotkey_to_key(h)))
+                g_action_group_activate_action(page_actions, hako_viewer_hotkey_to_key(h), NULL);
+            return TRUE;
+        case HAKO_VIEWER_HOTKEY_SECURE_ATTENTION:
+            if (page_actions != NULL &&
+                g_action_group_get_action_enabled(page_actions, "send-keys"))
+                g_action_group_activate_action(page_actions, "send-keys",
+                                               g_variant_new_string("ctrl-alt-del"));
+            return TRUE;
+        default:
+            /* Smartcards and USB resets: nothing of the kind here; the key stays the guest's. */
+            return FALSE;
+        }
+    }
+    return FALSE;
+}
+
+static gboolean
 activate_hotkey(HakoViewerWindow *self, GdkEventKey *event)
 {
     GdkModifierType mods = event->state & gtk_accelerator_get_default_mod_mask();
     GActionGroup *group = NULL;
     const char *name = NULL;
 
+    /* --hotkeys replaces the default keys: only those it names are the viewer's. */
+    if (self->options.custom_hotkeys)
+        return activate_custom_hotkey(self, event);
     if (event->keyval == GDK_KEY_F11 && mods == 0) {
         group = G_ACTION_GROUP(self);
         name = "fullscreen";

@@ -18,6 +18,11 @@ typedef struct {
     gboolean kiosk_quit; /* --kiosk-quit on-disconnect: exit 0 when the display goes away */
     int zoom;            /* --zoom percent, or 0 to scale the display to the window */
     const char *title;   /* --title, or NULL */
+    /* --hotkeys (or the .vv file's): when set, only these keys are the viewer's own; each
+     * HakoViewerHotkey's key, or 0 for none. */
+    gboolean custom_hotkeys;
+    guint hotkey_keyvals[HAKO_N_VIEWER_HOTKEYS];
+    GdkModifierType hotkey_mods[HAKO_N_VIEWER_HOTKEYS];
 } HakoViewerOptions;
 
 #define HAKO_TYPE_VIEWER_WINDOW (hako_viewer_window_get_type())

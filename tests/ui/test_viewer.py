@@ -16,6 +16,7 @@
 #    the display at 150 % of the guest's screen, Ctrl+plus zooms in to 175 %, a click gives the
 #    guest the pointer (the title says how to get it back) and Ctrl+Alt releases it, F11 enters
 #    full screen, its bar's Leave Full Screen and F11 leave it;
+#    --hotkeys replaces the viewer's own keys (Shift+F12 toggles full screen, F11 does not);
 #  - the same guest with a SPICE display, by spice://HOST:PORT;
 #  - --wait for a guest that does not exist yet: shown once it is defined and started.
 #
@@ -219,7 +220,7 @@ def define_password_guest():
 
 
 def main():
-    plan("viewer", 34)
+    plan("viewer", 37)
     if not os.path.exists(MEMTEST):
         bail("memtest86+ is installed", "no %s" % MEMTEST)
     define_memtest_guest()
@@ -431,6 +432,33 @@ def main():
     check_display(viewer, window, "reconnect", "and shows the guest again when it starts",
                   colours=2)
     stop_cleanly(viewer, "and exits with 0")
+
+    # 9b. --hotkeys: only the keys it names are the viewer's (here Shift+F12, not F11).
+    viewer = Viewer("--hotkeys=toggle-fullscreen=shift+f12", "-c", URI, GUEST)
+    viewer.application("hako-viewer --hotkeys is on the accessibility bus")
+    window = viewer.frame("%s - Hako Viewer" % GUEST, "the window is titled after the guest")
+    check_display(viewer, window, "hotkeys", "with --hotkeys the guest is shown", colours=2)
+
+    def full_screen_shown():
+        button = find(window, roleName="push button", name="Full Screen")
+        return button is not None and showing(button)
+
+    point_at(window)
+    rawinput.pressKey("F11")
+    time.sleep(1)
+    if not full_screen_shown():
+        bail("with --hotkeys naming another key, F11 is the guest's", "F11 went full screen")
+    point_at(window)
+    rawinput.keyCombo("<Shift>F12")
+    if poll("full screen", 10, lambda: not full_screen_shown()) is None:
+        bail("--hotkeys=toggle-fullscreen=shift+f12: Shift+F12 enters full screen",
+             "the buttons are shown")
+    point_at(window)
+    rawinput.keyCombo("<Shift>F12")
+    if poll("windowed", 10, full_screen_shown) is None:
+        bail("and Shift+F12 leaves it", "the buttons stay hidden")
+    ok("--hotkeys=toggle-fullscreen=shift+f12: Shift+F12 toggles full screen, F11 does not")
+    stop_cleanly(viewer, "and it exits with 0")
 
     # 10. A SPICE display by address.
     virsh("destroy", GUEST)
