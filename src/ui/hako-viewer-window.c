@@ -5,12 +5,10 @@
 #include "hako-viewer-window.h"
 
 #include "hako-console-page.h"
+#include "hako-fullscreen.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
-#ifdef GDK_WINDOWING_X11
-#include <gdk/gdkx.h>
-#endif
 
 /*
  * A display given by address (vnc://, spice://, a .vv file) goes straight to a Console page
@@ -604,47 +602,13 @@ set_fullscreen(HakoViewerWindow *self, gboolean fullscreen)
     }
 }
 
-/* Whether a window manager will make the window full screen when asked (there may be none:
- * a bare X server on a thin client, or a test's Xvfb). */
-static gboolean
-window_manager_does_fullscreen(GtkWidget *widget)
-{
-#ifdef GDK_WINDOWING_X11
-    GdkScreen *screen = gtk_widget_get_screen(widget);
-
-    if (GDK_IS_X11_SCREEN(screen))
-        return gdk_x11_screen_supports_net_wm_hint(
-            screen, gdk_atom_intern_static_string("_NET_WM_STATE_FULLSCREEN"));
-#endif
-    return TRUE;
-}
-
 /* Without a window manager: cover the monitor by hand, and put the window back after. */
 static void
 fullscreen_by_hand(HakoViewerWindow *self, gboolean fullscreen)
 {
     GtkWindow *window = GTK_WINDOW(self);
 
-    if (fullscreen) {
-        GdkDisplay *display = gtk_widget_get_display(GTK_WIDGET(self));
-        GdkWindow *gdk_window = gtk_widget_get_window(GTK_WIDGET(self));
-        GdkMonitor *monitor = gdk_window != NULL
-                                  ? gdk_display_get_monitor_at_window(display, gdk_window)
-                                  : gdk_display_get_primary_monitor(display);
-        GdkRectangle area = {0, 0, 0, 0};
-
-        if (monitor == NULL)
-            monitor = gdk_display_get_monitor(display, 0);
-        if (monitor != NULL)
-            gdk_monitor_get_geometry(monitor, &area);
-        gtk_window_get_position(window, &self->saved_geometry.x, &self->saved_geometry.y);
-        gtk_window_get_size(window, &self->saved_geometry.width, &self->saved_geometry.height);
-        gtk_window_move(window, area.x, area.y);
-        gtk_window_resize(window, area.width, area.height);
-    } else if (self->saved_geometry.width > 0) {
-        gtk_window_move(window, self->saved_geometry.x, self->saved_geometry.y);
-        gtk_window_resize(window, self->saved_geometry.width, self->saved_geometry.height);
-    }
+    hako_window_cover_monitor(window, fullscreen, &self->saved_geometry);
     set_fullscreen(self, fullscreen);
 }
 
@@ -657,7 +621,7 @@ fullscreen_changed(GSimpleAction *action, GVariant *value, gpointer user_data)
 
     if (self->options.kiosk && !fullscreen)
         return;
-    if (!window_manager_does_fullscreen(GTK_WIDGET(self)))
+    if (!hako_window_manager_does_fullscreen(GTK_WIDGET(self)))
         fullscreen_by_hand(self, fullscreen);
     else if (fullscreen)
         gtk_window_fullscreen(GTK_WINDOW(self));
@@ -870,7 +834,7 @@ kiosk_cover_monitors(HakoViewerWindow *self)
 {
     GdkDisplay *display = gtk_widget_get_display(GTK_WIDGET(self));
     GdkMonitor *primary = gdk_display_get_primary_monitor(display);
-    gboolean by_hand = !window_manager_does_fullscreen(GTK_WIDGET(self));
+    gboolean by_hand = !hako_window_manager_does_fullscreen(GTK_WIDGET(self));
     int n = gdk_display_get_n_monitors(display);
 
     if (primary == NULL && n > 0)
