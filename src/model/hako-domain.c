@@ -368,6 +368,33 @@ hako_domain_is_active(HakoDomain *self)
 }
 
 /**
+ * hako_domain_has_moved_away:
+ *
+ * Whether the guest stopped here because it was migrated to another host (it may run there).
+ */
+gboolean
+hako_domain_has_moved_away(HakoDomain *self)
+{
+    g_return_val_if_fail(HAKO_IS_DOMAIN(self), FALSE);
+    /* virDomainShutoffReason VIR_DOMAIN_SHUTOFF_MIGRATED */
+    return self->state == HAKO_DOMAIN_STATE_SHUTOFF && self->reason == 4;
+}
+
+/**
+ * hako_domain_is_paused_by_migration:
+ *
+ * Whether the guest is paused because a migration moves it: on the destination before the
+ * move ends, or on the source while its last memory is copied.
+ */
+gboolean
+hako_domain_is_paused_by_migration(HakoDomain *self)
+{
+    g_return_val_if_fail(HAKO_IS_DOMAIN(self), FALSE);
+    /* virDomainPausedReason VIR_DOMAIN_PAUSED_MIGRATION */
+    return self->state == HAKO_DOMAIN_STATE_PAUSED && self->reason == 2;
+}
+
+/**
  * hako_domain_can:
  * @action: what the user wants to do
  *

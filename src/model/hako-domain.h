@@ -32,6 +32,8 @@ const char *const *hako_domain_get_addresses(HakoDomain *self);
 HakoHost *hako_domain_get_host(HakoDomain *self);
 
 gboolean hako_domain_is_active(HakoDomain *self);
+gboolean hako_domain_has_moved_away(HakoDomain *self);
+gboolean hako_domain_is_paused_by_migration(HakoDomain *self);
 gboolean hako_domain_can(HakoDomain *self, HakoDomainAction action);
 
 const char *hako_domain_state_to_string(HakoDomainState state);

@@ -715,6 +715,10 @@ update_for_domain(HakoConsolePage *self)
         self->reconnects = 0;
         if (hako_domain_get_state(self->domain) == HAKO_DOMAIN_STATE_CRASHED)
             text = g_strdup_printf(_("“%s” has crashed."), hako_domain_get_name(self->domain));
+        else if (hako_domain_has_moved_away(self->domain))
+            text = g_strdup_printf(_("“%s” was migrated to another host. Connect to that host "
+                                     "to see its console."),
+                                   hako_domain_get_name(self->domain));
         else
             text = g_strdup_printf(_("“%s” is not running."), hako_domain_get_name(self->domain));
         gtk_label_set_text(self->not_running_label, text);

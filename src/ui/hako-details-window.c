@@ -16,7 +16,17 @@
  * closes itself once its host's list no longer holds that object (the guest was undefined,
  * or the host was disconnected or removed). While the host is not connected, the graphs stay
  * as they were and a line says why nothing moves.
+ *
+ * A guest that migrates to another host Hako is connected to takes its window along: once the
+ * guest runs there, the window of the guest on the new host opens in the same place, on the
+ * same page and as full screen as this one was, and this one closes. The console therefore
+ * connects again, to the new host. If the guest does not turn up within FOLLOW_TIMEOUT_S (the
+ * new host is not one of Hako's), the window stays on the guest here, which says that it
+ * moved, or closes if the move also took the guest's definition away.
  */
+
+#define FOLLOW_TIMEOUT_S 30
+#define FOLLOW_CHECK_MS 200
 
 typedef enum {
     GRAPH_CPU,
@@ -39,6 +49,8 @@ struct _HakoDetailsWindow {
     HakoConsolePage *console_page;
 
     guint hide_bar_id; /* hides the full-screen bar a moment after the pointer leaves it */
+    guint follow_id;   /* looks for the guest on the other hosts after it migrated away */
+    gint64 follow_deadline;
     GdkRectangle saved_geometry; /* before a full screen made by hand (no window manager) */
 
     /* Template children */
@@ -85,6 +97,9 @@ update_title(HakoDetailsWindow *self)
 
     gtk_window_set_title(GTK_WINDOW(self), title);
     atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self)), title);
+    /* Two local hosts have the same label: a screen reader tells them apart by the URI. */
+    atk_object_set_description(gtk_widget_get_accessible(GTK_WIDGET(self)),
+                               hako_host_get_uri(self->host));
 }
 
 static void
@@ -141,6 +156,98 @@ update_memory_maximum(HakoDetailsWindow *self)
     hako_graph_set_maximum(self->graphs[GRAPH_MEMORY], (double)kib * 1024.0);
 }
 
+/* The guest, running (or paused by its user) on another connected host after a migration. */
+static HakoDomain *
+find_moved_guest(HakoDetailsWindow *self)
+{
+    GListModel *hosts = hako_connection_manager_get_hosts(self->manager);
+    const char *uuid = hako_domain_get_uuid(self->domain);
+    guint n = g_list_model_get_n_items(hosts);
+
+    for (guint i = 0; i < n; i++) {
+        g_autoptr(HakoHost) host = g_list_model_get_item(hosts, i);
+        HakoDomain *domain;
+
+        if (host == self->host || !hako_host_is_connected(host))
+            continue;
+        domain = hako_domain_list_lookup(hako_host_get_domains(host), uuid);
+        if (domain != NULL && hako_domain_is_active(domain) &&
+            !hako_domain_is_paused_by_migration(domain))
+            return domain;
+    }
+    return NULL;
+}
+
+/* Hands over to the window of @domain, the same guest on its new host. */
+static void
+move_to(HakoDetailsWindow *self, HakoDomain *domain)
+{
+    HakoDetailsWindow *next = hako_details_window_lookup(domain);
+    g_autoptr(GVariant) fullscreen =
+        g_action_group_get_action_state(G_ACTION_GROUP(self), "fullscreen");
+
+    g_debug("Guest %s moved to %s; its window follows", hako_domain_get_uuid(domain),
+            hako_host_get_uri(hako_domain_get_host(domain)));
+    if (next == NULL) {
+        int x, y, width, height;
+
+        next = g_object_new(HAKO_TYPE_DETAILS_WINDOW, "application",
+                            gtk_window_get_application(GTK_WINDOW(self)), "manager", self->manager,
+                            "domain", domain, "settings", self->settings, NULL);
+        gtk_window_set_screen(GTK_WINDOW(next), gtk_window_get_screen(GTK_WINDOW(self)));
+        if (!g_variant_get_boolean(fullscreen)) {
+            gtk_window_get_position(GTK_WINDOW(self), &x, &y);
+            gtk_window_get_size(GTK_WINDOW(self), &width, &height);
+            gtk_window_move(GTK_WINDOW(next), x, y);
+            gtk_window_resize(GTK_WINDOW(next), width, height);
+        }
+        hako_details_window_show_page(next, gtk_stack_get_visible_child_name(self->stack));
+    }
+    gtk_window_present(GTK_WINDOW(next));
+    if (g_variant_get_boolean(fullscreen))
+        g_action_group_change_action_state(G_ACTION_GROUP(next), "fullscreen",
+                                           g_variant_new_boolean(TRUE));
+    gtk_widget_destroy(GTK_WIDGET(self));
+}
+
+static gboolean
+follow_cb(gpointer user_data)
+{
+    HakoDetailsWindow *self = user_data;
+    HakoDomain *moved = find_moved_guest(self);
+
+    if (moved != NULL) {
+        self->follow_id = 0;
+        move_to(self, moved);
+        return G_SOURCE_REMOVE;
+    }
+    if (g_get_monotonic_time() < self->follow_deadline)
+        return G_SOURCE_CONTINUE;
+    self->follow_id = 0;
+    g_debug("Guest %s did not turn up on another host", hako_domain_get_uuid(self->domain));
+    /* Its definition went along (or it was transient): nothing is left here to show. */
+    if (hako_domain_list_lookup(self->domains, hako_domain_get_uuid(self->domain)) != self->domain)
+        gtk_widget_destroy(GTK_WIDGET(self));
+    return G_SOURCE_REMOVE;
+}
+
+static void
+follow_guest(HakoDetailsWindow *self)
+{
+    HakoDomain *moved;
+
+    if (self->follow_id != 0)
+        return;
+    /* The new host's events may come before or after the old one's: look now, then often. */
+    moved = find_moved_guest(self);
+    if (moved != NULL) {
+        move_to(self, moved);
+        return;
+    }
+    self->follow_deadline = g_get_monotonic_time() + FOLLOW_TIMEOUT_S * G_USEC_PER_SEC;
+    self->follow_id = g_timeout_add(FOLLOW_CHECK_MS, follow_cb, self);
+}
+
 static void
 domain_notify_cb(HakoDetailsWindow *self, GParamSpec *pspec, HakoDomain *domain)
 {
@@ -148,7 +255,10 @@ domain_notify_cb(HakoDetailsWindow *self, GParamSpec *pspec, HakoDomain *domain)
 
     if (g_str_equal(name, "name"))
         update_title(self);
-    else if (g_str_equal(name, "addresses"))
+    else if (g_str_equal(name, "state") || g_str_equal(name, "state-reason")) {
+        if (hako_domain_has_moved_away(self->domain))
+            follow_guest(self);
+    } else if (g_str_equal(name, "addresses"))
         update_addresses(self);
     else if (g_str_equal(name, "max-memory"))
         update_memory_maximum(self);
@@ -181,10 +291,15 @@ domains_changed_cb(
 {
     if (removed == 0)
         return;
-    if (hako_domain_list_lookup(domains, hako_domain_get_uuid(self->domain)) != self->domain) {
-        g_debug("Guest %s is gone; closing its window", hako_domain_get_uuid(self->domain));
-        gtk_widget_destroy(GTK_WIDGET(self));
+    if (hako_domain_list_lookup(domains, hako_domain_get_uuid(self->domain)) == self->domain)
+        return;
+    /* Gone after a migration: it may turn up on another host (follow_cb closes us if not). */
+    if (hako_domain_has_moved_away(self->domain)) {
+        follow_guest(self);
+        return;
     }
+    g_debug("Guest %s is gone; closing its window", hako_domain_get_uuid(self->domain));
+    gtk_widget_destroy(GTK_WIDGET(self));
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -425,6 +540,7 @@ hako_details_window_dispose(GObject *object)
 
     /* The model outlives the window: stop listening now rather than at finalize. */
     g_clear_handle_id(&self->hide_bar_id, g_source_remove);
+    g_clear_handle_id(&self->follow_id, g_source_remove);
     if (self->domain != NULL)
         g_signal_handlers_disconnect_by_data(self->domain, self);
     if (self->host != NULL)

@@ -382,6 +382,36 @@ test_set_state_keeps_id(Fixture *f, gconstpointer data)
     g_assert_cmpuint(notify_total(f), ==, 1);
 }
 
+/* A guest that left by migration, and one paused while a migration moves it, are told apart
+ * from the other stopped and paused ones. */
+static void
+test_migration_states(Fixture *f, gconstpointer data)
+{
+    static const struct {
+        HakoDomainState state;
+        int reason;
+        gboolean moved_away;
+        gboolean paused_by_migration;
+    } cases[] = {
+        {HAKO_DOMAIN_STATE_SHUTOFF, 4, TRUE, FALSE},  /* VIR_DOMAIN_SHUTOFF_MIGRATED */
+        {HAKO_DOMAIN_STATE_SHUTOFF, 1, FALSE, FALSE}, /* shut down */
+        {HAKO_DOMAIN_STATE_SHUTOFF, 2, FALSE, FALSE}, /* destroyed */
+        {HAKO_DOMAIN_STATE_SHUTOFF, 5, FALSE, FALSE}, /* saved */
+        {HAKO_DOMAIN_STATE_PAUSED, 2, FALSE, TRUE},   /* VIR_DOMAIN_PAUSED_MIGRATION */
+        {HAKO_DOMAIN_STATE_PAUSED, 1, FALSE, FALSE},  /* paused by the user */
+        {HAKO_DOMAIN_STATE_PAUSED, 4, FALSE, FALSE},  /* dumping */
+        {HAKO_DOMAIN_STATE_RUNNING, 2, FALSE, FALSE}, /* running, arrived by migration */
+        {HAKO_DOMAIN_STATE_CRASHED, 4, FALSE, FALSE},
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        _hako_domain_set_state(f->domain, cases[i].state, cases[i].reason);
+        g_assert_cmpint(hako_domain_has_moved_away(f->domain), ==, cases[i].moved_away);
+        g_assert_cmpint(hako_domain_is_paused_by_migration(f->domain), ==,
+                        cases[i].paused_by_migration);
+    }
+}
+
 static const char *const state_names[] = {
     "NOSTATE", "RUNNING", "BLOCKED", "PAUSED", "SHUTDOWN", "SHUTOFF", "CRASHED", "PMSUSPENDED",
 };
@@ -586,6 +616,7 @@ main(int argc, char *argv[])
     ADD("/model/domain/apply-facts/wrong-uuid", test_apply_facts_wrong_uuid);
     ADD("/model/domain/set-state/shutoff-clears-id", test_set_state_shutoff_clears_id);
     ADD("/model/domain/set-state/keeps-id", test_set_state_keeps_id);
+    ADD("/model/domain/migration-states", test_migration_states);
     ADD("/model/domain/can", test_can);
     ADD("/model/domain/is-active", test_is_active);
     ADD("/model/domain/describe-state", test_describe_state);
