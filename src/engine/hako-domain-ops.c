@@ -306,6 +306,15 @@ read_consoles(ConsoleData *d, virDomainPtr *dom_out, GError **error)
         return NULL;
     }
     raw = virDomainGetXMLDesc(dom, d->read_only ? 0 : VIR_DOMAIN_XML_SECURE);
+    /* A connection the daemon keeps read-only (its read-only socket, an ACL) may not read the
+     * passwords even though Hako did not open it read-only: then without them, and the user
+     * is asked for a display password. */
+    if (raw == NULL && !d->read_only && virGetLastErrorCode() == VIR_ERR_OPERATION_DENIED) {
+        g_debug("No secure description of “%s”: %s", d->name, _hako_libvirt_last_message());
+        virResetLastError();
+        d->read_only = TRUE;
+        raw = virDomainGetXMLDesc(dom, 0);
+    }
     if (raw == NULL) {
         *error = _hako_engine_error_from_libvirt(
             HAKO_ENGINE_ERROR_FAILED, _("Could not read the description of “%s”"), d->name);

@@ -1,0 +1,237 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# A display password in the guest's window, kept in a real keyring (gnome-keyring on the
+# test's session bus, in a home of its own), against the private libvirtd's guest given a
+# VNC password, seen through the daemon's read-only socket (which may not read passwords):
+#  - the Console page asks for the password; a wrong one is asked again, with the reason;
+#  - the right one with "Remember this password in the keyring" shows the guest, and the
+#    keyring then holds one display password for that guest;
+#  - the guest's window opened again shows the guest without asking;
+#  - once the guest's password has changed, the kept one is refused: the page asks again,
+#    with the reason, and the keyring forgets the old password.
+#
+# Started by run-ui-test with hako running as `hako --connect "$HAKO_TEST_URI"`. Prints TAP.
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from hakoui import (
+    LOGS,
+    application,
+    bail,
+    diag,
+    find,
+    find_all,
+    ok,
+    plan,
+    point_at,
+    poll,
+    pyatspi,
+    quit_with_ctrl_q,
+    rawinput,
+    screenshot,
+    second_hako,
+    showing,
+)
+from test_console import display_crop
+
+URI = os.environ["HAKO_TEST_URI"]
+RO_URI = URI.replace("/libvirt-sock", "/libvirt-sock-ro")
+GUEST = os.environ["HAKO_TEST_GUEST"]
+SCHEMA = "org.hako.Hako.DisplayPassword"
+keyring = None
+keyring_home = None
+
+
+def virsh(*args):
+    r = subprocess.run(["virsh", "-q", "-c", URI] + list(args), capture_output=True, text=True,
+                       timeout=60)
+    if r.returncode != 0:
+        bail("virsh %s" % " ".join(args), r.stderr.strip())
+    return r.stdout.strip()
+
+
+def start_keyring():
+    """gnome-keyring's secret service on this session bus, its keyrings in a home of its own."""
+    global keyring, keyring_home
+    keyring_home = tempfile.mkdtemp(prefix="hako-keyring.")
+    env = dict(os.environ, HOME=keyring_home, XDG_DATA_HOME=keyring_home + "/data",
+               XDG_RUNTIME_DIR=keyring_home + "/run")
+    os.makedirs(env["XDG_DATA_HOME"])
+    os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700)
+    keyring = subprocess.Popen(["gnome-keyring-daemon", "--foreground", "--unlock",
+                                "--components=secrets"], stdin=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    keyring.stdin.write(b"\n")  # an empty password creates and unlocks the login keyring
+    keyring.stdin.close()
+    if poll("secret service", 20, lambda: kept_passwords() is not None) is None:
+        bail("a keyring runs on the session bus", "no org.freedesktop.secrets")
+
+
+def stop_keyring():
+    if keyring is not None and keyring.poll() is None:
+        keyring.terminate()
+        keyring.wait(10)
+    if keyring_home is not None:
+        shutil.rmtree(keyring_home, ignore_errors=True)
+
+
+def kept_passwords():
+    """The keyring's display passwords (object paths), or None if there is no keyring."""
+    r = subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.secrets",
+                        "--object-path", "/org/freedesktop/secrets", "--method",
+                        "org.freedesktop.Secret.Service.SearchItems",
+                        "{'xdg:schema': '%s'}" % SCHEMA], capture_output=True, text=True,
+                       timeout=20)
+    if r.returncode != 0:
+        return None
+    return [p for p in r.stdout.replace("(", " ").replace(")", " ").replace("[", " ")
+            .replace("]", " ").replace(",", " ").replace("objectpath", " ").replace("'", " ")
+            .split() if p.startswith("/")]
+
+
+def set_password(new, old):
+    xml = virsh("dumpxml", "--security-info", GUEST)
+    if "passwd='%s'" % old not in xml:
+        bail("the guest has the password %s" % old, "its XML has no passwd='%s'" % old)
+    virsh("define", write(xml.replace("passwd='%s'" % old, "passwd='%s'" % new, 1)))
+
+
+def write(text):
+    with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
+        f.write(text)
+    return f.name
+
+
+def open_console():
+    """The guest's window on the read-only host, opened by a second hako."""
+    r = second_hako("--connect", RO_URI, "--show-domain-console", GUEST)
+    if r.returncode != 0:
+        bail("hako --connect RO_URI --show-domain-console GUEST", r.stderr.strip())
+    window = poll("window", 30, lambda: next(
+        (f for f in find_all(app, roleName="frame", name="%s on QEMU/KVM" % GUEST)
+         if f.description == RO_URI), None))
+    if window is None:
+        bail("the guest's window on the read-only host opens", "no frame for %s" % RO_URI)
+    return window
+
+
+def password_entry(window):
+    return (lambda e: e if e is not None and showing(e) else None)(
+        find(window, roleName="password text"))
+
+
+def showing_label(window, part):
+    for node in find_all(window, roleName="label"):
+        if node.name and part in node.name and showing(node):
+            return node.name
+    return None
+
+
+def type_password(window, entry, password, remember):
+    check = find(window, roleName="check box", name="Remember this password in the keyring")
+    if check is None or not showing(check):
+        bail("the password page offers to remember the password in the keyring", "no check box")
+    checked = check.getState().contains(pyatspi.STATE_CHECKED)
+    if checked != remember:
+        check.doActionNamed("click")
+    entry.queryEditableText().setTextContents(password)
+    entry.doActionNamed("activate")
+
+
+def shows_guest(window, name):
+    path = os.path.join(LOGS, "ui-password-%s.png" % name)
+    return poll("display", 60, lambda: (lambda c: c if c and c[0] >= 2 else None)(
+        display_crop(window, path)))
+
+
+def close(window):
+    # While the guest's display has the keyboard, Escape is the guest's: give it to the toolbar.
+    shot = find(window, roleName="push button", name="Screenshot…")
+    if shot is not None:
+        shot.queryComponent().grabFocus()
+    point_at(window)
+    rawinput.keyCombo("Escape")
+    if not poll("closed", 10, lambda: not showing(window)):
+        bail("Escape closes the guest's window", "it is still shown")
+
+
+def main():
+    global app
+    plan("password", 10)
+    start_keyring()
+    xml = virsh("dumpxml", GUEST)
+    virsh("define", write(xml.replace("<graphics type='vnc'", "<graphics type='vnc' "
+                                      "passwd='hako-pw1'", 1)))
+    virsh("start", GUEST)
+    app = application()
+
+    # 1. Asked; a wrong password is asked again, with the reason.
+    window = open_console()
+    entry = poll("password page", 30, lambda: password_entry(window))
+    if entry is None:
+        bail("the Console page asks for the display's password", "no password entry")
+    ok("the Console page of a guest seen read-only asks for the display's password")
+    type_password(window, entry, "wrong-pw", remember=True)
+    reason = poll("asked again", 30, lambda: password_entry(window) and
+                  showing_label(window, "refused"))
+    if reason is None:
+        bail("a wrong password is asked again, with the reason", "no label saying why")
+    ok("a wrong password is asked again, with the reason")
+    diag(reason)
+    if kept_passwords():
+        bail("a refused password is not kept", "the keyring has %r" % kept_passwords())
+
+    # 2. The right one, remembered: the guest, and one password in the keyring.
+    type_password(window, password_entry(window), "hako-pw1", remember=True)
+    if shows_guest(window, "first") is None:
+        bail("the right password shows the guest", "the display area stays blank")
+    ok("the right password shows the guest")
+    kept = poll("kept", 15, lambda: kept_passwords())
+    if kept is None or len(kept) != 1:
+        bail("the password is kept in the keyring", "items: %r" % kept)
+    ok("the password is kept in the keyring (%s)" % kept[0])
+    close(window)
+
+    # 3. Opened again: no question.
+    window = open_console()
+    if shows_guest(window, "again") is None:
+        bail("the kept password shows the guest without asking", "no display")
+    if password_entry(window) is not None:
+        bail("the kept password shows the guest without asking", "asked anyway")
+    ok("the window opened again shows the guest without asking")
+    close(window)
+
+    # 4. The guest's password changed: the kept one is refused, asked again, forgotten.
+    virsh("destroy", GUEST)
+    set_password("hako-pw2", "hako-pw1")
+    virsh("start", GUEST)
+    window = open_console()
+    reason = poll("asked again", 30, lambda: password_entry(window) and
+                  showing_label(window, "refused"))
+    if reason is None:
+        screenshot(os.path.join(LOGS, "ui-password-stale.png"))
+        bail("a kept password that is refused is asked again, with the reason", "no question")
+    ok("a kept password that the display refuses is asked again, with the reason")
+    if poll("forgotten", 15, lambda: kept_passwords() == []) is None:
+        bail("a kept password that is refused is forgotten", "items: %r" % kept_passwords())
+    ok("the refused kept password is forgotten")
+    type_password(window, password_entry(window), "hako-pw2", remember=False)
+    if shows_guest(window, "second") is None:
+        bail("the new password shows the guest", "no display")
+    if kept_passwords():
+        bail("a password typed without Remember is not kept", "items: %r" % kept_passwords())
+    ok("the new password, not remembered, shows the guest and is not kept")
+    close(window)
+
+    quit_with_ctrl_q(app)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        stop_keyring()
