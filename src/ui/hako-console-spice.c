@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <spice-client-gtk.h>
+#include <string.h>
 #include <unistd.h>
 
 /*
@@ -13,7 +14,22 @@
  * spice-gtk makes them itself; with a socket from virDomainOpenGraphicsFD, each channel after
  * the main one asks for a socket of its own ("open-fd"), which the console passes on as
  * "channel-needed" for its owner to answer with another socket from libvirt.
+ *
+ * A guest with several displays (more video devices, each on its own display channel, or a
+ * device with several heads, monitors of one channel) has them announced as "display-added",
+ * numbered as virt-viewer numbers them: the channel's id plus the monitor's. Each is shown by a
+ * console of its own from hako_console_create_display(), a "secondary" one: it shares this
+ * session, neither opens nor closes it, and shows its display until this console says
+ * "display-removed". hako-viewer opens a window per display, as virt-viewer does; the manager's
+ * guest window shows the first display only.
  */
+
+typedef struct {
+    guint nth;
+    SpiceChannel *channel; /* a reference */
+    int channel_id;
+    int monitor_id;
+} ExtraDisplay;
 
 struct _HakoConsoleSpice {
     HakoConsole parent_instance;
@@ -21,6 +37,7 @@ struct _HakoConsoleSpice {
     SpiceSession *session;
     SpiceDisplay *display; /* a child, once the first display channel exists */
     GQueue waiting;        /* SpiceChannel references waiting for a socket */
+    GArray *extra;         /* ExtraDisplay: the displays after the first, announced */
     gboolean by_fd;
     gboolean closing;
     gboolean password_tried;
@@ -29,24 +46,56 @@ struct _HakoConsoleSpice {
     guint grab_keys[5];
     guint n_grab_keys;
     gboolean grab_keys_set; /* n_grab_keys may be 0 then: no release keys at all */
+
+    /* A secondary console: one more display of another console's session. */
+    gboolean secondary;
+    SpiceChannel *channel; /* its display channel, for the monitor's size */
+    int monitor_id;
 };
 
 G_DEFINE_FINAL_TYPE(HakoConsoleSpice, hako_console_spice, HAKO_TYPE_CONSOLE)
+
+static void
+remove_extra_display(HakoConsoleSpice *self, guint index)
+{
+    ExtraDisplay extra = g_array_index(self->extra, ExtraDisplay, index);
+
+    g_array_remove_index(self->extra, index);
+    g_debug("SPICE display %u (channel %d, monitor %d) went away", extra.nth, extra.channel_id,
+            extra.monitor_id);
+    _hako_console_remove_display(HAKO_CONSOLE(self), extra.nth);
+    g_object_unref(extra.channel);
+}
+
+/* The connection ends: so do the other displays, before the state says so. */
+static void
+remove_extra_displays(HakoConsoleSpice *self)
+{
+    while (self->extra->len > 0)
+        remove_extra_display(self, self->extra->len - 1);
+}
 
 static void
 drop_session(HakoConsoleSpice *self)
 {
     SpiceChannel *channel;
 
+    remove_extra_displays(self);
     while ((channel = g_queue_pop_head(&self->waiting)) != NULL)
         g_object_unref(channel);
     if (self->display != NULL) {
         gtk_widget_destroy(GTK_WIDGET(self->display));
         self->display = NULL;
     }
+    if (self->channel != NULL) {
+        g_signal_handlers_disconnect_by_data(self->channel, self);
+        g_clear_object(&self->channel);
+    }
     if (self->session != NULL) {
         g_signal_handlers_disconnect_by_data(self->session, self);
-        spice_session_disconnect(self->session);
+        /* A secondary console's session is its owner's, to end. */
+        if (!self->secondary)
+            spice_session_disconnect(self->session);
         g_clear_object(&self->session);
     }
 }
@@ -88,6 +137,35 @@ primary_create_cb(HakoConsoleSpice *self,
     _hako_console_set_display_size(HAKO_CONSOLE(self), width, height);
 }
 
+/*
+ * spice-gtk keeps "has the keyboard focus" and "has the pointer" per session, not per display:
+ * a display that is not its window's focus widget would try to grab the keyboard as well (and
+ * fail an assertion) whenever it is made or its monitor changes while another display has both.
+ * So only the focused display may grab the keyboard.
+ */
+static gboolean
+display_focus_cb(GtkWidget *widget, GdkEventFocus *event, gpointer user_data)
+{
+    g_object_set(widget, "grab-keyboard", event->in != 0, NULL);
+    return GDK_EVENT_PROPAGATE;
+}
+
+static SpiceDisplay *
+new_display(HakoConsoleSpice *self, SpiceSession *session, int channel_id, int monitor_id)
+{
+    SpiceDisplay *display =
+        g_object_new(SPICE_TYPE_DISPLAY, "session", session, "channel-id", channel_id, "monitor-id",
+                     monitor_id, "grab-keyboard", FALSE, NULL);
+
+    atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(display)), _("Guest display"));
+    gtk_widget_set_can_focus(GTK_WIDGET(display), TRUE);
+    g_signal_connect(display, "focus-in-event", G_CALLBACK(display_focus_cb), NULL);
+    g_signal_connect(display, "focus-out-event", G_CALLBACK(display_focus_cb), NULL);
+    g_signal_connect_object(display, "mouse-grab", G_CALLBACK(mouse_grab_cb), self,
+                            G_CONNECT_SWAPPED);
+    return display;
+}
+
 static const char *
 channel_error_message(SpiceChannel *channel, SpiceChannelEvent event)
 {
@@ -122,6 +200,7 @@ main_event_cb(HakoConsoleSpice *self, SpiceChannelEvent event, SpiceChannel *cha
         /* A migration: spice-gtk follows the guest to its new host by itself. */
         break;
     case SPICE_CHANNEL_CLOSED:
+        remove_extra_displays(self);
         _hako_console_set_state(
             console, self->closing ? HAKO_CONSOLE_STATE_CLOSED : HAKO_CONSOLE_STATE_DISCONNECTED,
             self->closing ? NULL : _("The connection to the display was lost."));
@@ -135,11 +214,74 @@ main_event_cb(HakoConsoleSpice *self, SpiceChannelEvent event, SpiceChannel *cha
     case SPICE_CHANNEL_ERROR_LINK:
     case SPICE_CHANNEL_ERROR_IO:
     default:
+        remove_extra_displays(self);
         if (!self->closing)
             _hako_console_set_state(console, HAKO_CONSOLE_STATE_DISCONNECTED,
                                     channel_error_message(channel, event));
         break;
     }
+}
+
+static const SpiceDisplayMonitorConfig *
+find_monitor(GArray *monitors, int monitor_id)
+{
+    for (guint i = 0; monitors != NULL && i < monitors->len; i++) {
+        const SpiceDisplayMonitorConfig *config =
+            &g_array_index(monitors, SpiceDisplayMonitorConfig, i);
+
+        /* A monitor of no size is one the guest turned off. */
+        if ((int)config->id == monitor_id && config->width > 0 && config->height > 0)
+            return config;
+    }
+    return NULL;
+}
+
+static gboolean
+has_extra_display(HakoConsoleSpice *self, guint nth)
+{
+    for (guint i = 0; i < self->extra->len; i++)
+        if (g_array_index(self->extra, ExtraDisplay, i).nth == nth)
+            return TRUE;
+    return FALSE;
+}
+
+/* A display channel's monitors changed: announce the new ones, and the ones that went away. */
+static void
+display_monitors_cb(HakoConsoleSpice *self, GParamSpec *pspec, SpiceChannel *channel)
+{
+    g_autoptr(GArray) monitors = NULL;
+    int channel_id = 0;
+
+    g_object_get(channel, "channel-id", &channel_id, "monitors", &monitors, NULL);
+    for (guint i = self->extra->len; i > 0; i--) {
+        ExtraDisplay *extra = &g_array_index(self->extra, ExtraDisplay, i - 1);
+
+        if (extra->channel == channel && find_monitor(monitors, extra->monitor_id) == NULL)
+            remove_extra_display(self, i - 1);
+    }
+    for (guint i = 0; monitors != NULL && i < monitors->len; i++) {
+        const SpiceDisplayMonitorConfig *config =
+            &g_array_index(monitors, SpiceDisplayMonitorConfig, i);
+        ExtraDisplay extra = {(guint)channel_id + config->id, NULL, channel_id, (int)config->id};
+
+        /* Display 0 is this console's own; two that number alike, the first only. */
+        if (extra.nth == 0 || config->width == 0 || config->height == 0 ||
+            has_extra_display(self, extra.nth))
+            continue;
+        extra.channel = g_object_ref(channel);
+        g_array_append_val(self->extra, extra);
+        g_debug("SPICE display %u (channel %d, monitor %d): %ux%u", extra.nth, channel_id,
+                extra.monitor_id, config->width, config->height);
+        _hako_console_add_display(HAKO_CONSOLE(self), extra.nth);
+    }
+}
+
+static void
+channel_destroy_cb(HakoConsoleSpice *self, SpiceChannel *channel, SpiceSession *session)
+{
+    for (guint i = self->extra->len; i > 0; i--)
+        if (g_array_index(self->extra, ExtraDisplay, i - 1).channel == channel)
+            remove_extra_display(self, i - 1);
 }
 
 static void
@@ -163,13 +305,11 @@ channel_new_cb(HakoConsoleSpice *self, SpiceChannel *channel, SpiceSession *sess
                                 G_CONNECT_SWAPPED);
         return; /* the session connects it */
     }
-    if (SPICE_IS_DISPLAY_CHANNEL(channel) && id == 0 && self->display == NULL) {
-        self->display = spice_display_new(session, 0);
-        atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->display)),
-                            _("Guest display"));
-        gtk_widget_set_can_focus(GTK_WIDGET(self->display), TRUE);
-        g_signal_connect_object(self->display, "mouse-grab", G_CALLBACK(mouse_grab_cb), self,
+    if (SPICE_IS_DISPLAY_CHANNEL(channel))
+        g_signal_connect_object(channel, "notify::monitors", G_CALLBACK(display_monitors_cb), self,
                                 G_CONNECT_SWAPPED);
+    if (SPICE_IS_DISPLAY_CHANNEL(channel) && id == 0 && self->display == NULL) {
+        self->display = new_display(self, session, 0, 0);
         g_signal_connect_object(channel, "display-primary-create", G_CALLBACK(primary_create_cb),
                                 self, G_CONNECT_SWAPPED);
         apply_display_settings(self);
@@ -191,6 +331,7 @@ hako_console_spice_open(HakoConsole *console, HakoGraphicsEndpoint *endpoint)
     gboolean opened;
     int fd;
 
+    g_return_if_fail(!self->secondary);
     self->closing = TRUE;
     drop_session(self);
     self->closing = FALSE;
@@ -201,6 +342,8 @@ hako_console_spice_open(HakoConsole *console, HakoGraphicsEndpoint *endpoint)
     /* Copy and paste between the guest and the desktop, when the guest has its agent. */
     g_object_set(spice_gtk_session_get(self->session), "auto-clipboard", TRUE, NULL);
     g_signal_connect_object(self->session, "channel-new", G_CALLBACK(channel_new_cb), self,
+                            G_CONNECT_SWAPPED);
+    g_signal_connect_object(self->session, "channel-destroy", G_CALLBACK(channel_destroy_cb), self,
                             G_CONNECT_SWAPPED);
     if (endpoint->password != NULL)
         g_object_set(self->session, "password", endpoint->password, NULL);
@@ -261,7 +404,7 @@ hako_console_spice_set_password(HakoConsole *console, const char *password)
 {
     HakoConsoleSpice *self = HAKO_CONSOLE_SPICE(console);
 
-    if (self->session == NULL)
+    if (self->session == NULL || self->secondary)
         return;
     self->password_tried = TRUE;
     g_object_set(self->session, "password", password, NULL);
@@ -354,6 +497,54 @@ hako_console_spice_release_grab(HakoConsole *console)
         spice_display_mouse_ungrab(self->display);
 }
 
+/* The size of a secondary console's monitor, as the guest gives it. */
+static void
+secondary_monitors_cb(HakoConsoleSpice *self, GParamSpec *pspec, SpiceChannel *channel)
+{
+    g_autoptr(GArray) monitors = NULL;
+    const SpiceDisplayMonitorConfig *config;
+
+    g_object_get(channel, "monitors", &monitors, NULL);
+    config = find_monitor(monitors, self->monitor_id);
+    if (config != NULL)
+        _hako_console_set_display_size(HAKO_CONSOLE(self), (int)config->width, (int)config->height);
+}
+
+static HakoConsole *
+hako_console_spice_create_display(HakoConsole *console, guint nth)
+{
+    HakoConsoleSpice *self = HAKO_CONSOLE_SPICE(console);
+    HakoConsoleSpice *other;
+    ExtraDisplay *extra = NULL;
+
+    for (guint i = 0; i < self->extra->len; i++)
+        if (g_array_index(self->extra, ExtraDisplay, i).nth == nth)
+            extra = &g_array_index(self->extra, ExtraDisplay, i);
+    if (extra == NULL || self->session == NULL)
+        return NULL;
+
+    other = g_object_new(HAKO_TYPE_CONSOLE_SPICE, NULL);
+    other->secondary = TRUE;
+    other->session = g_object_ref(self->session);
+    other->channel = g_object_ref(extra->channel);
+    other->monitor_id = extra->monitor_id;
+    other->scaling = self->scaling;
+    other->resize_guest = self->resize_guest;
+    other->grab_keys_set = self->grab_keys_set;
+    other->n_grab_keys = self->n_grab_keys;
+    memcpy(other->grab_keys, self->grab_keys, sizeof other->grab_keys);
+
+    other->display = new_display(other, self->session, extra->channel_id, extra->monitor_id);
+    g_signal_connect_object(extra->channel, "notify::monitors", G_CALLBACK(secondary_monitors_cb),
+                            other, G_CONNECT_SWAPPED);
+    secondary_monitors_cb(other, NULL, extra->channel);
+    apply_display_settings(other);
+    gtk_widget_show(GTK_WIDGET(other->display));
+    gtk_container_add(GTK_CONTAINER(other), GTK_WIDGET(other->display));
+    _hako_console_set_state(HAKO_CONSOLE(other), HAKO_CONSOLE_STATE_CONNECTED, NULL);
+    return HAKO_CONSOLE(other);
+}
+
 /* ---------------------------------------------------------------------- */
 /* GObject */
 
@@ -368,12 +559,22 @@ hako_console_spice_dispose(GObject *object)
 }
 
 static void
+hako_console_spice_finalize(GObject *object)
+{
+    HakoConsoleSpice *self = HAKO_CONSOLE_SPICE(object);
+
+    g_array_unref(self->extra);
+    G_OBJECT_CLASS(hako_console_spice_parent_class)->finalize(object);
+}
+
+static void
 hako_console_spice_class_init(HakoConsoleSpiceClass *klass)
 {
     GObjectClass *object_class = G_OBJECT_CLASS(klass);
     HakoConsoleClass *console_class = HAKO_CONSOLE_CLASS(klass);
 
     object_class->dispose = hako_console_spice_dispose;
+    object_class->finalize = hako_console_spice_finalize;
     console_class->open = hako_console_spice_open;
     console_class->close = hako_console_spice_close;
     console_class->set_password = hako_console_spice_set_password;
@@ -385,12 +586,14 @@ hako_console_spice_class_init(HakoConsoleSpiceClass *klass)
     console_class->add_channel = hako_console_spice_add_channel;
     console_class->set_resize_guest = hako_console_spice_set_resize_guest;
     console_class->create_usb_chooser = hako_console_spice_create_usb_chooser;
+    console_class->create_display = hako_console_spice_create_display;
 }
 
 static void
 hako_console_spice_init(HakoConsoleSpice *self)
 {
     g_queue_init(&self->waiting);
+    self->extra = g_array_new(FALSE, FALSE, sizeof(ExtraDisplay));
     self->scaling = TRUE;
     hako_console_spice_set_grab_keys(HAKO_CONSOLE(self), NULL);
 }

@@ -38,7 +38,13 @@ enum {
     N_PROPS
 };
 
-enum { SIGNAL_PASSWORD_NEEDED, SIGNAL_CHANNEL_NEEDED, N_SIGNALS };
+enum {
+    SIGNAL_PASSWORD_NEEDED,
+    SIGNAL_CHANNEL_NEEDED,
+    SIGNAL_DISPLAY_ADDED,
+    SIGNAL_DISPLAY_REMOVED,
+    N_SIGNALS
+};
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
@@ -117,6 +123,29 @@ hako_console_class_init(HakoConsoleClass *klass)
     signals[SIGNAL_CHANNEL_NEEDED] =
         g_signal_new("channel-needed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                      NULL, G_TYPE_NONE, 0);
+
+    /**
+     * HakoConsole::display-added:
+     * @nth: the display's number, counted from 0 (the console's own display); 1 or more here
+     *
+     * The guest has one more display (a SPICE display channel, or a monitor of one), which
+     * this console does not show: hako_console_create_display() makes a console that does.
+     * Announced only once the console is connected, never for display 0.
+     */
+    signals[SIGNAL_DISPLAY_ADDED] =
+        g_signal_new("display-added", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                     NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
+    /**
+     * HakoConsole::display-removed:
+     * @nth: a display announced by #HakoConsole::display-added
+     *
+     * The display went away: the guest turned it off, or the connection ended (every display
+     * still there is removed then, before the state changes).
+     */
+    signals[SIGNAL_DISPLAY_REMOVED] =
+        g_signal_new("display-removed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                     NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
@@ -191,6 +220,21 @@ _hako_console_ask_channel(HakoConsole *self)
 {
     g_return_if_fail(HAKO_IS_CONSOLE(self));
     g_signal_emit(self, signals[SIGNAL_CHANNEL_NEEDED], 0);
+}
+
+void
+_hako_console_add_display(HakoConsole *self, guint nth)
+{
+    g_return_if_fail(HAKO_IS_CONSOLE(self));
+    g_return_if_fail(nth > 0);
+    g_signal_emit(self, signals[SIGNAL_DISPLAY_ADDED], 0, nth);
+}
+
+void
+_hako_console_remove_display(HakoConsole *self, guint nth)
+{
+    g_return_if_fail(HAKO_IS_CONSOLE(self));
+    g_signal_emit(self, signals[SIGNAL_DISPLAY_REMOVED], 0, nth);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -325,6 +369,27 @@ hako_console_create_usb_chooser(HakoConsole *self)
     if (HAKO_CONSOLE_GET_CLASS(self)->create_usb_chooser == NULL)
         return NULL;
     return HAKO_CONSOLE_GET_CLASS(self)->create_usb_chooser(self);
+}
+
+/**
+ * hako_console_create_display:
+ * @nth: a display announced by #HakoConsole::display-added and not removed since
+ *
+ * A console for another display of the same guest, over the same connection: it shows that
+ * display, takes keys and the pointer for the guest as this one does, and starts with this
+ * one's scaling and release keys. It is neither opened nor closed by itself: when this console
+ * emits #HakoConsole::display-removed for @nth, drop it.
+ *
+ * Returns: (transfer floating) (nullable): the console, or %NULL when there is no such
+ *   display (or this kind of console has only one)
+ */
+HakoConsole *
+hako_console_create_display(HakoConsole *self, guint nth)
+{
+    g_return_val_if_fail(HAKO_IS_CONSOLE(self), NULL);
+    if (HAKO_CONSOLE_GET_CLASS(self)->create_display == NULL)
+        return NULL;
+    return HAKO_CONSOLE_GET_CLASS(self)->create_display(self, nth);
 }
 
 HakoConsoleState

@@ -37,8 +37,10 @@ struct _HakoConsoleClass {
     /* SPICE only (NULL elsewhere): the guest follows the window's size; host USB devices. */
     void (*set_resize_guest)(HakoConsole *self, gboolean resize);
     GtkWidget *(*create_usb_chooser)(HakoConsole *self);
+    /* Displays after the first (SPICE only, NULL elsewhere): a console showing one of them. */
+    HakoConsole *(*create_display)(HakoConsole *self, guint nth);
 
-    gpointer padding[5];
+    gpointer padding[4];
 };
 
 void hako_console_open(HakoConsole *self, HakoGraphicsEndpoint *endpoint);
@@ -54,6 +56,7 @@ gboolean hako_console_can_resize_guest(HakoConsole *self);
 void hako_console_set_resize_guest(HakoConsole *self, gboolean resize);
 gboolean hako_console_can_redirect_usb(HakoConsole *self);
 GtkWidget *hako_console_create_usb_chooser(HakoConsole *self);
+HakoConsole *hako_console_create_display(HakoConsole *self, guint nth);
 
 HakoConsoleState hako_console_get_state(HakoConsole *self);
 const char *hako_console_get_error_message(HakoConsole *self);
@@ -67,6 +70,8 @@ void _hako_console_set_grabbed(HakoConsole *self, gboolean grabbed);
 void _hako_console_set_display_size(HakoConsole *self, int width, int height);
 void _hako_console_ask_password(HakoConsole *self, const char *reason);
 void _hako_console_ask_channel(HakoConsole *self);
+void _hako_console_add_display(HakoConsole *self, guint nth);
+void _hako_console_remove_display(HakoConsole *self, guint nth);
 
 HakoConsole *hako_console_new_for_kind(HakoConsoleKind kind);
 
