@@ -22,16 +22,32 @@
  * Whatever goes wrong is said in the window and on standard error, and makes the exit status 1;
  * a display that connects makes it 0 again.
  *
- * In kiosk mode (--kiosk, as virt-viewer's) the window covers the primary monitor, by hand
- * where there is no window manager to ask, and black windows that take no input cover the
- * others (there is one guest display to show). It has no buttons, no keys of its own and no
- * mnemonics, no keys release the pointer, and it refuses to close. When the display goes away
- * it says it is reconnecting and tries again (a guest by name: as --reconnect; an address:
+ * A SPICE guest with more than one display (HakoConsole::display-added) gets one more window
+ * per display, as in virt-viewer, titled "TITLE (2)" and so on (or with the display's number
+ * in place of a "%d" in --title). Each shows its display alone, takes keys and the pointer for
+ * the guest, follows the main window's zoom and full screen (display N full screen on monitor
+ * N, where there is one), and closes when its display goes away or the main window closes.
+ *
+ * In kiosk mode (--kiosk, as virt-viewer's) the guest's displays cover the monitors, display N
+ * on monitor N (the primary monitor first), by hand where there is no window manager to ask,
+ * and black windows that take no input cover the monitors left over; all of it is laid out
+ * again when displays or monitors come and go. It has no buttons, no keys of its own and no
+ * mnemonics, no keys release the pointer, and its windows refuse to close. When the display goes
+ * away it says it is reconnecting and tries again (a guest by name: as --reconnect; an address:
  * every few seconds), or with --kiosk-quit on-disconnect the viewer exits with 0 (1 when the
  * display never came). An error before anything was shown (no such guest) ends it too, with 1.
  */
 
 #define KIOSK_RETRY_SECONDS 3
+
+/* One more display of the guest, in a window of its own. */
+typedef struct {
+    guint nth;
+    GtkWidget *window;
+    HakoConsole *console; /* the window's child */
+    GdkRectangle saved;   /* its place before a full screen made by hand */
+    gboolean fullscreen;
+} DisplayWindow;
 
 struct _HakoViewerWindow {
     GtkApplicationWindow parent_instance;
@@ -53,9 +69,10 @@ struct _HakoViewerWindow {
     gboolean sized;              /* fitted to the guest's screen once */
     gboolean seen_connected;
     int exit_status;
-    GPtrArray *cover_windows; /* kiosk: the black windows over the other monitors */
-    guint retry_id;           /* kiosk: the next try of a display that went away */
-    gboolean reconnecting;    /* kiosk: "Reconnecting…" is shown over the page */
+    GPtrArray *display_windows; /* DisplayWindow: the guest's other displays */
+    GPtrArray *cover_windows;   /* kiosk: the black windows over the other monitors */
+    guint retry_id;             /* kiosk: the next try of a display that went away */
+    gboolean reconnecting;      /* kiosk: "Reconnecting…" is shown over the page */
     gboolean quitting;
 
     /* Template children */
@@ -77,33 +94,63 @@ enum { PROP_0, PROP_MANAGER, PROP_TARGET, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 static void resolve_domain(HakoViewerWindow *self);
+static void
+display_window_set_fullscreen(HakoViewerWindow *self, DisplayWindow *display, gboolean fullscreen);
+static void close_display_windows(HakoViewerWindow *self);
+static void update_display_window_title(HakoViewerWindow *self, DisplayWindow *display);
+static void kiosk_layout(HakoViewerWindow *self);
+static void display_added_cb(HakoViewerWindow *self, guint nth, HakoConsole *console);
+static void display_removed_cb(HakoViewerWindow *self, guint nth, HakoConsole *console);
+static void zoom_display_windows(HakoViewerWindow *self);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Status, errors, title                                                                     */
 
-static void
-update_title(HakoViewerWindow *self)
+/* The title of display @nth's window (0: the main window's), as virt-viewer makes them. */
+static char *
+make_title(HakoViewerWindow *self, guint nth, gboolean grabbed)
 {
     g_autofree char *title = NULL;
     const char *name = self->name != NULL ? self->name : "";
+    const char *custom = self->options.title != NULL ? self->options.title
+                                                     : hako_viewer_target_get_title(self->target);
+    const char *number = custom != NULL ? strstr(custom, "%d") : NULL;
 
-    if (self->options.title != NULL)
-        title = g_strdup(self->options.title);
-    else if (hako_viewer_target_get_title(self->target) != NULL)
-        title = g_strdup(hako_viewer_target_get_title(self->target));
+    if (number != NULL)
+        /* "%d" in the title stands for the display's number, counted from 1 */
+        title = g_strdup_printf("%.*s%u%s", (int)(number - custom), custom, nth + 1, number + 2);
+    else if (custom != NULL && nth > 0)
+        title = g_strdup_printf("%s (%u)", custom, nth + 1);
+    else if (custom != NULL)
+        title = g_strdup(custom);
+    else if (nth > 0)
+        /* Translators: the title of the viewer's window for a guest's second, third… display;
+         * %s is a guest's name or an address, %u the display's number */
+        title = g_strdup_printf(_("%s (%u) - Hako Viewer"), name, nth + 1);
     else
         /* Translators: the viewer's window title; %s is a guest's name or an address */
         title = g_strdup_printf(_("%s - Hako Viewer"), name);
 
     /* While the guest has the pointer, say how to get it back, as virt-viewer does (a kiosk
      * has no way back). */
-    if (self->console != NULL && hako_console_get_grabbed(self->console) && !self->options.kiosk) {
+    if (grabbed && !self->options.kiosk) {
         g_autofree char *plain = g_steal_pointer(&title);
 
         /* Translators: a window title while the guest holds the pointer; %s is the title */
         title = g_strdup_printf(_("%s (press Ctrl+Alt to release the pointer)"), plain);
     }
+    return g_steal_pointer(&title);
+}
+
+static void
+update_title(HakoViewerWindow *self)
+{
+    g_autofree char *title =
+        make_title(self, 0, self->console != NULL && hako_console_get_grabbed(self->console));
+
     gtk_window_set_title(GTK_WINDOW(self), title);
+    for (guint i = 0; self->display_windows != NULL && i < self->display_windows->len; i++)
+        update_display_window_title(self, g_ptr_array_index(self->display_windows, i));
 }
 
 static void
@@ -213,11 +260,18 @@ watch_console(HakoViewerWindow *self)
     if (self->console != NULL)
         g_signal_handlers_disconnect_by_data(self->console, self);
     g_clear_weak_pointer(&self->console);
+    /* The old display's other displays go with it. */
+    close_display_windows(self);
     if (console != NULL) {
         g_set_weak_pointer(&self->console, console);
         g_signal_connect_object(console, "notify::grabbed", G_CALLBACK(console_grabbed_cb), self,
                                 G_CONNECT_SWAPPED);
         g_signal_connect_object(console, "notify::state", G_CALLBACK(console_state_cb), self,
+                                G_CONNECT_SWAPPED);
+        /* A console announces its other displays once connected, after the page shows it. */
+        g_signal_connect_object(console, "display-added", G_CALLBACK(display_added_cb), self,
+                                G_CONNECT_SWAPPED);
+        g_signal_connect_object(console, "display-removed", G_CALLBACK(display_removed_cb), self,
                                 G_CONNECT_SWAPPED);
     }
     update_title(self);
@@ -302,6 +356,13 @@ page_zoom_cb(HakoViewerWindow *self, GParamSpec *pspec, HakoConsolePage *page)
     /* Shrink to the display's new size; the display asks for at least that much. */
     if (!self->fullscreen)
         gtk_window_resize(GTK_WINDOW(self), 1, 1);
+    zoom_display_windows(self);
+}
+
+static void
+page_scale_cb(HakoViewerWindow *self, const char *name, GVariant *state, GActionGroup *actions)
+{
+    zoom_display_windows(self);
 }
 
 static void
@@ -320,6 +381,9 @@ show_page(HakoViewerWindow *self, GtkWidget *page)
     g_signal_connect_object(page, "notify::status", G_CALLBACK(page_status_cb), self,
                             G_CONNECT_SWAPPED);
     g_signal_connect_object(page, "notify::zoom", G_CALLBACK(page_zoom_cb), self,
+                            G_CONNECT_SWAPPED);
+    g_signal_connect_object(hako_console_page_get_actions(self->page),
+                            "action-state-changed::scale", G_CALLBACK(page_scale_cb), self,
                             G_CONNECT_SWAPPED);
     gtk_widget_set_hexpand(page, TRUE);
     gtk_widget_set_vexpand(page, TRUE);
@@ -600,6 +664,10 @@ set_fullscreen(HakoViewerWindow *self, gboolean fullscreen)
         g_clear_handle_id(&self->hide_bar_id, g_source_remove);
         gtk_revealer_set_reveal_child(self->fullscreen_revealer, FALSE);
     }
+    /* The other displays follow, each on its own monitor. */
+    for (guint i = 0; self->display_windows != NULL && i < self->display_windows->len; i++)
+        display_window_set_fullscreen(self, g_ptr_array_index(self->display_windows, i),
+                                      fullscreen);
 }
 
 /* Without a window manager: cover the monitor by hand, and put the window back after. */
@@ -643,7 +711,7 @@ static const GActionEntry window_entries[] = {
 /* The viewer's own keys, which win over the guest even while it has the keyboard: F11 (so
  * that full screen can always be left) and the zoom keys, as in virt-viewer. */
 static gboolean
-activate_custom_hotkey(HakoViewerWindow *self, GdkEventKey *event)
+activate_custom_hotkey(HakoViewerWindow *self, GdkEventKey *event, HakoConsole *console)
 {
     GdkModifierType mods = event->state & gtk_accelerator_get_default_mod_mask();
     guint keyval = gdk_keyval_to_lower(event->keyval);
@@ -660,8 +728,8 @@ activate_custom_hotkey(HakoViewerWindow *self, GdkEventKey *event)
                                                g_variant_new_boolean(!self->fullscreen));
             return TRUE;
         case HAKO_VIEWER_HOTKEY_RELEASE_CURSOR:
-            if (self->page != NULL && hako_console_page_get_console(self->page) != NULL)
-                hako_console_release_grab(hako_console_page_get_console(self->page));
+            if (console != NULL)
+                hako_console_release_grab(console);
             return TRUE;
         case HAKO_VIEWER_HOTKEY_ZOOM_IN:
         case HAKO_VIEWER_HOTKEY_ZOOM_OUT:
@@ -684,8 +752,9 @@ activate_custom_hotkey(HakoViewerWindow *self, GdkEventKey *event)
     return FALSE;
 }
 
+/* @console: the display of the window the key was pressed in, for release-cursor */
 static gboolean
-activate_hotkey(HakoViewerWindow *self, GdkEventKey *event)
+activate_hotkey(HakoViewerWindow *self, GdkEventKey *event, HakoConsole *console)
 {
     GdkModifierType mods = event->state & gtk_accelerator_get_default_mod_mask();
     GActionGroup *group = NULL;
@@ -693,7 +762,7 @@ activate_hotkey(HakoViewerWindow *self, GdkEventKey *event)
 
     /* --hotkeys replaces the default keys: only those it names are the viewer's. */
     if (self->options.custom_hotkeys)
-        return activate_custom_hotkey(self, event);
+        return activate_custom_hotkey(self, event, console);
     if (event->keyval == GDK_KEY_F11 && mods == 0) {
         group = G_ACTION_GROUP(self);
         name = "fullscreen";
@@ -741,7 +810,8 @@ hako_viewer_window_key_press_event(GtkWidget *widget, GdkEventKey *event)
         gtk_window_propagate_key_event(GTK_WINDOW(widget), event);
         return GDK_EVENT_STOP;
     }
-    if (activate_hotkey(self, event))
+    if (activate_hotkey(self, event,
+                        self->page != NULL ? hako_console_page_get_console(self->page) : NULL))
         return GDK_EVENT_STOP;
     /* While the display has the keyboard every other key is the guest's first. */
     if (self->page != NULL && hako_console_page_has_console_focus(self->page) &&
@@ -828,32 +898,318 @@ cover_monitor(HakoViewerWindow *self, GdkMonitor *monitor, gboolean by_hand, int
     return cover;
 }
 
-/* The guest on the primary monitor (the one full screen by hand takes too), black elsewhere. */
+static DisplayWindow *
+find_display_window(HakoViewerWindow *self, guint nth)
+{
+    for (guint i = 0; self->display_windows != NULL && i < self->display_windows->len; i++) {
+        DisplayWindow *display = g_ptr_array_index(self->display_windows, i);
+
+        if (display->nth == nth)
+            return display;
+    }
+    return NULL;
+}
+
+/* Full screen on a monitor, or put back; by hand where no window manager does it. */
 static void
-kiosk_cover_monitors(HakoViewerWindow *self)
+place_on_monitor(HakoViewerWindow *self,
+                 GtkWindow *window,
+                 GdkMonitor *monitor,
+                 gboolean fullscreen,
+                 GdkRectangle *saved)
 {
     GdkDisplay *display = gtk_widget_get_display(GTK_WIDGET(self));
-    GdkMonitor *primary = gdk_display_get_primary_monitor(display);
+
+    if (!hako_window_manager_does_fullscreen(GTK_WIDGET(self))) {
+        if (fullscreen)
+            hako_window_cover_given_monitor(window, monitor, saved);
+        else if (saved != NULL)
+            hako_window_cover_monitor(window, FALSE, saved);
+    } else if (fullscreen) {
+        gtk_window_fullscreen_on_monitor(window, gtk_widget_get_screen(GTK_WIDGET(self)),
+                                         hako_display_get_monitor_number(display, monitor));
+    } else {
+        gtk_window_unfullscreen(window);
+    }
+}
+
+/*
+ * Display N on monitor N, the main window's display on the first, black covers on the
+ * monitors left over. Displays beyond the monitors have no place in a kiosk: their windows
+ * stay hidden until a monitor comes. Done again whenever displays or monitors change.
+ */
+static void
+kiosk_layout(HakoViewerWindow *self)
+{
+    GdkDisplay *display = gtk_widget_get_display(GTK_WIDGET(self));
     gboolean by_hand = !hako_window_manager_does_fullscreen(GTK_WIDGET(self));
-    int n = gdk_display_get_n_monitors(display);
+    guint n = (guint)gdk_display_get_n_monitors(display);
 
-    if (primary == NULL && n > 0)
-        primary = gdk_display_get_monitor(display, 0);
-    for (int i = 0; i < n; i++) {
-        GdkMonitor *monitor = gdk_display_get_monitor(display, i);
+    if (self->cover_windows != NULL) {
+        for (guint i = 0; i < self->cover_windows->len; i++)
+            gtk_widget_destroy(g_ptr_array_index(self->cover_windows, i));
+        g_ptr_array_set_size(self->cover_windows, 0);
+    } else {
+        self->cover_windows = g_ptr_array_new();
+    }
+    g_debug("Kiosk: %u monitors, %u more displays", n,
+            self->display_windows != NULL ? self->display_windows->len : 0);
+    for (guint i = 0; i < n; i++) {
+        GdkMonitor *monitor = hako_display_get_nth_monitor(display, i);
+        DisplayWindow *other = i > 0 ? find_display_window(self, i) : NULL;
 
-        if (monitor == primary)
-            continue;
-        if (self->cover_windows == NULL)
-            self->cover_windows = g_ptr_array_new();
-        g_ptr_array_add(self->cover_windows, cover_monitor(self, monitor, by_hand, i));
+        if (i == 0) {
+            place_on_monitor(self, GTK_WINDOW(self), monitor, TRUE, NULL);
+        } else if (other != NULL) {
+            place_on_monitor(self, GTK_WINDOW(other->window), monitor, TRUE, NULL);
+            gtk_widget_show(other->window);
+        } else {
+            g_ptr_array_add(self->cover_windows,
+                            cover_monitor(self, monitor, by_hand,
+                                          hako_display_get_monitor_number(display, monitor)));
+        }
     }
-    if (!by_hand) {
-        for (int i = 0; i < n; i++)
-            if (gdk_display_get_monitor(display, i) == primary)
-                gtk_window_fullscreen_on_monitor(GTK_WINDOW(self),
-                                                 gtk_widget_get_screen(GTK_WIDGET(self)), i);
+    for (guint i = 0; self->display_windows != NULL && i < self->display_windows->len; i++) {
+        DisplayWindow *other = g_ptr_array_index(self->display_windows, i);
+
+        if (other->nth >= n)
+            gtk_widget_hide(other->window);
     }
+}
+
+static void
+monitors_changed_cb(HakoViewerWindow *self, GdkScreen *screen)
+{
+    if (!self->quitting)
+        kiosk_layout(self);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The guest's other displays                                                                */
+
+static void
+update_display_window_title(HakoViewerWindow *self, DisplayWindow *display)
+{
+    g_autofree char *title =
+        make_title(self, display->nth, hako_console_get_grabbed(display->console));
+
+    gtk_window_set_title(GTK_WINDOW(display->window), title);
+}
+
+/* As the page zooms its display: scaled to the window, or the guest's size times the zoom. */
+static void
+zoom_display_window(HakoViewerWindow *self, DisplayWindow *display)
+{
+    GtkWidget *widget = GTK_WIDGET(display->console);
+    int width = hako_console_get_display_width(display->console);
+    int height = hako_console_get_display_height(display->console);
+    g_autoptr(GVariant) scale = NULL;
+    gboolean scaling = TRUE;
+    int zoom = 100;
+
+    if (self->page != NULL) {
+        scale = g_action_group_get_action_state(hako_console_page_get_actions(self->page), "scale");
+        scaling = scale == NULL || g_variant_get_boolean(scale);
+        zoom = hako_console_page_get_zoom(self->page);
+    }
+    if (!scaling && zoom != 100 && width > 0 && height > 0) {
+        hako_console_set_scaling(display->console, TRUE);
+        gtk_widget_set_size_request(widget, MAX(width * zoom / 100, 1),
+                                    MAX(height * zoom / 100, 1));
+    } else {
+        hako_console_set_scaling(display->console, scaling);
+        gtk_widget_set_size_request(widget, -1, -1);
+    }
+    if (!display->fullscreen && gtk_widget_get_visible(display->window))
+        gtk_window_resize(GTK_WINDOW(display->window), 1, 1);
+}
+
+static void
+zoom_display_windows(HakoViewerWindow *self)
+{
+    for (guint i = 0; self->display_windows != NULL && i < self->display_windows->len; i++)
+        zoom_display_window(self, g_ptr_array_index(self->display_windows, i));
+}
+
+static void
+display_window_set_fullscreen(HakoViewerWindow *self, DisplayWindow *display, gboolean fullscreen)
+{
+    GdkMonitor *monitor =
+        hako_display_get_nth_monitor(gtk_widget_get_display(GTK_WIDGET(self)), display->nth);
+
+    /* A kiosk lays its windows out itself; elsewhere a display without a monitor of its own
+     * stays a window, as in virt-viewer. */
+    if (self->options.kiosk || display->fullscreen == fullscreen || (fullscreen && monitor == NULL))
+        return;
+    display->fullscreen = fullscreen;
+    place_on_monitor(self, GTK_WINDOW(display->window), monitor, fullscreen, &display->saved);
+}
+
+static void
+display_console_grabbed_cb(HakoViewerWindow *self, GParamSpec *pspec, HakoConsole *console)
+{
+    for (guint i = 0; self->display_windows != NULL && i < self->display_windows->len; i++) {
+        DisplayWindow *display = g_ptr_array_index(self->display_windows, i);
+
+        if (display->console == console)
+            update_display_window_title(self, display);
+    }
+}
+
+static void
+display_console_size_cb(HakoViewerWindow *self, GParamSpec *pspec, HakoConsole *console)
+{
+    for (guint i = 0; self->display_windows != NULL && i < self->display_windows->len; i++) {
+        DisplayWindow *display = g_ptr_array_index(self->display_windows, i);
+
+        if (display->console == console)
+            zoom_display_window(self, display);
+    }
+}
+
+/* The same keys as the main window's: none of the viewer's own in a kiosk, else F11 and the
+ * zoom keys for all the windows; everything else is the guest's. */
+static gboolean
+display_window_key_press_cb(GtkWidget *widget, GdkEventKey *event, HakoViewerWindow *self)
+{
+    GtkWindow *window = GTK_WINDOW(widget);
+    HakoConsole *console = HAKO_CONSOLE(gtk_bin_get_child(GTK_BIN(widget)));
+
+    if (self->options.kiosk) {
+        gtk_window_propagate_key_event(window, event);
+        return GDK_EVENT_STOP;
+    }
+    if (activate_hotkey(self, event, console))
+        return GDK_EVENT_STOP;
+    if (gtk_window_propagate_key_event(window, event))
+        return GDK_EVENT_STOP;
+    return GDK_EVENT_PROPAGATE;
+}
+
+/* A kiosk's windows cannot be closed; elsewhere closing one closes that display's window only. */
+static gboolean
+display_window_delete_cb(GtkWidget *widget, GdkEvent *event, HakoViewerWindow *self)
+{
+    return self->options.kiosk ? GDK_EVENT_STOP : GDK_EVENT_PROPAGATE;
+}
+
+static void
+display_window_destroy_cb(GtkWidget *widget, HakoViewerWindow *self)
+{
+    for (guint i = 0; self->display_windows != NULL && i < self->display_windows->len; i++) {
+        DisplayWindow *display = g_ptr_array_index(self->display_windows, i);
+
+        if (display->window == widget) {
+            g_ptr_array_remove_index(self->display_windows, i);
+            g_free(display);
+            break;
+        }
+    }
+}
+
+static void
+destroy_display_window(HakoViewerWindow *self, DisplayWindow *display)
+{
+    g_ptr_array_remove(self->display_windows, display);
+    g_signal_handlers_disconnect_by_data(display->window, self);
+    g_signal_handlers_disconnect_by_data(display->console, self);
+    gtk_widget_destroy(display->window);
+    g_free(display);
+}
+
+static void
+close_display_windows(HakoViewerWindow *self)
+{
+    gboolean any = self->display_windows != NULL && self->display_windows->len > 0;
+
+    while (self->display_windows != NULL && self->display_windows->len > 0)
+        destroy_display_window(
+            self, g_ptr_array_index(self->display_windows, self->display_windows->len - 1));
+    if (any && self->options.kiosk && !self->quitting)
+        kiosk_layout(self);
+}
+
+static void
+display_added_cb(HakoViewerWindow *self, guint nth, HakoConsole *console)
+{
+    GdkDisplay *gdk_display = gtk_widget_get_display(GTK_WIDGET(self));
+    GdkMonitor *monitor = hako_display_get_nth_monitor(gdk_display, nth);
+    DisplayWindow *display;
+    HakoConsole *other;
+    GdkRectangle area = {0, 0, 4096, 4096};
+    int width, height, zoom = 100;
+
+    if (self->quitting || find_display_window(self, nth) != NULL)
+        return;
+    other = hako_console_create_display(console, nth);
+    if (other == NULL)
+        return;
+    g_debug("Display %u: a window of its own", nth);
+    display = g_new0(DisplayWindow, 1);
+    display->nth = nth;
+    display->console = other;
+    display->window = gtk_window_new(GTK_WINDOW_TOPLEVEL);
+    if (self->display_windows == NULL)
+        self->display_windows = g_ptr_array_new();
+    g_ptr_array_add(self->display_windows, display);
+
+    gtk_window_set_application(GTK_WINDOW(display->window),
+                               gtk_window_get_application(GTK_WINDOW(self)));
+    gtk_widget_set_hexpand(GTK_WIDGET(other), TRUE);
+    gtk_widget_set_vexpand(GTK_WIDGET(other), TRUE);
+    gtk_widget_show(GTK_WIDGET(other));
+    gtk_container_add(GTK_CONTAINER(display->window), GTK_WIDGET(other));
+    if (gtk_bin_get_child(GTK_BIN(other)) != NULL)
+        gtk_window_set_focus(GTK_WINDOW(display->window), gtk_bin_get_child(GTK_BIN(other)));
+    update_display_window_title(self, display);
+    g_signal_connect_object(display->window, "key-press-event",
+                            G_CALLBACK(display_window_key_press_cb), self, 0);
+    g_signal_connect_object(display->window, "delete-event", G_CALLBACK(display_window_delete_cb),
+                            self, 0);
+    g_signal_connect_object(display->window, "destroy", G_CALLBACK(display_window_destroy_cb), self,
+                            0);
+    g_signal_connect_object(other, "notify::grabbed", G_CALLBACK(display_console_grabbed_cb), self,
+                            G_CONNECT_SWAPPED);
+    g_signal_connect_object(other, "notify::display-width", G_CALLBACK(display_console_size_cb),
+                            self, G_CONNECT_SWAPPED);
+    g_signal_connect_object(other, "notify::display-height", G_CALLBACK(display_console_size_cb),
+                            self, G_CONNECT_SWAPPED);
+    zoom_display_window(self, display);
+
+    /* The guest's size times the zoom, within its monitor; on its own monitor where there is
+     * one (with no window manager to place it, it would sit on the first). */
+    if (self->options.zoom > 0 && self->page != NULL)
+        zoom = hako_console_page_get_zoom(self->page);
+    if (monitor != NULL)
+        gdk_monitor_get_workarea(monitor, &area);
+    width = hako_console_get_display_width(other) * zoom / 100;
+    height = hako_console_get_display_height(other) * zoom / 100;
+    gtk_window_set_default_size(GTK_WINDOW(display->window),
+                                width > 0 ? MIN(width, area.width) : 640,
+                                height > 0 ? MIN(height, area.height) : 480);
+    if (monitor != NULL && nth > 0 && gdk_display_get_n_monitors(gdk_display) > 1)
+        gtk_window_move(GTK_WINDOW(display->window), area.x, area.y);
+
+    if (self->options.kiosk) {
+        kiosk_layout(self);
+        return;
+    }
+    gtk_widget_show(display->window);
+    if (self->fullscreen)
+        display_window_set_fullscreen(self, display, TRUE);
+}
+
+static void
+display_removed_cb(HakoViewerWindow *self, guint nth, HakoConsole *console)
+{
+    DisplayWindow *display = find_display_window(self, nth);
+
+    if (display == NULL)
+        return;
+    g_debug("Display %u went away: closing its window", nth);
+    destroy_display_window(self, display);
+    if (self->options.kiosk && !self->quitting)
+        kiosk_layout(self);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -868,6 +1224,9 @@ hako_viewer_window_dispose(GObject *object)
     g_clear_object(&self->cancellable);
     g_clear_handle_id(&self->hide_bar_id, g_source_remove);
     g_clear_handle_id(&self->retry_id, g_source_remove);
+    self->quitting = TRUE;
+    close_display_windows(self);
+    g_clear_pointer(&self->display_windows, g_ptr_array_unref);
     if (self->cover_windows != NULL) {
         for (guint i = 0; i < self->cover_windows->len; i++)
             gtk_widget_destroy(g_ptr_array_index(self->cover_windows, i));
@@ -1030,7 +1389,9 @@ hako_viewer_window_new(GtkApplication *application,
         GAction *close = g_action_map_lookup_action(G_ACTION_MAP(self), "close");
 
         g_simple_action_set_enabled(G_SIMPLE_ACTION(close), FALSE);
-        kiosk_cover_monitors(self);
+        kiosk_layout(self);
+        g_signal_connect_object(gtk_widget_get_screen(GTK_WIDGET(self)), "monitors-changed",
+                                G_CALLBACK(monitors_changed_cb), self, G_CONNECT_SWAPPED);
     }
     if (hako_viewer_target_get_kind(target) == HAKO_VIEWER_TARGET_KIND_DOMAIN)
         open_domain(self);

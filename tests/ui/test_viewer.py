@@ -18,7 +18,14 @@
 #    full screen, its bar's Leave Full Screen and F11 leave it;
 #    --hotkeys replaces the viewer's own keys (Shift+F12 toggles full screen, F11 does not);
 #  - the same guest with a SPICE display, by spice://HOST:PORT;
-#  - --wait for a guest that does not exist yet: shown once it is defined and started.
+#  - --wait for a guest that does not exist yet: shown once it is defined and started;
+#  - a SPICE guest with two displays (a VGA and a virtio-gpu device: QEMU puts virtio-gpu's
+#    "Guest has not initialized the display" picture on a second display channel): two windows,
+#    "NAME - Hako Viewer" and "NAME (2) - Hako Viewer", the second showing that picture; keys
+#    typed in the second window reach the guest (its boot sector waits for a key, then paints
+#    the first display red); the guest stops: both close (status 0); with --reconnect --zoom 150
+#    the second window closes while the guest is stopped, comes back when it runs, and shows its
+#    display at 150 %; a one-display SPICE guest still gets exactly one window.
 #
 # Started by `run-ui-test --viewer`: no hako runs; each case starts its own hako-viewer. Prints TAP.
 
@@ -51,6 +58,7 @@ IMAGES = os.environ["HAKO_TEST_IMAGES"]
 VIEWER = os.environ["HAKO_VIEWER_BIN"]
 PASSWORD_GUEST = GUEST
 BUSY = "hako-viewer-memtest"
+MULTI = "hako-viewer-two-displays"
 MEMTEST = "/usr/lib/memtest86+/memtest86+x64.iso"
 
 
@@ -73,13 +81,13 @@ class Viewer:
 
     count = 0
 
-    def __init__(self, *args):
+    def __init__(self, *args, env=None):
         Viewer.count += 1
         self.log = os.path.join(LOGS, "ui-viewer-%d.log" % Viewer.count)
         self.args = list(args)
         with open(self.log, "w") as err:
             self.proc = subprocess.Popen([VIEWER] + self.args, stdin=subprocess.DEVNULL,
-                                         stdout=subprocess.DEVNULL, stderr=err)
+                                         stdout=subprocess.DEVNULL, stderr=err, env=env)
         self.app = None
 
     def alive(self):
@@ -209,6 +217,81 @@ def define_memtest_guest():
     os.unlink(f.name)
 
 
+# A boot sector that waits for a key (int 16h), then switches to VGA mode 13h and fills the
+# screen with colour 4 (red) and halts: xor ax,ax; int 16h; mov ax,13h; int 10h;
+# mov ax,0A000h; mov es,ax; xor di,di; mov cx,64000; mov al,4; cld; rep stosb; l: hlt; jmp l
+RED_ON_KEY = bytes.fromhex("31c0cd16b81300cd10b800a08ec031ffb900fab004fcf3aaf4ebfd")
+
+
+def define_multi_guest(name=MULTI, videos=2):
+    """A SPICE guest booting RED_ON_KEY, with one VGA display and optionally a virtio-gpu one."""
+    image = os.path.join(IMAGES, name + ".img")
+    with open(image, "wb") as f:
+        sector = RED_ON_KEY + bytes(510 - len(RED_ON_KEY)) + b"\x55\xaa"
+        f.write(sector + bytes(1024 * 1024 - len(sector)))
+    second = "<video><model type='virtio'/></video>" if videos > 1 else ""
+    xml = """<domain type='qemu'>
+  <name>%s</name>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source file='%s'/>
+      <target dev='hda' bus='ide'/>
+    </disk>
+    <graphics type='spice' autoport='yes' listen='127.0.0.1'/>
+    <video><model type='vga' primary='yes'/></video>
+    %s
+  </devices>
+</domain>
+""" % (name, image, second)
+    with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
+        f.write(xml)
+    virsh("define", f.name)
+    os.unlink(f.name)
+
+
+def frames(viewer):
+    """The titles of the viewer's windows on the accessibility bus."""
+    return sorted(f.name for f in viewer.app.findChildren(
+        tree.predicate.GenericPredicate(roleName="frame")) if showing(f))
+
+
+def mean_colour(window, path):
+    """The mean (r, g, b) of the window's guest display, 0-255, or None."""
+    display = find(window, name="Guest display")
+    if display is None or not showing(display):
+        return None
+    x, y, w, h = display.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    subprocess.run(["import", "-window", "root", "-crop", "%dx%d+%d+%d" % (w, h, x, y),
+                    "+repage", path], check=True, timeout=30)
+    out = subprocess.run(["convert", path, "-scale", "1x1!", "-depth", "8", "txt:-"],
+                         capture_output=True, text=True, check=True, timeout=30).stdout
+    rgb = out.splitlines()[-1].split("(")[1].split(")")[0].split(",")[:3]
+    return tuple(int(float(v)) for v in rgb)
+
+
+def is_red(colour):
+    return colour is not None and colour[0] > 100 and colour[1] < 40 and colour[2] < 40
+
+
+def x_window(title):
+    out = subprocess.run(["xdotool", "search", "--name", "^%s$" % title.replace("(", "\\(")
+                          .replace(")", "\\)")], capture_output=True, text=True,
+                         timeout=30).stdout.split()
+    return out[0] if out else None
+
+
+def display_width_of(window):
+    display = find(window, name="Guest display")
+    if display is None or not showing(display):
+        return None
+    return display.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)[2]
+
+
 def define_password_guest():
     xml = virsh("dumpxml", PASSWORD_GUEST)
     xml = xml.replace("<graphics type='vnc'", "<graphics type='vnc' passwd='hako-pw1'", 1)
@@ -220,7 +303,7 @@ def define_password_guest():
 
 
 def main():
-    plan("viewer", 37)
+    plan("viewer", 46)
     if not os.path.exists(MEMTEST):
         bail("memtest86+ is installed", "no %s" % MEMTEST)
     define_memtest_guest()
@@ -473,6 +556,11 @@ def main():
     viewer.application("hako-viewer spice://… is on the accessibility bus")
     window = viewer.frame("%s - Hako Viewer" % address, "the window is titled after the address")
     check_display(viewer, window, "spice", "hako-viewer %s shows the guest" % address, colours=2)
+    time.sleep(3)
+    if frames(viewer) != ["%s - Hako Viewer" % address]:
+        bail("a SPICE guest with one display gets exactly one window", "windows %r"
+             % frames(viewer))
+    ok("a SPICE guest with one display gets exactly one window")
     stop_cleanly(viewer, "and exits with 0")
     virsh("destroy", GUEST, check=False)
 
@@ -494,6 +582,75 @@ def main():
     check_display(viewer, window, "late", "and shows it once it is defined and runs", colours=2)
     viewer.stop()
     virsh("destroy", late, check=False)
+
+    # 12. A SPICE guest with two displays: a window each.
+    define_multi_guest()
+    virsh("start", MULTI)
+    viewer = Viewer("-c", URI, MULTI)
+    viewer.application("hako-viewer with a two-display guest is on the accessibility bus")
+    first = viewer.frame("%s - Hako Viewer" % MULTI, "the first display's window is titled "
+                         "after the guest")
+    second = viewer.frame("%s (2) - Hako Viewer" % MULTI,
+                          "the second display gets a window of its own, titled “%s (2) - Hako "
+                          "Viewer”, as virt-viewer titles it" % MULTI)
+    check_display(viewer, second, "second-display", "the second window shows the second display "
+                  "(virtio-gpu's “not initialized” picture)", colours=2)
+    time.sleep(2)
+    if len(frames(viewer)) != 2:
+        bail("two displays, two windows", "windows %r" % frames(viewer))
+    ok("two displays, two windows: %r" % frames(viewer))
+
+    # Keys typed in the second window reach the guest: its first display turns red. The
+    # second window sits on the first (no window manager): move it aside to see the first.
+    point_at(find(second, name="Guest display"))
+    for key in ["h", "a", "k", "o"]:
+        rawinput.pressKey(key)
+    subprocess.run(["xdotool", "windowmove", x_window("%s (2) - Hako Viewer" % MULTI), "740",
+                    "200"], check=True, timeout=30)
+    path = os.path.join(LOGS, "ui-viewer-first-display-red.png")
+    colour = poll("red", 30, lambda: (lambda c: c if is_red(c) else None)(
+        mean_colour(first, path)))
+    if colour is None:
+        bail("keys typed in the second window reach the guest (its first display turns red)",
+             "mean colour %r" % (mean_colour(first, path),))
+    ok("keys typed in the second window reach the guest: its first display turns red %r"
+       % (colour,))
+
+    # The guest stops: without --reconnect every window closes, with status 0.
+    virsh("destroy", MULTI)
+    rc = wait_exit(viewer, 20)
+    if rc != 0:
+        viewer.stop()
+        bail("the guest stops: both windows close, status 0", "exit status %r" % rc)
+    ok("the guest stops: both windows close, status 0")
+
+    # --reconnect --zoom 150: the second window goes with the guest, and comes back with it.
+    virsh("start", MULTI)
+    viewer = Viewer("--reconnect", "--zoom", "150", "-c", URI, MULTI)
+    viewer.application("hako-viewer --reconnect --zoom 150 is on the accessibility bus")
+    first = viewer.frame("%s - Hako Viewer" % MULTI, "the first display's window")
+    second = viewer.frame("%s (2) - Hako Viewer" % MULTI, "the second display's window")
+    # virtio-gpu's picture is 640 pixels wide: 960 at 150 %.
+    width = poll("zoomed", 20, lambda: (lambda w: w if w is not None and abs(w - 960) <= 4
+                                        else None)(display_width_of(second)))
+    if width is None:
+        bail("--zoom 150 shows the second display's 640 pixels 960 wide",
+             "width %r" % display_width_of(second))
+    ok("--zoom 150 shows the second display's 640 pixels 960 wide too")
+    virsh("destroy", MULTI)
+    message = "“%s” is not running." % MULTI
+    if poll("not running", 30, lambda: label_starting(viewer.app, message) is not None and
+            frames(viewer) == ["%s - Hako Viewer" % MULTI]) is None or not viewer.alive():
+        bail("with --reconnect the guest stops: the first window stays, the second closes",
+             "alive %r, windows %r" % (viewer.alive(), frames(viewer)))
+    ok("with --reconnect the guest stops: the first window stays and says so, the second closes")
+    virsh("start", MULTI)
+    second = viewer.frame("%s (2) - Hako Viewer" % MULTI,
+                          "the guest runs again: the second window comes back")
+    check_display(viewer, second, "second-display-back", "and shows the second display",
+                  colours=2)
+    stop_cleanly(viewer, "SIGTERM closes both, exit status 0")
+    virsh("destroy", MULTI, check=False)
     return 0
 
 
