@@ -23,7 +23,9 @@
 #  - on two monitors with a two-display SPICE guest: display 1 on monitor 1, display 2 on
 #    monitor 2, keys typed on monitor 2 reach the guest, nothing closes; the second monitor
 #    goes away: display 2's window is hidden, display 1 covers all; it comes back: so does
-#    display 2;
+#    display 2; the guest stops: display 2's window goes and its monitor is covered while the
+#    kiosk reconnects, and comes back with the guest; with --kiosk-quit on-disconnect the
+#    guest's stop ends it with 0;
 #  - --full-screen (no kiosk) with the two-display guest on two monitors: each display full
 #    screen on its own monitor.
 #
@@ -259,6 +261,11 @@ def black(x, area, name, description):
         bail(description, "not all black: %r" % (x.crop(area, name),))
 
 
+def titled(viewer):
+    """The viewer's windows but the kiosk's covers (which have no title)."""
+    return [name for name in frames(viewer) if name]
+
+
 def red(colour):
     return colour[0] > 100 and colour[1] < 40 and colour[2] < 40
 
@@ -273,7 +280,8 @@ def two_monitor_cases():
 
 def two_monitor_kiosk(x):
     # 9. One display, two monitors: the guest on the first, a black cover on the second.
-    monitors = x.xrandr("--listmonitors").split("\n")[0]
+    monitors = ", ".join(line.split()[-1] for line in
+                         x.xrandr("--listmonitors").strip().splitlines()[1:])
     virsh("start", BUSY)
     viewer = Viewer("--kiosk", "-c", URI, BUSY, env=x.env)
     viewer.application("hako-viewer --kiosk on two monitors is on the accessibility bus")
@@ -329,13 +337,13 @@ def two_monitor_kiosk(x):
     if send_wm_delete(viewer.proc.pid, x.dpy, x.env) < 2:
         bail("a close request to each window", "fewer than two windows")
     time.sleep(1)
-    if not viewer.alive() or len(frames(viewer)) != 2:
+    if not viewer.alive() or len(titled(viewer)) != 2:
         bail("close requests to both windows: nothing closes", "alive %r, windows %r"
              % (viewer.alive(), frames(viewer)))
     ok("close requests to both windows: nothing closes")
     x.one()
     placed(first, WHOLE, "monitor 2 goes away: display 1 covers the one left")
-    if poll("hidden", 15, lambda: frames(viewer) == ["%s - Hako Viewer" % MULTI]) is None:
+    if poll("hidden", 15, lambda: titled(viewer) == ["%s - Hako Viewer" % MULTI]) is None:
         bail("and display 2's window is hidden", "windows %r" % frames(viewer))
     ok("monitor 2 goes away: display 1 covers the one left, display 2's window is hidden")
     x.two()
@@ -343,7 +351,34 @@ def two_monitor_kiosk(x):
     placed(second, RIGHT, "and display 2 on monitor 2 again")
     shows_guest(x, RIGHT, "display2-back", "monitor 2 shows display 2 again", 2)
     ok("monitor 2 comes back: so does display 2, on it")
+    # The guest stops: display 2's window goes, its monitor is covered, the kiosk reconnects.
+    virsh("destroy", MULTI)
+    reconnecting = "Reconnecting to “%s”" % MULTI
+    if poll("reconnecting", 30, lambda: label_starting(viewer.app, reconnecting) is not None and
+            titled(viewer) == ["%s - Hako Viewer" % MULTI]) is None or not viewer.alive():
+        bail("the guest stops: display 2's window goes, the kiosk says it is reconnecting",
+             "alive %r, windows %r" % (viewer.alive(), frames(viewer)))
+    black(x, RIGHT, "display2-gone", "monitor 2 is covered")
+    placed(first, LEFT, "display 1's window stays on monitor 1")
+    ok("the guest stops: display 2's window goes, monitor 2 is covered, the kiosk reconnects")
+    virsh("start", MULTI)
+    second = viewer.frame("%s (2) - Hako Viewer" % MULTI, "the guest runs again: display 2 too")
+    placed(second, RIGHT, "display 2 on monitor 2 again")
+    shows_guest(x, RIGHT, "display2-restarted", "monitor 2 shows display 2 again", 2)
+    ok("the guest runs again: display 2 is back on monitor 2")
     viewer.stop()
+
+    # --kiosk-quit on-disconnect: the guest stops, every window goes, exit status 0.
+    viewer = Viewer("--kiosk", "--kiosk-quit", "on-disconnect", "-c", URI, MULTI, env=x.env)
+    viewer.application("hako-viewer --kiosk --kiosk-quit on-disconnect is on the bus")
+    viewer.frame("%s (2) - Hako Viewer" % MULTI, "the second display's window")
+    virsh("destroy", MULTI)
+    rc = wait_exit(viewer, 15)
+    if rc != 0:
+        bail("--kiosk-quit on-disconnect with two displays: the guest stops, exit 0",
+             "rc %r, stderr %r" % (rc, viewer.stderr()))
+    ok("--kiosk-quit on-disconnect with two displays: the guest stops, exit 0")
+    virsh("start", MULTI)
 
     # 11. --full-screen: each display full screen on its own monitor.
     viewer = Viewer("--full-screen", "-c", URI, MULTI, env=x.env)
@@ -378,7 +413,7 @@ def check_kiosk(viewer, window, description):
 
 
 def main():
-    plan("kiosk", 36)
+    plan("kiosk", 39)
     if not os.path.exists(MEMTEST):
         bail("memtest86+ is installed", "no %s" % MEMTEST)
     define_memtest_guest()
