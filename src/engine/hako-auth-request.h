@@ -11,6 +11,8 @@ typedef enum {
     HAKO_CREDENTIAL_PASSWORD,   /* a password or passphrase, hidden */
     HAKO_CREDENTIAL_ECHOPROMPT, /* any other answer, shown as typed */
     HAKO_CREDENTIAL_NOECHOPROMPT,
+    HAKO_CREDENTIAL_CONFIRM, /* a question (an unknown host key): the prompt says it all, the
+                              * answer is any text to accept, none to decline */
 } HakoCredentialType;
 
 #define HAKO_TYPE_AUTH_REQUEST (hako_auth_request_get_type())

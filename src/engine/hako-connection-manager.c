@@ -21,6 +21,7 @@
 #include "hako-engine-error.h"
 #include "hako-engine-private.h"
 #include "hako-host-private.h"
+#include "hako-ssh-private.h"
 #include "hako-stats-poller-private.h"
 
 #include <glib/gi18n.h>
@@ -55,6 +56,7 @@ struct _HostEntry {
     guint refresh_serial;
     HakoAuthRequest *auth;   /* the request the user is answering */
     HakoStatsPoller *poller; /* while connected */
+    HakoSshMaster *ssh;      /* the one SSH session of a qemu+ssh:// host */
 };
 
 struct _HakoConnectionManager {
@@ -68,6 +70,7 @@ struct _HakoConnectionManager {
     guint stats_interval_ms;
     HakoStatsPolled stats_polled;
     guint stats_history;
+    HakoSshContext *ssh; /* the SSH sessions' private directory and askpass server */
 };
 
 G_DEFINE_FINAL_TYPE(HakoConnectionManager, hako_connection_manager, G_TYPE_OBJECT)
@@ -197,12 +200,96 @@ auth_invoke_cb(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+/* ssh asking the user (through hako-askpass), on the askpass server's thread: the same
+ * request and dialog as libvirt's own questions. */
+typedef struct {
+    GWeakRef manager;
+    HakoHost *host; /* ref */
+} SshAsk;
+
+static void
+ssh_ask_free(gpointer data)
+{
+    SshAsk *ask = data;
+
+    g_weak_ref_clear(&ask->manager);
+    g_object_unref(ask->host);
+    g_free(ask);
+}
+
+typedef struct {
+    HakoConnectionManager *manager; /* ref */
+    HakoHost *host;                 /* ref */
+    HakoAuthRequest *request;       /* ref */
+} SshAskInvoke;
+
+static HostEntry *lookup_entry(HakoConnectionManager *self, HakoHost *host);
+
+static gboolean
+ssh_ask_invoke_cb(gpointer data)
+{
+    SshAskInvoke *invoke = data;
+    HostEntry *entry = lookup_entry(invoke->manager, invoke->host);
+    gboolean handled = FALSE;
+
+    if (entry != NULL) {
+        g_set_object(&entry->auth, invoke->request);
+        g_signal_emit(invoke->manager, signals[SIGNAL_AUTHENTICATE], 0, invoke->host,
+                      invoke->request, &handled);
+    }
+    if (!handled)
+        hako_auth_request_cancel(invoke->request);
+    g_object_unref(invoke->manager);
+    g_object_unref(invoke->host);
+    g_object_unref(invoke->request);
+    g_free(invoke);
+    return G_SOURCE_REMOVE;
+}
+
+static char *
+ssh_ask_cb(HakoCredentialType type, const char *prompt, gpointer user_data)
+{
+    SshAsk *ask = user_data;
+    g_autoptr(HakoConnectionManager) manager = g_weak_ref_get(&ask->manager);
+    g_autoptr(HakoAuthRequest) request = NULL;
+    SshAskInvoke *invoke;
+    char *answer;
+
+    if (manager == NULL)
+        return NULL;
+    request = _hako_auth_request_new(hako_host_get_uri(ask->host));
+    _hako_auth_request_add(request, type, prompt, NULL);
+    invoke = g_new0(SshAskInvoke, 1);
+    invoke->manager = g_steal_pointer(&manager);
+    invoke->host = g_object_ref(ask->host);
+    invoke->request = g_object_ref(request);
+    _hako_invoke_in_main(ssh_ask_invoke_cb, invoke);
+    if (!_hako_auth_request_wait(request))
+        return NULL;
+    /* Accepted: a question (a host key) has no text to answer with. */
+    answer = _hako_auth_request_dup_answer(request, 0);
+    return answer != NULL ? answer : g_strdup("");
+}
+
+static HakoSshMaster *
+new_ssh_master(HostEntry *entry, const HakoSshTarget *target)
+{
+    SshAsk *ask = g_new0(SshAsk, 1);
+
+    if (entry->manager->ssh == NULL)
+        entry->manager->ssh = _hako_ssh_context_new();
+    g_weak_ref_init(&ask->manager, entry->manager);
+    ask->host = g_object_ref(entry->host);
+    return _hako_ssh_master_new(entry->manager->ssh, target, ssh_ask_cb, ask, ssh_ask_free);
+}
+
 typedef struct {
     char *uri;
     gboolean read_only;
     HakoConnectionManager *manager; /* ref, only passed back to the main thread */
     HakoHost *host;                 /* ref, likewise */
     Link *link;                     /* ref */
+    HakoSshMaster *ssh;             /* ref, or NULL */
     gboolean auth_cancelled;
 } ConnectData;
 
@@ -212,6 +299,7 @@ connect_data_free(gpointer data)
     ConnectData *d = data;
 
     g_free(d->uri);
+    g_clear_pointer(&d->ssh, _hako_ssh_master_unref);
     g_object_unref(d->manager);
     g_object_unref(d->host);
     link_unref(d->link);
@@ -452,6 +540,18 @@ close_invoke_cb(gpointer data)
 
     if (entry != NULL && entry->conn != NULL) {
         const char *why = close_reason_to_string(ev->reason);
+        g_autofree char *ssh_why = NULL;
+
+        /* The SSH session under the connection ended: say so, with what ssh said. */
+        if (entry->ssh != NULL && _hako_ssh_master_has_ended(entry->ssh)) {
+            g_autofree char *said = _hako_ssh_master_dup_last_error(entry->ssh);
+
+            ssh_why = said != NULL ? g_strdup_printf(_("The SSH session to %s ended: %s"),
+                                                     _hako_ssh_master_get_host(entry->ssh), said)
+                                   : g_strdup_printf(_("The SSH session to %s ended."),
+                                                     _hako_ssh_master_get_host(entry->ssh));
+            why = ssh_why;
+        }
 
         g_debug("%s: connection closed, reason %d", hako_host_get_uri(entry->host), ev->reason);
         /* Stale the link first: nothing from the old connection may land now. */
@@ -534,6 +634,9 @@ drop_connection(HostEntry *entry)
     }
     g_clear_handle_id(&entry->retry_id, g_source_remove);
     close_conn_in_thread(g_steal_pointer(&entry->conn));
+    /* No SSH process outlives its host's connection. */
+    if (entry->ssh != NULL)
+        _hako_ssh_master_stop(entry->ssh);
     entry->list_applied = FALSE;
     g_hash_table_remove_all(entry->early_events);
     g_hash_table_remove_all(entry->refreshing);
@@ -575,10 +678,23 @@ connect_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancel
     char *s;
     int n;
 
+    g_autofree char *uri = NULL;
+    GError *ssh_error = NULL;
+
+    /* Over SSH: log in once, and let libvirt ride on that session. */
+    if (d->ssh != NULL) {
+        if (!_hako_ssh_master_start(d->ssh, NULL, &ssh_error)) {
+            g_task_return_error(task, ssh_error);
+            return;
+        }
+        uri = _hako_ssh_master_rewrite_uri(d->ssh, d->uri);
+    }
+
     result = g_new0(ConnectResult, 1);
     result->facts = g_ptr_array_new_with_free_func((GDestroyNotify)_hako_domain_facts_free);
 
-    result->conn = virConnectOpenAuth(d->uri, &auth, d->read_only ? VIR_CONNECT_RO : 0);
+    result->conn =
+        virConnectOpenAuth(uri != NULL ? uri : d->uri, &auth, d->read_only ? VIR_CONNECT_RO : 0);
     if (result->conn == NULL) {
         connect_result_free(result);
         if (d->auth_cancelled) {
@@ -707,7 +823,8 @@ connect_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
         /* Keep the same link: a retry is a new attempt with a new generation. */
         _hako_host_set_state(entry->host, HAKO_HOST_STATE_DISCONNECTED, error->message);
         if (entry->was_connected &&
-            !g_error_matches(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_AUTH_FAILED))
+            !g_error_matches(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_AUTH_FAILED) &&
+            !g_error_matches(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_HOST_KEY))
             schedule_retry(entry, error->message);
         link_unref(link);
         return;
@@ -757,8 +874,17 @@ connect_entry(HostEntry *entry)
     _hako_host_set_state(entry->host, HAKO_HOST_STATE_CONNECTING,
                          hako_host_get_last_error(entry->host));
 
+    if (entry->ssh == NULL) {
+        g_autoptr(HakoSshTarget) target =
+            _hako_ssh_target_from_uri(hako_host_get_uri(entry->host), NULL);
+
+        if (target != NULL)
+            entry->ssh = new_ssh_master(entry, target);
+    }
+
     d = g_new0(ConnectData, 1);
     d->uri = g_strdup(hako_host_get_uri(entry->host));
+    d->ssh = entry->ssh != NULL ? _hako_ssh_master_ref(entry->ssh) : NULL;
     d->read_only = hako_host_get_read_only(entry->host);
     d->manager = g_object_ref(entry->manager);
     d->host = g_object_ref(entry->host);
@@ -965,6 +1091,7 @@ host_entry_free(gpointer data)
     HostEntry *entry = data;
 
     drop_connection(entry);
+    g_clear_pointer(&entry->ssh, _hako_ssh_master_unref);
     g_hash_table_unref(entry->early_events);
     g_hash_table_unref(entry->refreshing);
     g_object_unref(entry->host);
@@ -992,6 +1119,7 @@ hako_connection_manager_finalize(GObject *object)
 
     g_clear_pointer(&self->entries, g_hash_table_unref);
     g_clear_object(&self->hosts);
+    g_clear_pointer(&self->ssh, _hako_ssh_context_unref);
 
     G_OBJECT_CLASS(hako_connection_manager_parent_class)->finalize(object);
 }

@@ -17,6 +17,7 @@ typedef enum {
     HAKO_ENGINE_ERROR_READ_ONLY,
     HAKO_ENGINE_ERROR_NOT_CONNECTED,
     HAKO_ENGINE_ERROR_INVALID_DATA,
+    HAKO_ENGINE_ERROR_HOST_KEY, /* an SSH host key that is not accepted or has changed */
 } HakoEngineError;
 
 GQuark hako_engine_error_quark(void);

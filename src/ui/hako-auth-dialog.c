@@ -23,6 +23,8 @@ struct _HakoAuthDialog {
     /* Template children */
     GtkLabel *message_label;
     GtkGrid *grid;
+    GtkWidget *ok_button;
+    GtkWidget *cancel_button;
 };
 
 G_DEFINE_FINAL_TYPE(HakoAuthDialog, hako_auth_dialog, GTK_TYPE_DIALOG)
@@ -46,6 +48,45 @@ fallback_prompt(HakoCredentialType type)
     }
 }
 
+/* A question with no text to type: ssh meeting a host it has no key for. What ssh says (the
+ * key's type and fingerprint) is shown as it is, without its own "(yes/no)" question, which
+ * the buttons answer. */
+static void
+add_question_row(HakoAuthDialog *self, guint nth)
+{
+    const char *prompt = hako_auth_request_get_prompt(self->request, nth);
+    g_auto(GStrv) lines = g_strsplit(prompt != NULL ? prompt : "", "\n", -1);
+    g_autoptr(GString) text = g_string_new(NULL);
+    g_autofree char *message = NULL;
+    GtkWidget *label;
+
+    for (guint i = 0; lines[i] != NULL; i++) {
+        if (strstr(lines[i], "(yes/no") != NULL || *g_strstrip(lines[i]) == '\0')
+            continue;
+        if (text->len > 0)
+            g_string_append_c(text, '\n');
+        g_string_append(text, lines[i]);
+    }
+    label = gtk_label_new(text->str);
+    gtk_label_set_xalign(GTK_LABEL(label), 0.0);
+    gtk_label_set_line_wrap(GTK_LABEL(label), TRUE);
+    gtk_label_set_line_wrap_mode(GTK_LABEL(label), PANGO_WRAP_WORD_CHAR);
+    gtk_label_set_max_width_chars(GTK_LABEL(label), 60);
+    gtk_label_set_selectable(GTK_LABEL(label), TRUE);
+    gtk_grid_attach(self->grid, label, 0, nth, 2, 1);
+    gtk_widget_show(label);
+    g_ptr_array_add(self->entries, NULL);
+
+    gtk_window_set_title(GTK_WINDOW(self), _("Unknown Host Key"));
+    message = g_strdup_printf(
+        _("Hako has no key on record for the host of “%s”. Make sure that the fingerprint below "
+          "is the host’s (ask its administrator, or run “ssh-keygen -lf” on the host’s key) "
+          "before you trust it: a wrong key means someone may be listening in."),
+        hako_host_get_label(self->host));
+    gtk_label_set_text(self->message_label, message);
+    gtk_button_set_label(GTK_BUTTON(self->ok_button), _("_Trust and Connect"));
+}
+
 static void
 add_credential_row(HakoAuthDialog *self, guint nth)
 {
@@ -56,6 +97,10 @@ add_credential_row(HakoAuthDialog *self, guint nth)
     GtkWidget *label;
     GtkWidget *entry;
 
+    if (type == HAKO_CREDENTIAL_CONFIRM) {
+        add_question_row(self, nth);
+        return;
+    }
     if (prompt == NULL || *prompt == '\0')
         prompt = fallback_prompt(type);
 
@@ -103,7 +148,8 @@ hako_auth_dialog_response(GtkDialog *dialog, int response)
             for (guint i = 0; i < self->entries->len; i++) {
                 GtkEntry *entry = g_ptr_array_index(self->entries, i);
 
-                hako_auth_request_set_answer(self->request, i, gtk_entry_get_text(entry));
+                if (entry != NULL)
+                    hako_auth_request_set_answer(self->request, i, gtk_entry_get_text(entry));
             }
             hako_auth_request_complete(self->request);
         } else {
@@ -136,10 +182,15 @@ hako_auth_dialog_constructed(GObject *object)
     for (guint i = 0; i < n; i++)
         add_credential_row(self, i);
 
-    /* Start where something is missing: usually the password under a known user name. */
+    /* Start where something is missing: usually the password under a known user name. A
+     * question starts on Cancel: Enter alone must not trust a key. */
     for (guint i = 0; i < self->entries->len; i++) {
         GtkEntry *entry = g_ptr_array_index(self->entries, i);
 
+        if (entry == NULL) {
+            gtk_widget_grab_focus(self->cancel_button);
+            break;
+        }
         if (*gtk_entry_get_text(entry) == '\0' || i + 1 == self->entries->len) {
             gtk_widget_grab_focus(GTK_WIDGET(entry));
             break;
@@ -235,6 +286,8 @@ hako_auth_dialog_class_init(HakoAuthDialogClass *klass)
                                                 RESOURCE_PREFIX "/ui/hako-auth-dialog.ui");
     gtk_widget_class_bind_template_child(widget_class, HakoAuthDialog, message_label);
     gtk_widget_class_bind_template_child(widget_class, HakoAuthDialog, grid);
+    gtk_widget_class_bind_template_child(widget_class, HakoAuthDialog, ok_button);
+    gtk_widget_class_bind_template_child(widget_class, HakoAuthDialog, cancel_button);
 }
 
 static void

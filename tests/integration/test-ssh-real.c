@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Remote hosts over SSH: HakoConnectionManager against a private, real libvirtd reached through
+ * an sshd of the test's own on 127.0.0.1 (tests/harness/with-sshd inside
+ * tests/harness/with-private-libvirtd). Questions ssh asks come as HakoAuthRequests, which the
+ * test answers as a user would. */
+#include "config.h"
+
+#include "hako-connection-manager.h"
+#include "hako-engine-error.h"
+#include "hako-engine.h"
+#include "hako-test-util.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+
+static const char *libvirt_uri; /* the private daemon, as seen on the remote side */
+static const char *ssh_port;
+static const char *ssh_key;
+static const char *ssh_known_hosts;
+static const char *ssh_ctl;
+static const char *ssh_password;
+static const char *other_host_key;
+static const char *guest;
+
+typedef struct {
+    HakoConnectionManager *manager;
+    HakoHost *host;
+    char *known_hosts; /* a copy the test may change */
+    GPtrArray *asked;  /* the prompts, in order */
+    GQueue answers;    /* what to answer (NULL: decline), in order */
+} Fixture;
+
+static gboolean
+host_connected(gpointer data)
+{
+    return hako_host_get_state(data) == HAKO_HOST_STATE_CONNECTED;
+}
+
+static gboolean
+host_disconnected(gpointer data)
+{
+    return hako_host_get_state(data) == HAKO_HOST_STATE_DISCONNECTED;
+}
+
+static int
+logins(void)
+{
+    g_autofree char *out = NULL;
+    g_autofree char *cmd = g_strdup_printf("%s logins", ssh_ctl);
+
+    g_assert_true(g_spawn_command_line_sync(cmd, &out, NULL, NULL, NULL));
+    return atoi(out);
+}
+
+/* ssh processes of this test's port (the master and any mux clients). */
+static int
+ssh_processes(void)
+{
+    g_autoptr(GDir) dir = g_dir_open("/proc", 0, NULL);
+    g_autofree char *port_arg = g_strdup_printf("%s", ssh_port);
+    const char *name;
+    int n = 0;
+
+    while ((name = g_dir_read_name(dir)) != NULL) {
+        g_autofree char *path = g_build_filename("/proc", name, "cmdline", NULL);
+        g_autofree char *cmdline = NULL;
+        gsize len;
+        gboolean is_ssh = FALSE;
+        gboolean our_port = FALSE;
+
+        if (!g_ascii_isdigit(name[0]) || !g_file_get_contents(path, &cmdline, &len, NULL) ||
+            len == 0)
+            continue;
+        for (gsize i = 0; i < len; i += strlen(cmdline + i) + 1) {
+            if (i == 0 && (g_str_equal(cmdline, "ssh") || g_str_has_suffix(cmdline, "/ssh")))
+                is_ssh = TRUE;
+            if (g_str_equal(cmdline + i, port_arg))
+                our_port = TRUE;
+        }
+        n += is_ssh && our_port;
+    }
+    return n;
+}
+
+static gboolean
+no_ssh_processes(gpointer data)
+{
+    return ssh_processes() == 0;
+}
+
+static gboolean
+authenticate_cb(HakoConnectionManager *manager,
+                HakoHost *host,
+                HakoAuthRequest *request,
+                Fixture *f)
+{
+    const char *answer;
+
+    g_assert_cmpuint(hako_auth_request_get_n_credentials(request), ==, 1);
+    g_ptr_array_add(f->asked, g_strdup(hako_auth_request_get_prompt(request, 0)));
+    g_debug("asked: %s", hako_auth_request_get_prompt(request, 0));
+    if (g_queue_is_empty(&f->answers)) {
+        hako_auth_request_cancel(request);
+        return TRUE;
+    }
+    answer = g_queue_pop_head(&f->answers);
+    if (answer == NULL) {
+        hako_auth_request_cancel(request);
+        return TRUE;
+    }
+    hako_auth_request_set_answer(request, 0, answer);
+    hako_auth_request_complete(request);
+    return TRUE;
+}
+
+static char *
+make_uri(Fixture *f, gboolean with_key)
+{
+    g_autofree char *socket = NULL;
+    const char *q = strstr(libvirt_uri, "socket=");
+
+    g_assert_nonnull(q);
+    socket = g_strdup(q + strlen("socket="));
+    if (with_key)
+        return g_strdup_printf(
+            "qemu+ssh://root@127.0.0.1:%s/system?keyfile=%s&known_hosts=%s&socket=%s", ssh_port,
+            ssh_key, f->known_hosts, socket);
+    return g_strdup_printf("qemu+ssh://root@127.0.0.1:%s/system?known_hosts=%s&socket=%s", ssh_port,
+                           f->known_hosts, socket);
+}
+
+static void
+fixture_setup(Fixture *f, gconstpointer data)
+{
+    g_autofree char *contents = NULL;
+    GError *error = NULL;
+    int fd;
+
+    f->asked = g_ptr_array_new_with_free_func(g_free);
+    g_queue_init(&f->answers);
+    fd = g_file_open_tmp("hako-known-hosts-XXXXXX", &f->known_hosts, &error);
+    g_assert_no_error(error);
+    close(fd);
+    g_assert_true(g_file_get_contents(ssh_known_hosts, &contents, NULL, NULL));
+    g_assert_true(g_file_set_contents(f->known_hosts, contents, -1, NULL));
+    f->manager = hako_connection_manager_new(NULL);
+    hako_connection_manager_set_retry_delays(f->manager, 300, 1000);
+    g_signal_connect(f->manager, "authenticate", G_CALLBACK(authenticate_cb), f);
+}
+
+static void
+fixture_teardown(Fixture *f, gconstpointer data)
+{
+    g_clear_object(&f->manager);
+    /* No ssh process outlives the manager. */
+    g_assert_true(hako_test_wait_until(no_ssh_processes, NULL, 5000));
+    g_unlink(f->known_hosts);
+    g_free(f->known_hosts);
+    g_ptr_array_unref(f->asked);
+    g_queue_clear(&f->answers);
+}
+
+static void
+connect_to(Fixture *f, gboolean with_key)
+{
+    g_autofree char *uri = make_uri(f, with_key);
+
+    f->host = hako_connection_manager_add(f->manager, uri, HAKO_CONNECT_NONE);
+    hako_connection_manager_connect(f->manager, f->host);
+}
+
+/* Key login: one login for the connection and all it does; no process left after. */
+static void
+test_key_login(Fixture *f, gconstpointer data)
+{
+    int before = logins();
+
+    connect_to(f, TRUE);
+    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_nonnull(hako_domain_list_lookup_by_name(hako_host_get_domains(f->host), guest));
+    g_assert_cmpuint(f->asked->len, ==, 0);
+    hako_test_spin(1500); /* a stats poll or two over the connection */
+    g_assert_cmpint(logins() - before, ==, 1);
+    g_assert_cmpint(ssh_processes(), >=, 1);
+
+    hako_connection_manager_disconnect(f->manager, f->host);
+    g_assert_true(hako_test_wait_until(no_ssh_processes, NULL, 5000));
+    g_assert_cmpint(logins() - before, ==, 1);
+}
+
+/* An unknown host key is shown, with its fingerprint; declined, there is no connection. */
+static void
+test_unknown_host_key_declined(Fixture *f, gconstpointer data)
+{
+    int before = logins();
+
+    g_assert_true(g_file_set_contents(f->known_hosts, "", 0, NULL));
+    g_queue_push_tail(&f->answers, NULL);
+    connect_to(f, TRUE);
+    g_assert_true(hako_test_wait_until(host_disconnected, f->host, 60000));
+    g_assert_cmpuint(f->asked->len, ==, 1);
+    g_assert_nonnull(strstr(g_ptr_array_index(f->asked, 0), "SHA256:"));
+    g_assert_nonnull(strstr(hako_host_get_last_error(f->host), "was not accepted"));
+    g_assert_cmpint(logins() - before, ==, 0);
+}
+
+/* Accepted, it is kept: the next connection asks nothing. */
+static void
+test_unknown_host_key_accepted(Fixture *f, gconstpointer data)
+{
+    g_autofree char *kept = NULL;
+
+    g_assert_true(g_file_set_contents(f->known_hosts, "", 0, NULL));
+    g_queue_push_tail(&f->answers, "yes");
+    connect_to(f, TRUE);
+    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_cmpuint(f->asked->len, ==, 1);
+    g_assert_true(g_file_get_contents(f->known_hosts, &kept, NULL, NULL));
+    g_assert_nonnull(strstr(kept, "ssh-ed25519"));
+
+    hako_connection_manager_disconnect(f->manager, f->host);
+    hako_connection_manager_connect(f->manager, f->host);
+    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_cmpuint(f->asked->len, ==, 1);
+}
+
+/* A changed host key: refused, said why, nobody asked, nobody logged in. */
+static void
+test_changed_host_key(Fixture *f, gconstpointer data)
+{
+    g_autofree char *line = g_strconcat(other_host_key, "\n", NULL);
+    int before = logins();
+
+    g_assert_true(g_file_set_contents(f->known_hosts, line, -1, NULL));
+    connect_to(f, TRUE);
+    g_assert_true(hako_test_wait_until(host_disconnected, f->host, 60000));
+    g_assert_cmpuint(f->asked->len, ==, 0);
+    g_assert_nonnull(strstr(hako_host_get_last_error(f->host), "not the one it had before"));
+    g_assert_nonnull(strstr(hako_host_get_last_error(f->host), "ssh-keygen -R"));
+    g_assert_cmpint(logins() - before, ==, 0);
+}
+
+/* Password login: asked through Hako, once. */
+static void
+test_password_login(Fixture *f, gconstpointer data)
+{
+    int before = logins();
+
+    g_queue_push_tail(&f->answers, (gpointer)ssh_password);
+    connect_to(f, FALSE);
+    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_cmpuint(f->asked->len, ==, 1);
+    g_assert_nonnull(strstr(g_ptr_array_index(f->asked, 0), "password"));
+    g_assert_cmpint(logins() - before, ==, 1);
+}
+
+/* A wrong password: asked again as ssh does, then a clear error, and no hang. */
+static void
+test_wrong_password(Fixture *f, gconstpointer data)
+{
+    for (int i = 0; i < 3; i++)
+        g_queue_push_tail(&f->answers, "wrong-password");
+    connect_to(f, FALSE);
+    g_assert_true(hako_test_wait_until(host_disconnected, f->host, 60000));
+    g_assert_cmpuint(f->asked->len, ==, 3);
+    g_assert_nonnull(strstr(hako_host_get_last_error(f->host), "refused the SSH login"));
+}
+
+/* The session dies: the host says so and why, then comes back by itself. */
+static void
+test_master_killed(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GDir) dir = NULL;
+
+    connect_to(f, TRUE);
+    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    /* Kill the master as a dropped network would: no goodbye. */
+    g_assert_cmpint(ssh_processes(), >=, 1);
+    {
+        g_autofree char *cmd = g_strdup_printf("pkill -KILL -f -- '-M -N -S .*%s'", ssh_port);
+
+        g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL));
+    }
+    g_assert_true(hako_test_wait_until(host_disconnected, f->host, 30000));
+    g_assert_nonnull(strstr(hako_host_get_last_error(f->host), "SSH session"));
+    g_assert_true(hako_test_wait_until(host_connected, f->host, 30000));
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    hako_engine_init();
+
+    libvirt_uri = g_getenv("HAKO_TEST_URI");
+    guest = g_getenv("HAKO_TEST_GUEST");
+    ssh_port = g_getenv("HAKO_TEST_SSH_PORT");
+    ssh_key = g_getenv("HAKO_TEST_SSH_KEY");
+    ssh_known_hosts = g_getenv("HAKO_TEST_SSH_KNOWN_HOSTS");
+    ssh_ctl = g_getenv("HAKO_TEST_SSH_CTL");
+    ssh_password = g_getenv("HAKO_TEST_SSH_PASSWORD");
+    other_host_key = g_getenv("HAKO_TEST_SSH_OTHER_KEY");
+    if (libvirt_uri == NULL || ssh_port == NULL || ssh_ctl == NULL) {
+        g_printerr("Run me with tests/harness/with-private-libvirtd tests/harness/with-sshd\n");
+        return 1;
+    }
+
+#define ADD(path, func)                                                                            \
+    g_test_add("/engine/ssh/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+    ADD("key-login", test_key_login);
+    ADD("host-key/unknown-declined", test_unknown_host_key_declined);
+    ADD("host-key/unknown-accepted", test_unknown_host_key_accepted);
+    ADD("host-key/changed", test_changed_host_key);
+    ADD("password/right", test_password_login);
+    ADD("password/wrong", test_wrong_password);
+    ADD("master-killed", test_master_killed);
+    return g_test_run();
+}
