@@ -3,6 +3,7 @@
 #pragma once
 
 #include "hako-connection-manager.h"
+#include "hako-ssh-private.h"
 
 #include <libvirt/libvirt.h>
 
@@ -15,5 +16,8 @@ virConnectPtr _hako_connection_manager_dup_conn_to_read(HakoConnectionManager *s
                                                         HakoDomain *domain,
                                                         gboolean *read_only,
                                                         GError **error);
+
+HakoSshMaster *_hako_connection_manager_dup_ssh_master(HakoConnectionManager *self,
+                                                       HakoDomain *domain);
 
 G_END_DECLS

@@ -1551,6 +1551,27 @@ _hako_connection_manager_dup_conn_to_read(HakoConnectionManager *self,
     return entry->conn;
 }
 
+/**
+ * _hako_connection_manager_dup_ssh_master:
+ * @domain: a guest
+ *
+ * Returns: (transfer full) (nullable): the SSH session of @domain's host, for consoles to go
+ *   through; NULL when the host is not reached over SSH. Main thread only.
+ */
+HakoSshMaster *
+_hako_connection_manager_dup_ssh_master(HakoConnectionManager *self, HakoDomain *domain)
+{
+    HakoHost *host;
+    HostEntry *entry;
+
+    g_return_val_if_fail(HAKO_IS_CONNECTION_MANAGER(self), NULL);
+    g_return_val_if_fail(HAKO_IS_DOMAIN(domain), NULL);
+
+    host = hako_domain_get_host(domain);
+    entry = host != NULL ? lookup_entry(self, host) : NULL;
+    return entry != NULL && entry->ssh != NULL ? _hako_ssh_master_ref(entry->ssh) : NULL;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Default URI */
 

@@ -245,7 +245,8 @@ typedef struct {
     gboolean read_only;
     char *uuid;
     char *name;
-    char *uri_host; /* the host part of the connection's URI, NULL when local */
+    char *uri_host;     /* the host part of the connection's URI, NULL when local */
+    HakoSshMaster *ssh; /* the host's SSH session, which consoles go through, or NULL */
     HakoConsoleKind kind;
     guint index;
 } ConsoleData;
@@ -260,6 +261,7 @@ console_data_free(gpointer data)
     g_free(d->uuid);
     g_free(d->name);
     g_free(d->uri_host);
+    g_clear_pointer(&d->ssh, _hako_ssh_master_unref);
     g_free(d);
 }
 
@@ -289,6 +291,7 @@ console_data_new(HakoDomainOps *self, HakoDomain *domain, GError **error)
     d->uuid = g_strdup(hako_domain_get_uuid(domain));
     d->name = g_strdup(hako_domain_get_name(domain));
     d->uri_host = uri_host(hako_host_get_uri(hako_domain_get_host(domain)));
+    d->ssh = _hako_connection_manager_dup_ssh_master(self->manager, domain);
     return d;
 }
 
@@ -406,6 +409,35 @@ is_loopback(const char *address)
 }
 
 /* Where to reach @device of the running guest @dom, or %NULL with @error set. */
+/* Over the host's SSH session: a new channel in it to the display's port as the host sees it
+ * (a display listening on all addresses is reached on the host's loopback). */
+static HakoGraphicsEndpoint *
+tunnel_endpoint(ConsoleData *d,
+                const HakoConsoleDevice *device,
+                HakoGraphicsEndpoint *endpoint,
+                GError **error)
+{
+    g_autoptr(HakoGraphicsEndpoint) owned = endpoint;
+    const char *target = device->listen;
+    int port = device->port > 0 ? device->port : device->tls_port;
+
+    if (port <= 0) {
+        g_set_error(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_NOT_SUPPORTED,
+                    _("The display of “%s” listens on no network port, which Hako needs to "
+                      "reach it through SSH. Give the display an address to listen on in the "
+                      "guest’s Graphics settings."),
+                    d->name);
+        return NULL;
+    }
+    if (target == NULL || is_wildcard(target))
+        target = "127.0.0.1";
+    owned->fd = _hako_ssh_master_open_tunnel(d->ssh, target, port, error);
+    if (owned->fd < 0)
+        return NULL;
+    g_debug("Display of “%s”: %s:%d through the SSH session", d->name, target, port);
+    return g_steal_pointer(&owned);
+}
+
 static HakoGraphicsEndpoint *
 resolve_endpoint(ConsoleData *d, virDomainPtr dom, const HakoConsoleDevice *device, GError **error)
 {
@@ -418,8 +450,9 @@ resolve_endpoint(ConsoleData *d, virDomainPtr dom, const HakoConsoleDevice *devi
 
     /* Best: libvirt hands over a socket already connected to the display, past its password.
      * That works on a local connection that may change the guest; elsewhere it fails at once
-     * and the address in the XML is the way. */
-    if (!d->read_only) {
+     * and the address in the XML is the way. Over SSH it cannot work (no file descriptors
+     * cross the ssh pipe): the display is reached through the host's SSH session instead. */
+    if (!d->read_only && d->ssh == NULL) {
         endpoint->fd =
             virDomainOpenGraphicsFD(dom, device->index, VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
         if (endpoint->fd >= 0)
@@ -431,6 +464,8 @@ resolve_endpoint(ConsoleData *d, virDomainPtr dom, const HakoConsoleDevice *devi
 
     endpoint->password = g_strdup(device->password);
     endpoint->needs_password = device->has_password && device->password == NULL;
+    if (d->ssh != NULL)
+        return tunnel_endpoint(d, device, g_steal_pointer(&endpoint), error);
     if (device->socket != NULL && d->uri_host == NULL) {
         endpoint->socket = g_strdup(device->socket);
         return g_steal_pointer(&endpoint);

@@ -3,7 +3,10 @@
  * XML, a socket to its VNC display from libvirt, and its serial port as a stream (SeaBIOS
  * writes to it), written to and closed without a hang.
  *
- * Run by tests/harness/with-private-libvirtd (HAKO_TEST_URI). */
+ * Run by tests/harness/with-private-libvirtd (HAKO_TEST_URI). Run inside tests/harness/with-sshd
+ * too (HAKO_TEST_SSH_PORT…), the same test goes to the daemon over SSH: the display through a
+ * tunnel in the host's one SSH session, the serial port through libvirt's stream in it, and
+ * sshd sees one login for all of it. */
 #include "config.h"
 
 #include "hako-connection-manager.h"
@@ -17,7 +20,18 @@
 
 #define GUEST "hako-console-real"
 
-static const char *uri;
+static const char *uri;      /* the private daemon, directly */
+static const char *hako_uri; /* the same, as Hako reaches it: directly or over SSH */
+
+static int
+ssh_logins(void)
+{
+    g_autofree char *out = NULL;
+    g_autofree char *cmd = g_strdup_printf("%s logins", g_getenv("HAKO_TEST_SSH_CTL"));
+
+    g_assert_true(g_spawn_command_line_sync(cmd, &out, NULL, NULL, NULL));
+    return atoi(out);
+}
 
 static void
 define_and_start_guest(void)
@@ -108,7 +122,8 @@ static void
 test_consoles(void)
 {
     g_autoptr(HakoConnectionManager) manager = hako_connection_manager_new(NULL);
-    HakoHost *host = hako_connection_manager_add(manager, uri, HAKO_CONNECT_NONE);
+    HakoHost *host = hako_connection_manager_add(manager, hako_uri, HAKO_CONNECT_NONE);
+    int logins_before = g_getenv("HAKO_TEST_SSH_CTL") != NULL ? ssh_logins() : 0;
     g_autoptr(HakoDomainOps) ops = hako_domain_ops_new(manager);
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) devices = NULL;
@@ -138,7 +153,8 @@ test_consoles(void)
     g_assert_cmpstr(serial->alias, ==, "serial0");
     g_assert_true(hako_console_device_can_open(serial));
 
-    /* A local, writable connection: libvirt hands over a connected socket. */
+    /* A local, writable connection: libvirt hands over a connected socket; over SSH, a channel
+     * of the host's session leads to the display. */
     w.done = FALSE;
     hako_domain_ops_open_graphics_async(ops, domain, HAKO_CONSOLE_KIND_VNC, 0, NULL, done_cb, &w);
     g_assert_true(hako_test_wait_until(is_done, &w, 30000));
@@ -172,6 +188,10 @@ test_consoles(void)
     g_assert_null(log.message); /* closed because asked, not lost */
     g_assert_false(hako_console_stream_is_open(stream));
 
+    /* Over SSH, one login for the connection, the display and the serial port. */
+    if (g_getenv("HAKO_TEST_SSH_CTL") != NULL)
+        g_assert_cmpint(ssh_logins() - logins_before, ==, 1);
+
     g_string_free(log.received, TRUE);
     g_free(log.message);
 }
@@ -184,6 +204,12 @@ main(int argc, char *argv[])
 
     uri = g_getenv("HAKO_TEST_URI");
     g_assert_nonnull(uri);
+    hako_uri = uri;
+    if (g_getenv("HAKO_TEST_SSH_PORT") != NULL)
+        hako_uri = g_strdup_printf(
+            "qemu+ssh://root@127.0.0.1:%s/system?keyfile=%s&known_hosts=%s&socket=%s",
+            g_getenv("HAKO_TEST_SSH_PORT"), g_getenv("HAKO_TEST_SSH_KEY"),
+            g_getenv("HAKO_TEST_SSH_KNOWN_HOSTS"), strstr(uri, "socket=") + strlen("socket="));
     define_and_start_guest();
 
     g_test_add_func("/engine/console/real/devices-display-serial", test_consoles);
