@@ -210,6 +210,8 @@ keyring_stored_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     /* Not kept is not lost: the user is asked again next time. */
     if (!hako_credentials_store_display_password_finish(result, &error))
         g_warning("Could not keep the display password in the keyring: %s", error->message);
+    else
+        g_debug("The display password is kept in the keyring");
 }
 
 static void
@@ -368,6 +370,8 @@ password_activate_cb(HakoConsolePage *self)
         return;
     self->password_tried = TRUE;
     self->keyring_password = FALSE;
+    g_debug("A display password typed in, %s",
+            gtk_toggle_button_get_active(self->remember_check) ? "to be kept" : "not to be kept");
     g_free(self->password_to_keep);
     self->password_to_keep =
         self->domain != NULL && gtk_toggle_button_get_active(self->remember_check)

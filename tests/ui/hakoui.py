@@ -206,6 +206,18 @@ def second_hako(*args, timeout=30):
     )
 
 
+def close_guest_window(window):
+    """Escape closes a guest's window; while its display has the keyboard, Escape is the
+    guest's, so the keyboard goes to the toolbar first."""
+    shot = find(window, roleName="push button", name="Screenshot…")
+    if shot is not None:
+        shot.queryComponent().grabFocus()
+    point_at(window)
+    rawinput.keyCombo("Escape")
+    if not poll("closed", 10, lambda: not showing(window)):
+        bail("Escape closes the guest's window", "it is still shown")
+
+
 def quit_with_ctrl_q(app):
     # Quit with its accelerator, typed for real: the window saves its state and hako exits.
     # (Activating menus through AT-SPI makes GTK 3 itself warn, about a grab or a missing
