@@ -51,6 +51,9 @@ static const GOptionEntry option_entries[] = {
      N_("Reconnect when the virtual machine restarts, instead of closing"), NULL},
     {"attach", 'a', 0, G_OPTION_ARG_NONE, NULL,
      N_("Reach the display through libvirt where it can (always done when possible)"), NULL},
+    {"direct", 'd', 0, G_OPTION_ARG_NONE, NULL,
+     N_("Connect to the display’s own address and port: no socket from libvirt, no SSH tunnel"),
+     NULL},
     {"full-screen", 'f', 0, G_OPTION_ARG_NONE, NULL, N_("Open full screen (F11 leaves it)"), NULL},
     {"title", 't', 0, G_OPTION_ARG_STRING, NULL, N_("Set the window’s title"), N_("TITLE")},
     {"kiosk", 'k', 0, G_OPTION_ARG_NONE, NULL,
@@ -270,6 +273,7 @@ hako_viewer_application_handle_local_options(GApplication *application, GVariant
     self->options.zoom = zoom;
     self->options.wait = g_variant_dict_contains(options, "wait");
     self->options.reconnect = g_variant_dict_contains(options, "reconnect");
+    self->options.direct = g_variant_dict_contains(options, "direct");
     self->options.fullscreen = g_variant_dict_contains(options, "full-screen") ||
                                hako_viewer_target_get_fullscreen(self->target);
     /* As in virt-viewer, --kiosk-quit is accepted alone but only matters with --kiosk. */

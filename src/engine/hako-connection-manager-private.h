@@ -19,5 +19,6 @@ virConnectPtr _hako_connection_manager_dup_conn_to_read(HakoConnectionManager *s
 
 HakoSshMaster *_hako_connection_manager_dup_ssh_master(HakoConnectionManager *self,
                                                        HakoDomain *domain);
+gboolean _hako_connection_manager_get_direct(HakoConnectionManager *self, HakoDomain *domain);
 
 G_END_DECLS

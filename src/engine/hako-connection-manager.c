@@ -57,6 +57,7 @@ struct _HostEntry {
     HakoAuthRequest *auth;   /* the request the user is answering */
     HakoStatsPoller *poller; /* while connected */
     HakoSshMaster *ssh;      /* the one SSH session of a qemu+ssh:// host */
+    gboolean direct;         /* HAKO_CONNECT_DIRECT: consoles to the display's address */
 };
 
 struct _HakoConnectionManager {
@@ -1326,6 +1327,8 @@ hako_connection_manager_add(HakoConnectionManager *self, const char *uri, HakoCo
         g_list_store_append(self->hosts, host);
     }
 
+    if (flags & HAKO_CONNECT_DIRECT)
+        lookup_entry(self, host)->direct = TRUE;
     if (flags & HAKO_CONNECT_REMEMBER) {
         settings_list_change(self->settings, "connections", uri, TRUE);
         if (flags & HAKO_CONNECT_READ_ONLY)
@@ -1569,7 +1572,28 @@ _hako_connection_manager_dup_ssh_master(HakoConnectionManager *self, HakoDomain 
 
     host = hako_domain_get_host(domain);
     entry = host != NULL ? lookup_entry(self, host) : NULL;
-    return entry != NULL && entry->ssh != NULL ? _hako_ssh_master_ref(entry->ssh) : NULL;
+    return entry != NULL && entry->ssh != NULL && !entry->direct ? _hako_ssh_master_ref(entry->ssh)
+                                                                 : NULL;
+}
+
+/**
+ * _hako_connection_manager_get_direct:
+ *
+ * Whether consoles of @domain's host go straight to the display's address
+ * (%HAKO_CONNECT_DIRECT). Main thread only.
+ */
+gboolean
+_hako_connection_manager_get_direct(HakoConnectionManager *self, HakoDomain *domain)
+{
+    HakoHost *host;
+    HostEntry *entry;
+
+    g_return_val_if_fail(HAKO_IS_CONNECTION_MANAGER(self), FALSE);
+    g_return_val_if_fail(HAKO_IS_DOMAIN(domain), FALSE);
+
+    host = hako_domain_get_host(domain);
+    entry = host != NULL ? lookup_entry(self, host) : NULL;
+    return entry != NULL && entry->direct;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -16,6 +16,9 @@ typedef enum {
     HAKO_CONNECT_READ_ONLY = 1 << 0,
     HAKO_CONNECT_REMEMBER = 1 << 1,    /* keep it in GSettings */
     HAKO_CONNECT_AUTOCONNECT = 1 << 2, /* connect it at start (implies REMEMBER) */
+    /* Consoles go straight to the display's own address and port: no socket from libvirt, no
+     * tunnel through the host's SSH session (hako-viewer --direct). Not remembered. */
+    HAKO_CONNECT_DIRECT = 1 << 3,
 } HakoConnectFlags;
 
 #define HAKO_TYPE_CONNECTION_MANAGER (hako_connection_manager_get_type())

@@ -247,6 +247,7 @@ typedef struct {
     char *name;
     char *uri_host;     /* the host part of the connection's URI, NULL when local */
     HakoSshMaster *ssh; /* the host's SSH session, which consoles go through, or NULL */
+    gboolean direct;    /* straight to the display's address (HAKO_CONNECT_DIRECT) */
     HakoConsoleKind kind;
     guint index;
 } ConsoleData;
@@ -292,6 +293,7 @@ console_data_new(HakoDomainOps *self, HakoDomain *domain, GError **error)
     d->name = g_strdup(hako_domain_get_name(domain));
     d->uri_host = uri_host(hako_host_get_uri(hako_domain_get_host(domain)));
     d->ssh = _hako_connection_manager_dup_ssh_master(self->manager, domain);
+    d->direct = _hako_connection_manager_get_direct(self->manager, domain);
     return d;
 }
 
@@ -452,7 +454,7 @@ resolve_endpoint(ConsoleData *d, virDomainPtr dom, const HakoConsoleDevice *devi
      * That works on a local connection that may change the guest; elsewhere it fails at once
      * and the address in the XML is the way. Over SSH it cannot work (no file descriptors
      * cross the ssh pipe): the display is reached through the host's SSH session instead. */
-    if (!d->read_only && d->ssh == NULL) {
+    if (!d->read_only && d->ssh == NULL && !d->direct) {
         endpoint->fd =
             virDomainOpenGraphicsFD(dom, device->index, VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
         if (endpoint->fd >= 0)
@@ -476,6 +478,14 @@ resolve_endpoint(ConsoleData *d, virDomainPtr dom, const HakoConsoleDevice *devi
                       "hand Hako a connection to it. Give the display an address to listen on "
                       "in the guest’s Graphics settings."),
                     d->name);
+        return NULL;
+    }
+    if (d->uri_host != NULL && is_loopback(device->listen) && d->direct) {
+        g_set_error(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_NOT_SUPPORTED,
+                    _("The display of “%s” listens only on %s itself (%s), which a direct "
+                      "connection cannot reach. Leave out --direct to reach it through the "
+                      "host’s SSH session."),
+                    d->name, d->uri_host, device->listen);
         return NULL;
     }
     if (d->uri_host != NULL && is_loopback(device->listen)) {

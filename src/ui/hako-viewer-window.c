@@ -551,7 +551,8 @@ connect_host(HakoViewerWindow *self, const char *uri)
 {
     g_autofree char *text = NULL;
 
-    self->host = hako_connection_manager_add(self->manager, uri, HAKO_CONNECT_NONE);
+    self->host = hako_connection_manager_add(
+        self->manager, uri, self->options.direct ? HAKO_CONNECT_DIRECT : HAKO_CONNECT_NONE);
     if (self->host == NULL) {
         text = g_strdup_printf(_("Hako could not add “%s”."), uri);
         fail(self, text);

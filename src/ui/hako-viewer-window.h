@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 typedef struct {
     gboolean wait;       /* --wait: wait for the guest to be defined and to start */
     gboolean reconnect;  /* --reconnect: stay and reconnect when the guest stops and starts */
+    gboolean direct;     /* --direct: to the display's address, never through libvirt or SSH */
     gboolean fullscreen; /* --full-screen (or the .vv file's fullscreen=1) */
     gboolean kiosk;      /* --kiosk: full screen, no keys of its own, cannot be closed */
     gboolean kiosk_quit; /* --kiosk-quit on-disconnect: exit 0 when the display goes away */

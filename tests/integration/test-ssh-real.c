@@ -6,12 +6,15 @@
 #include "config.h"
 
 #include "hako-connection-manager.h"
+#include "hako-domain-ops.h"
 #include "hako-engine-error.h"
 #include "hako-engine.h"
 #include "hako-test-util.h"
 
 #include <glib/gstdio.h>
+#include <libvirt/libvirt.h>
 #include <signal.h>
+#include <unistd.h>
 
 static const char *libvirt_uri; /* the private daemon, as seen on the remote side */
 static const char *ssh_port;
@@ -286,6 +289,83 @@ test_master_killed(Fixture *f, gconstpointer data)
     g_assert_true(hako_test_wait_until(host_connected, f->host, 30000));
 }
 
+static void
+done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    *(GAsyncResult **)user_data = g_object_ref(result);
+}
+
+static gboolean
+is_set(gpointer data)
+{
+    return *(gpointer *)data != NULL;
+}
+
+/* The guest's VNC display as the console engine reaches it from @host. */
+static HakoGraphicsEndpoint *
+open_display(HakoConnectionManager *manager, HakoHost *host, GError **error)
+{
+    g_autoptr(HakoDomainOps) ops = hako_domain_ops_new(manager);
+    HakoDomain *domain = hako_domain_list_lookup_by_name(hako_host_get_domains(host), guest);
+    g_autoptr(GAsyncResult) result = NULL;
+
+    g_assert_nonnull(domain);
+    hako_domain_ops_open_graphics_async(ops, domain, HAKO_CONSOLE_KIND_VNC, 0, NULL, done_cb,
+                                        &result);
+    g_assert_true(hako_test_wait_until(is_set, &result, 30000));
+    return hako_domain_ops_open_graphics_finish(ops, result, error);
+}
+
+static gboolean
+guest_running(gpointer data)
+{
+    HakoHost *host = data;
+    HakoDomain *domain = hako_domain_list_lookup_by_name(hako_host_get_domains(host), guest);
+
+    return domain != NULL && hako_domain_get_state(domain) == HAKO_DOMAIN_STATE_RUNNING;
+}
+
+/* A display that listens on the host's loopback: through the session it is reached; with
+ * --direct (HAKO_CONNECT_DIRECT) it cannot be, and the error says what to do. */
+static void
+test_console_direct(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HakoGraphicsEndpoint) tunnelled = NULL;
+    g_autoptr(HakoGraphicsEndpoint) direct = NULL;
+    g_autofree char *uri = make_uri(f, TRUE);
+    virConnectPtr conn = virConnectOpen(libvirt_uri);
+    virDomainPtr dom = virDomainLookupByName(conn, guest);
+    g_autoptr(HakoConnectionManager) direct_manager = hako_connection_manager_new(NULL);
+    HakoHost *direct_host;
+
+    g_assert_nonnull(dom);
+    if (!virDomainIsActive(dom))
+        g_assert_cmpint(virDomainCreate(dom), ==, 0);
+    virDomainFree(dom);
+    virConnectClose(conn);
+
+    connect_to(f, TRUE);
+    g_assert_true(hako_test_wait_until(guest_running, f->host, 60000));
+    tunnelled = open_display(f->manager, f->host, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(tunnelled->fd, >=, 0);
+    {
+        char greeting[12] = {0};
+
+        g_assert_cmpint(read(tunnelled->fd, greeting, sizeof greeting), ==, 12);
+        g_assert_true(g_str_has_prefix(greeting, "RFB "));
+    }
+
+    direct_host = hako_connection_manager_add(direct_manager, uri, HAKO_CONNECT_DIRECT);
+    hako_connection_manager_connect(direct_manager, direct_host);
+    g_assert_true(hako_test_wait_until(guest_running, direct_host, 60000));
+    direct = open_display(direct_manager, direct_host, &error);
+    g_assert_null(direct);
+    g_assert_error(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_NOT_SUPPORTED);
+    g_assert_nonnull(strstr(error->message, "Leave out --direct"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -314,5 +394,6 @@ main(int argc, char **argv)
     ADD("password/right", test_password_login);
     ADD("password/wrong", test_wrong_password);
     ADD("master-killed", test_master_killed);
+    ADD("console/direct", test_console_direct);
     return g_test_run();
 }
