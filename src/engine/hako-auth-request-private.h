@@ -15,5 +15,7 @@ void _hako_auth_request_add(HakoAuthRequest *self,
                             const char *default_value);
 gboolean _hako_auth_request_wait(HakoAuthRequest *self);
 char *_hako_auth_request_dup_answer(HakoAuthRequest *self, guint nth);
+void _hako_auth_request_set_can_remember(HakoAuthRequest *self, gboolean can_remember);
+gboolean _hako_auth_request_get_remember(HakoAuthRequest *self);
 
 G_END_DECLS

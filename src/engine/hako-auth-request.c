@@ -26,6 +26,8 @@ struct _HakoAuthRequest {
     GCond cond;
     gboolean done;
     gboolean accepted;
+    gboolean can_remember; /* the answer may go to the keyring, if the user says so */
+    gboolean remember;
 };
 
 G_DEFINE_FINAL_TYPE(HakoAuthRequest, hako_auth_request, G_TYPE_OBJECT)
@@ -161,6 +163,45 @@ _hako_auth_request_dup_answer(HakoAuthRequest *self, guint nth)
     answer = g_strdup(g_array_index(self->credentials, Credential, nth).answer);
     g_mutex_unlock(&self->lock);
     return answer;
+}
+
+void
+_hako_auth_request_set_can_remember(HakoAuthRequest *self, gboolean can_remember)
+{
+    self->can_remember = can_remember;
+}
+
+gboolean
+_hako_auth_request_get_remember(HakoAuthRequest *self)
+{
+    gboolean remember;
+
+    g_mutex_lock(&self->lock);
+    remember = self->remember;
+    g_mutex_unlock(&self->lock);
+    return remember;
+}
+
+/**
+ * hako_auth_request_get_can_remember:
+ *
+ * Whether the user may have the answer kept in the keyring (an SSH password): a dialog then
+ * offers it, and says so with hako_auth_request_set_remember() before completing.
+ */
+gboolean
+hako_auth_request_get_can_remember(HakoAuthRequest *self)
+{
+    g_return_val_if_fail(HAKO_IS_AUTH_REQUEST(self), FALSE);
+    return self->can_remember;
+}
+
+void
+hako_auth_request_set_remember(HakoAuthRequest *self, gboolean remember)
+{
+    g_return_if_fail(HAKO_IS_AUTH_REQUEST(self));
+    g_mutex_lock(&self->lock);
+    self->remember = remember && self->can_remember;
+    g_mutex_unlock(&self->lock);
 }
 
 const char *

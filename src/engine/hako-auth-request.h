@@ -27,5 +27,7 @@ void hako_auth_request_set_answer(HakoAuthRequest *self, guint nth, const char *
 void hako_auth_request_complete(HakoAuthRequest *self);
 void hako_auth_request_cancel(HakoAuthRequest *self);
 gboolean hako_auth_request_is_done(HakoAuthRequest *self);
+gboolean hako_auth_request_get_can_remember(HakoAuthRequest *self);
+void hako_auth_request_set_remember(HakoAuthRequest *self, gboolean remember);
 
 G_END_DECLS

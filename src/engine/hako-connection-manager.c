@@ -17,6 +17,7 @@
 
 #include "hako-auth-request-private.h"
 #include "hako-connection-manager-private.h"
+#include "hako-credentials-private.h"
 #include "hako-domain-private.h"
 #include "hako-engine-error.h"
 #include "hako-engine-private.h"
@@ -202,19 +203,42 @@ auth_invoke_cb(gpointer data)
 }
 
 /* ssh asking the user (through hako-askpass), on the askpass server's thread: the same
- * request and dialog as libvirt's own questions. */
+ * request and dialog as libvirt's own questions. A password the user asked to keep is kept in
+ * the keyring once ssh has logged in with it, and offered to ssh first next time; if ssh asks
+ * again after that, it was wrong and is forgotten. */
 typedef struct {
     GWeakRef manager;
     HakoHost *host; /* ref */
+    char *target;   /* "user@host:port", the keyring's key with ssh's question */
+
+    GMutex lock;
+    gboolean keyring_tried; /* this login attempt looked in the keyring already */
+    char *kept_prompt;      /* the question answered from the keyring in this attempt */
+    char *keep_prompt;      /* the question whose answer the user asked to keep … */
+    char *keep_password;    /* … and that answer, kept once the login succeeds */
 } SshAsk;
+
+static void
+ssh_ask_clear_attempt(SshAsk *ask)
+{
+    g_clear_pointer(&ask->kept_prompt, g_free);
+    g_clear_pointer(&ask->keep_prompt, g_free);
+    if (ask->keep_password != NULL)
+        memset(ask->keep_password, 0, strlen(ask->keep_password));
+    g_clear_pointer(&ask->keep_password, g_free);
+    ask->keyring_tried = FALSE;
+}
 
 static void
 ssh_ask_free(gpointer data)
 {
     SshAsk *ask = data;
 
+    ssh_ask_clear_attempt(ask);
+    g_mutex_clear(&ask->lock);
     g_weak_ref_clear(&ask->manager);
     g_object_unref(ask->host);
+    g_free(ask->target);
     g_free(ask);
 }
 
@@ -247,6 +271,43 @@ ssh_ask_invoke_cb(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+/* A password ssh asks for: the kept one first, once per login attempt. */
+static char *
+ssh_ask_from_keyring(SshAsk *ask, const char *prompt)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *refused = NULL;
+    gboolean tried;
+    char *password;
+
+    g_mutex_lock(&ask->lock);
+    tried = ask->keyring_tried;
+    ask->keyring_tried = TRUE;
+    if (ask->kept_prompt != NULL && g_str_equal(ask->kept_prompt, prompt))
+        refused = g_steal_pointer(&ask->kept_prompt);
+    g_mutex_unlock(&ask->lock);
+
+    /* Asked again after the kept answer: it is wrong now. */
+    if (refused != NULL) {
+        g_debug("The kept SSH password for %s was refused; forgetting it", ask->target);
+        if (!_hako_credentials_clear_ssh_password_sync(ask->target, prompt, &error))
+            g_debug("Could not forget it: %s", error->message);
+        return NULL;
+    }
+    if (tried)
+        return NULL;
+    password = _hako_credentials_lookup_ssh_password_sync(ask->target, prompt, &error);
+    if (error != NULL)
+        g_debug("No keyring to look an SSH password up in: %s", error->message);
+    if (password != NULL) {
+        g_mutex_lock(&ask->lock);
+        g_free(ask->kept_prompt);
+        ask->kept_prompt = g_strdup(prompt);
+        g_mutex_unlock(&ask->lock);
+    }
+    return password;
+}
+
 static char *
 ssh_ask_cb(HakoCredentialType type, const char *prompt, gpointer user_data)
 {
@@ -258,8 +319,14 @@ ssh_ask_cb(HakoCredentialType type, const char *prompt, gpointer user_data)
 
     if (manager == NULL)
         return NULL;
+    if (type == HAKO_CREDENTIAL_PASSWORD) {
+        answer = ssh_ask_from_keyring(ask, prompt);
+        if (answer != NULL)
+            return answer;
+    }
     request = _hako_auth_request_new(hako_host_get_uri(ask->host));
     _hako_auth_request_add(request, type, prompt, NULL);
+    _hako_auth_request_set_can_remember(request, type == HAKO_CREDENTIAL_PASSWORD);
     invoke = g_new0(SshAskInvoke, 1);
     invoke->manager = g_steal_pointer(&manager);
     invoke->host = g_object_ref(ask->host);
@@ -269,7 +336,61 @@ ssh_ask_cb(HakoCredentialType type, const char *prompt, gpointer user_data)
         return NULL;
     /* Accepted: a question (a host key) has no text to answer with. */
     answer = _hako_auth_request_dup_answer(request, 0);
-    return answer != NULL ? answer : g_strdup("");
+    if (answer == NULL)
+        answer = g_strdup("");
+    if (_hako_auth_request_get_remember(request)) {
+        g_mutex_lock(&ask->lock);
+        g_free(ask->keep_prompt);
+        g_free(ask->keep_password);
+        ask->keep_prompt = g_strdup(prompt);
+        ask->keep_password = g_strdup(answer);
+        g_mutex_unlock(&ask->lock);
+    }
+    return answer;
+}
+
+/* Connect thread: a login attempt begins. */
+static void
+ssh_ask_begin(HakoSshMaster *master)
+{
+    SshAsk *ask = _hako_ssh_master_get_ask_data(master);
+
+    g_mutex_lock(&ask->lock);
+    ssh_ask_clear_attempt(ask);
+    g_mutex_unlock(&ask->lock);
+}
+
+/* Connect thread: the login worked (keep what the user asked to keep), or was refused (forget
+ * a kept password that was used). */
+static void
+ssh_ask_end(HakoSshMaster *master, const GError *error)
+{
+    SshAsk *ask = _hako_ssh_master_get_ask_data(master);
+    g_autofree char *keep_prompt = NULL;
+    g_autofree char *keep_password = NULL;
+    g_autofree char *kept_prompt = NULL;
+    g_autoptr(GError) keyring_error = NULL;
+
+    g_mutex_lock(&ask->lock);
+    keep_prompt = g_steal_pointer(&ask->keep_prompt);
+    keep_password = g_steal_pointer(&ask->keep_password);
+    kept_prompt = g_steal_pointer(&ask->kept_prompt);
+    ssh_ask_clear_attempt(ask);
+    g_mutex_unlock(&ask->lock);
+
+    if (error == NULL && keep_password != NULL) {
+        if (!_hako_credentials_store_ssh_password_sync(ask->target, keep_prompt, keep_password,
+                                                       &keyring_error))
+            g_warning("Could not keep the SSH password for %s in the keyring: %s", ask->target,
+                      keyring_error->message);
+        else
+            g_debug("The SSH password for %s is kept in the keyring", ask->target);
+    } else if (g_error_matches(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_AUTH_FAILED) &&
+               kept_prompt != NULL) {
+        _hako_credentials_clear_ssh_password_sync(ask->target, kept_prompt, NULL);
+    }
+    if (keep_password != NULL)
+        memset(keep_password, 0, strlen(keep_password));
 }
 
 static HakoSshMaster *
@@ -277,6 +398,9 @@ new_ssh_master(HostEntry *entry, const HakoSshTarget *target)
 {
     SshAsk *ask = g_new0(SshAsk, 1);
 
+    g_mutex_init(&ask->lock);
+    ask->target = g_strdup_printf("%s@%s:%d", target->user != NULL ? target->user : "",
+                                  target->host, target->port > 0 ? target->port : 22);
     if (entry->manager->ssh == NULL)
         entry->manager->ssh = _hako_ssh_context_new();
     g_weak_ref_init(&ask->manager, entry->manager);
@@ -684,7 +808,12 @@ connect_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancel
 
     /* Over SSH: log in once, and let libvirt ride on that session. */
     if (d->ssh != NULL) {
-        if (!_hako_ssh_master_start(d->ssh, NULL, &ssh_error)) {
+        gboolean started;
+
+        ssh_ask_begin(d->ssh);
+        started = _hako_ssh_master_start(d->ssh, NULL, &ssh_error);
+        ssh_ask_end(d->ssh, ssh_error);
+        if (!started) {
             g_task_return_error(task, ssh_error);
             return;
         }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "hako-credentials.h"
+#include "hako-credentials-private.h"
 
 #include <glib/gi18n.h>
 #include <libsecret/secret.h>
@@ -174,4 +174,69 @@ hako_credentials_clear_display_password_finish(GAsyncResult *result, GError **er
 {
     g_return_val_if_fail(g_task_is_valid(result, NULL), FALSE);
     return g_task_propagate_boolean(G_TASK(result), error);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* SSH passwords                                                                             */
+
+/*
+ * A password or passphrase ssh asked for, kept when the user asks, under the SSH target
+ * ("root@server:22") and ssh's own question (which names the user, or the key file for a
+ * passphrase). These calls block: only the threads that run ssh's questions use them.
+ */
+
+static const SecretSchema *
+ssh_password_schema(void)
+{
+    static const SecretSchema schema = {
+        "org.hako.Hako.SshPassword",
+        SECRET_SCHEMA_NONE,
+        {
+            {"target", SECRET_SCHEMA_ATTRIBUTE_STRING},
+            {"prompt", SECRET_SCHEMA_ATTRIBUTE_STRING},
+            {NULL, 0},
+        },
+        0,
+        NULL,
+        NULL,
+        NULL,
+        NULL,
+        NULL,
+        NULL,
+        NULL,
+    };
+
+    return &schema;
+}
+
+char *
+_hako_credentials_lookup_ssh_password_sync(const char *target, const char *prompt, GError **error)
+{
+    char *secret = secret_password_lookup_sync(ssh_password_schema(), NULL, error, "target", target,
+                                               "prompt", prompt, NULL);
+    char *copy = g_strdup(secret);
+
+    secret_password_free(secret);
+    return copy;
+}
+
+gboolean
+_hako_credentials_store_ssh_password_sync(const char *target,
+                                          const char *prompt,
+                                          const char *password,
+                                          GError **error)
+{
+    /* Translators: the keyring's name for a kept SSH password; %s is like root@server:22 */
+    g_autofree char *label = g_strdup_printf(_("Hako: SSH password for %s"), target);
+
+    return secret_password_store_sync(ssh_password_schema(), SECRET_COLLECTION_DEFAULT, label,
+                                      password, NULL, error, "target", target, "prompt", prompt,
+                                      NULL);
+}
+
+gboolean
+_hako_credentials_clear_ssh_password_sync(const char *target, const char *prompt, GError **error)
+{
+    return secret_password_clear_sync(ssh_password_schema(), NULL, error, "target", target,
+                                      "prompt", prompt, NULL);
 }

@@ -651,6 +651,12 @@ _hako_ssh_master_has_ended(HakoSshMaster *self)
     return ended;
 }
 
+gpointer
+_hako_ssh_master_get_ask_data(HakoSshMaster *self)
+{
+    return self->ask_data;
+}
+
 const char *
 _hako_ssh_master_get_host(HakoSshMaster *self)
 {

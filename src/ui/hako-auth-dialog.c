@@ -18,7 +18,8 @@ struct _HakoAuthDialog {
 
     HakoHost *host;
     HakoAuthRequest *request;
-    GPtrArray *entries; /* GtkEntry, one per credential */
+    GPtrArray *entries;        /* GtkEntry, one per credential (NULL for a question) */
+    GtkToggleButton *remember; /* "Remember in the keyring", when the request allows it */
 
     /* Template children */
     GtkLabel *message_label;
@@ -151,6 +152,9 @@ hako_auth_dialog_response(GtkDialog *dialog, int response)
                 if (entry != NULL)
                     hako_auth_request_set_answer(self->request, i, gtk_entry_get_text(entry));
             }
+            if (self->remember != NULL)
+                hako_auth_request_set_remember(self->request,
+                                               gtk_toggle_button_get_active(self->remember));
             hako_auth_request_complete(self->request);
         } else {
             hako_auth_request_cancel(self->request);
@@ -181,6 +185,14 @@ hako_auth_dialog_constructed(GObject *object)
     n = hako_auth_request_get_n_credentials(self->request);
     for (guint i = 0; i < n; i++)
         add_credential_row(self, i);
+    if (hako_auth_request_get_can_remember(self->request)) {
+        GtkWidget *check =
+            gtk_check_button_new_with_mnemonic(_("_Remember this password in the keyring"));
+
+        gtk_grid_attach(self->grid, check, 1, n, 1, 1);
+        gtk_widget_show(check);
+        self->remember = GTK_TOGGLE_BUTTON(check);
+    }
 
     /* Start where something is missing: usually the password under a known user name. A
      * question starts on Cancel: Enter alone must not trust a key. */

@@ -31,6 +31,7 @@ typedef struct {
     char *known_hosts; /* a copy the test may change */
     GPtrArray *asked;  /* the prompts, in order */
     GQueue answers;    /* what to answer (NULL: decline), in order */
+    gboolean remember; /* answer passwords with "remember in the keyring" */
 } Fixture;
 
 static gboolean
@@ -112,6 +113,10 @@ authenticate_cb(HakoConnectionManager *manager,
         return TRUE;
     }
     hako_auth_request_set_answer(request, 0, answer);
+    if (f->remember) {
+        g_assert_true(hako_auth_request_get_can_remember(request));
+        hako_auth_request_set_remember(request, TRUE);
+    }
     hako_auth_request_complete(request);
     return TRUE;
 }
@@ -289,6 +294,45 @@ test_master_killed(Fixture *f, gconstpointer data)
     g_assert_true(hako_test_wait_until(host_connected, f->host, 30000));
 }
 
+/* A password kept in the keyring at the user's word: the next login asks nothing; once the
+ * password changed, the kept one is refused, forgotten, and the user is asked again. */
+static void
+test_password_kept(Fixture *f, gconstpointer data)
+{
+    g_autofree char *cmd = NULL;
+
+    f->remember = TRUE;
+    g_queue_push_tail(&f->answers, (gpointer)ssh_password);
+    connect_to(f, FALSE);
+    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_cmpuint(f->asked->len, ==, 1);
+
+    hako_connection_manager_disconnect(f->manager, f->host);
+    hako_connection_manager_connect(f->manager, f->host);
+    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_cmpuint(f->asked->len, ==, 1);
+
+    cmd = g_strdup_printf("%s password hako-changed-pw", ssh_ctl);
+    g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL));
+    f->remember = FALSE;
+    g_queue_push_tail(&f->answers, "hako-changed-pw");
+    hako_connection_manager_disconnect(f->manager, f->host);
+    hako_connection_manager_connect(f->manager, f->host);
+    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_cmpuint(f->asked->len, ==, 2);
+
+    /* Not kept this time, and the old one is gone: asked again. */
+    g_queue_push_tail(&f->answers, "hako-changed-pw");
+    hako_connection_manager_disconnect(f->manager, f->host);
+    hako_connection_manager_connect(f->manager, f->host);
+    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_cmpuint(f->asked->len, ==, 3);
+
+    g_free(cmd);
+    cmd = g_strdup_printf("%s password %s", ssh_ctl, ssh_password);
+    g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL));
+}
+
 static void
 done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -393,6 +437,7 @@ main(int argc, char **argv)
     ADD("host-key/changed", test_changed_host_key);
     ADD("password/right", test_password_login);
     ADD("password/wrong", test_wrong_password);
+    ADD("password/kept", test_password_kept);
     ADD("master-killed", test_master_killed);
     ADD("console/direct", test_console_direct);
     return g_test_run();
