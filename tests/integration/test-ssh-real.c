@@ -333,6 +333,57 @@ test_password_kept(Fixture *f, gconstpointer data)
     g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL));
 }
 
+#define N_HOSTS 10
+#define MAX_GAP_US (200 * G_TIME_SPAN_MILLISECOND)
+
+static gboolean
+all_connected(gpointer data)
+{
+    HakoHost **hosts = data;
+
+    for (guint i = 0; i < N_HOSTS; i++)
+        if (hako_host_get_state(hosts[i]) != HAKO_HOST_STATE_CONNECTED)
+            return FALSE;
+    return TRUE;
+}
+
+/* Ten SSH hosts at once (ten sessions: each URI is a host of its own): the main loop keeps
+ * turning while they log in and list their guests. */
+static void
+test_ten_hosts(Fixture *f, gconstpointer data)
+{
+    g_autofree char *known = NULL;
+    HakoHost *hosts[N_HOSTS];
+    g_auto(GStrv) files = g_new0(char *, N_HOSTS + 1);
+    HakoGapMonitor *monitor;
+    gint64 gap;
+
+    g_assert_true(g_file_get_contents(ssh_known_hosts, &known, NULL, NULL));
+    for (guint i = 0; i < N_HOSTS; i++) {
+        g_autofree char *uri = NULL;
+        int fd = g_file_open_tmp("hako-known-hosts-XXXXXX", &files[i], NULL);
+
+        g_assert_cmpint(fd, >=, 0);
+        close(fd);
+        g_assert_true(g_file_set_contents(files[i], known, -1, NULL));
+        uri = g_strdup_printf("qemu+ssh://root@127.0.0.1:%s/system?keyfile=%s&known_hosts=%s&"
+                              "socket=%s",
+                              ssh_port, ssh_key, files[i],
+                              strstr(libvirt_uri, "socket=") + strlen("socket="));
+        hosts[i] = hako_connection_manager_add(f->manager, uri, HAKO_CONNECT_NONE);
+    }
+    monitor = hako_gap_monitor_start();
+    for (guint i = 0; i < N_HOSTS; i++)
+        hako_connection_manager_connect(f->manager, hosts[i]);
+    g_assert_true(hako_test_wait_until(all_connected, hosts, 90000));
+    gap = hako_gap_monitor_stop(monitor);
+    g_test_message("largest main-loop gap while ten SSH hosts connected: %" G_GINT64_FORMAT " ms",
+                   gap / 1000);
+    g_assert_cmpint(gap, <, MAX_GAP_US);
+    for (guint i = 0; i < N_HOSTS; i++)
+        g_unlink(files[i]);
+}
+
 static void
 done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -440,5 +491,6 @@ main(int argc, char **argv)
     ADD("password/kept", test_password_kept);
     ADD("master-killed", test_master_killed);
     ADD("console/direct", test_console_direct);
+    ADD("ten-hosts", test_ten_hosts);
     return g_test_run();
 }
