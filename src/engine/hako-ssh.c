@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -405,6 +406,64 @@ child_setup(gpointer user_data)
     setsid();
 }
 
+/* A master also ends with Hako, however Hako ends (a crash, SIGKILL): the kernel sends it
+ * SIGTERM when the thread that started it dies, and masters are started on the main thread. */
+static void
+master_child_setup(gpointer user_data)
+{
+    pid_t parent = GPOINTER_TO_INT(user_data);
+
+    setsid();
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent)
+        raise(SIGTERM);
+}
+
+typedef struct {
+    GSubprocessLauncher *launcher;
+    const char *const *argv;
+    GSubprocess *process;
+    GError *error;
+    GMutex lock;
+    GCond cond;
+    gboolean done;
+} MainSpawn;
+
+static gboolean
+main_spawn_cb(gpointer data)
+{
+    MainSpawn *spawn = data;
+    GSubprocess *process =
+        g_subprocess_launcher_spawnv(spawn->launcher, spawn->argv, &spawn->error);
+
+    g_mutex_lock(&spawn->lock);
+    spawn->process = process;
+    spawn->done = TRUE;
+    g_cond_signal(&spawn->cond);
+    g_mutex_unlock(&spawn->lock);
+    return G_SOURCE_REMOVE;
+}
+
+/* Spawns on the main thread (see master_child_setup), from any thread. */
+static GSubprocess *
+spawn_on_main_thread(GSubprocessLauncher *launcher, const char *const *argv, GError **error)
+{
+    MainSpawn spawn = {launcher, argv, NULL, NULL};
+
+    g_mutex_init(&spawn.lock);
+    g_cond_init(&spawn.cond);
+    g_main_context_invoke(NULL, main_spawn_cb, &spawn);
+    g_mutex_lock(&spawn.lock);
+    while (!spawn.done)
+        g_cond_wait(&spawn.cond, &spawn.lock);
+    g_mutex_unlock(&spawn.lock);
+    g_mutex_clear(&spawn.lock);
+    g_cond_clear(&spawn.cond);
+    if (spawn.process == NULL)
+        g_propagate_error(error, spawn.error);
+    return spawn.process;
+}
+
 /* The common options of everything that starts ssh for this host. */
 static void
 add_target_args(HakoSshMaster *self, GPtrArray *argv)
@@ -461,9 +520,10 @@ spawn_master(HakoSshMaster *self, const char *strict, GError **error)
     g_subprocess_launcher_setenv(launcher, "HAKO_ASKPASS_SOCKET", askpass_socket, TRUE);
     g_subprocess_launcher_setenv(launcher, "HAKO_ASKPASS_ID", id, TRUE);
     g_subprocess_launcher_set_stderr_file_path(launcher, self->log);
-    g_subprocess_launcher_set_child_setup(launcher, child_setup, NULL, NULL);
+    g_subprocess_launcher_set_child_setup(launcher, master_child_setup, GINT_TO_POINTER(getpid()),
+                                          NULL);
     g_unlink(self->log);
-    return g_subprocess_launcher_spawnv(launcher, (const char *const *)argv->pdata, error);
+    return spawn_on_main_thread(launcher, (const char *const *)argv->pdata, error);
 }
 
 static char *

@@ -333,6 +333,60 @@ test_password_kept(Fixture *f, gconstpointer data)
     g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL));
 }
 
+/* Processes whose command line has @needle as an argument (or within one). */
+static int
+processes_with(const char *needle)
+{
+    g_autoptr(GDir) dir = g_dir_open("/proc", 0, NULL);
+    const char *name;
+    int n = 0;
+
+    while ((name = g_dir_read_name(dir)) != NULL) {
+        g_autofree char *path = g_build_filename("/proc", name, "cmdline", NULL);
+        g_autofree char *cmdline = NULL;
+        gsize len;
+
+        if (!g_ascii_isdigit(name[0]) || !g_file_get_contents(path, &cmdline, &len, NULL))
+            continue;
+        for (gsize i = 0; i < len; i += strlen(cmdline + i) + 1)
+            if (strstr(cmdline + i, needle) != NULL) {
+                n++;
+                break;
+            }
+    }
+    return n;
+}
+
+static gboolean
+no_process_with(gpointer needle)
+{
+    return processes_with(needle) == 0;
+}
+
+/* Hako killed outright (a crash, SIGKILL, the session ending): its SSH sessions end too. */
+static void
+test_hako_killed(Fixture *f, gconstpointer data)
+{
+    if (g_test_subprocess()) {
+        g_autofree char *uri = NULL;
+
+        g_free(f->known_hosts);
+        f->known_hosts = g_strdup(g_getenv("HAKO_TEST_KILLED_KNOWN_HOSTS"));
+        uri = make_uri(f, TRUE);
+        f->host = hako_connection_manager_add(f->manager, uri, HAKO_CONNECT_NONE);
+        hako_connection_manager_connect(f->manager, f->host);
+        g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+        g_assert_cmpint(processes_with(f->known_hosts), >=, 1);
+        g_print("connected\n");
+        raise(SIGKILL);
+    }
+    g_setenv("HAKO_TEST_KILLED_KNOWN_HOSTS", f->known_hosts, TRUE);
+    g_test_trap_subprocess(NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_failed();
+    g_test_trap_assert_stdout("*connected*");
+    g_assert_true(hako_test_wait_until(no_process_with, f->known_hosts, 5000));
+}
+
 #define N_HOSTS 10
 #define MAX_GAP_US (200 * G_TIME_SPAN_MILLISECOND)
 
@@ -492,5 +546,6 @@ main(int argc, char **argv)
     ADD("master-killed", test_master_killed);
     ADD("console/direct", test_console_direct);
     ADD("ten-hosts", test_ten_hosts);
+    ADD("hako-killed", test_hako_killed);
     return g_test_run();
 }
