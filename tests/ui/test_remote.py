@@ -8,6 +8,8 @@
 #  - the host connects; a SPICE guest's console (every channel) and a VNC guest's console open
 #    over SSH and show their guests;
 #  - sshd saw one login for all of it;
+#  - hako-viewer -c qemu+ssh://… (a key this time) shows the SPICE guest through a session of
+#    its own: one more login, and its ssh processes end with it;
 #  - once hako quits, no ssh process is left.
 #
 # Started by run-ui-test with hako running as `hako --connect "$HAKO_TEST_URI"`. Prints TAP.
@@ -34,11 +36,13 @@ from hakoui import (
     showing,
 )
 from test_console import define_memtest_guest, display_crop
+from test_viewer import Viewer, check_display
 
 URI = os.environ["HAKO_TEST_URI"]
 GUEST = os.environ["HAKO_TEST_GUEST"]
 PORT = os.environ["HAKO_TEST_SSH_PORT"]
 PASSWORD = os.environ["HAKO_TEST_SSH_PASSWORD"]
+KEY = os.environ["HAKO_TEST_SSH_KEY"]
 CTL = os.environ["HAKO_TEST_SSH_CTL"]
 SPICE = "hako-remote-spice"
 
@@ -79,7 +83,7 @@ def console_window(app, ssh_uri, guest, tag, colours):
 
 
 def main():
-    plan("remote", 10)
+    plan("remote", 13)
     known_hosts = tempfile.NamedTemporaryFile(prefix="hako-known-hosts.", delete=False).name
     socket = URI.split("socket=", 1)[1]
     ssh_uri = "qemu+ssh://root@127.0.0.1:%s/system?known_hosts=%s&socket=%s" % (
@@ -142,6 +146,33 @@ def main():
     if not ssh_processes():
         bail("the SSH session is hako's own ssh process", "no ssh process")
     diag("ssh processes: %s" % " ".join(ssh_processes()))
+
+    # 5. hako-viewer over SSH: one session of its own for the connection and every channel.
+    hako_ssh = sorted(ssh_processes())
+    before = logins()
+    key_uri = "qemu+ssh://root@127.0.0.1:%s/system?keyfile=%s&known_hosts=%s&socket=%s" % (
+        PORT, KEY, known_hosts, socket)
+    viewer = Viewer("-c", key_uri, SPICE)
+    viewer.application("hako-viewer over SSH is on the accessibility bus")
+    window = viewer.frame("%s - Hako Viewer" % SPICE, "hako-viewer's window")
+    check_display(viewer, window, "remote", "hako-viewer shows the SPICE guest over SSH",
+                  colours=4)
+    time.sleep(2)
+    n = logins() - before
+    if n != 1:
+        bail("hako-viewer logs in once for the connection and every SPICE channel",
+             "sshd saw %d logins" % n)
+    ok("hako-viewer logged in once for the connection and every SPICE channel")
+    rc = viewer.stop()
+    if rc != 0:
+        bail("hako-viewer exits with 0", "status %r: %s" % (rc, viewer.stderr()))
+    deadline = time.monotonic() + 10
+    while sorted(ssh_processes()) != hako_ssh and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if sorted(ssh_processes()) != hako_ssh:
+        bail("hako-viewer's ssh processes end with it", "ssh processes: %s, hako's: %s"
+             % (ssh_processes(), hako_ssh))
+    ok("hako-viewer exits with 0 and its ssh processes end with it")
 
     for window in (vnc_window, spice_window):
         close_guest_window(window)
