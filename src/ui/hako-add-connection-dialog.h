@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* HakoAddConnectionDialog: picks a hypervisor or URI, then adds and connects it. */
+/* HakoAddConnectionDialog: a hypervisor, transport, user, host and port, or any URI, then adds
+ * and connects it. */
 #pragma once
 
 #include "hako-connection-manager.h"

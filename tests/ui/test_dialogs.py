@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-# The dialogs, reached from the keyboard: File > Add Connection (Ctrl+Shift+N) refuses a bad URI
-# and adds a read-only connection whose guests cannot be changed; Preferences (Ctrl+,), the
-# keyboard shortcuts (Ctrl+?) and About (F1) open and close with Escape.
+# The dialogs, reached from the keyboard: File > Add Connection (Ctrl+Shift+N) offers its
+# hypervisors and transports, refuses a bad URI and adds a read-only connection typed in its URI
+# entry, whose guests cannot be changed (test_add_connection.py tests the dialog's fields);
+# Preferences (Ctrl+,), the keyboard shortcuts (Ctrl+?) and About (F1) open and close with
+# Escape.
 #
 # Started by run-ui-test, with hako already running as `hako --connect "$HAKO_TEST_URI"`.
 # Prints TAP.
@@ -68,19 +70,28 @@ def main():
     dialog = poll("Add Connection", 10, lambda: visible_window(app, "dialog", "Add Connection"))
     if dialog is None:
         bail("Ctrl+Shift+N opens Add Connection", "no dialog")
-    combo = find(dialog, roleName="combo box")
-    choices = [item.name for item in find_all(combo, roleName="menu item")]
-    diag("hypervisors: %r" % choices)
-    for wanted in ("QEMU/KVM", "QEMU/KVM user session", "Xen", "Custom URI"):
-        if wanted not in choices:
-            bail("Add Connection offers the local hypervisors and a custom URI", "no %r" % wanted)
-    ok("Ctrl+Shift+N opens Add Connection with QEMU/KVM, its user session, Xen and a custom URI")
+    choices = {}
+    for combo in find_all(dialog, roleName="combo box"):
+        items = [item.name for item in find_all(combo, roleName="menu item")]
+        choices[items[0]] = items
+    diag("choices: %r" % choices)
+    if choices.get("QEMU/KVM") != ["QEMU/KVM", "Xen"]:
+        bail("Add Connection offers QEMU/KVM and Xen", "its combo boxes offer %r" % choices)
+    if choices.get("Local") != ["Local", "SSH", "TLS"]:
+        bail("Add Connection offers local, SSH and TLS connections",
+             "its combo boxes offer %r" % choices)
+    ok("Ctrl+Shift+N opens Add Connection with QEMU/KVM and Xen, local, SSH and TLS")
 
-    combo.querySelection().selectChild(choices.index("Custom URI"))
-    entry = find(dialog, roleName="text")
+    uri_label = find(dialog, roleName="label", name="URI:")
+    entry = None
+    for relation in uri_label.getRelationSet() if uri_label is not None else []:
+        if relation.getRelationType() == pyatspi.RELATION_LABEL_FOR:
+            entry = relation.getTarget(0)
     connect = find(dialog, roleName="push button", name="Connect")
     if entry is None or connect is None:
         bail("the dialog has a URI entry and a Connect button", "entry %r, button %r" % (entry, connect))
+    if entry.queryText().getText(0, -1) != "qemu:///system":
+        bail("the URI entry starts with qemu:///system", "it says %r" % entry.queryText().getText(0, -1))
 
     entry.queryEditableText().setTextContents("test:///default with spaces")
 
