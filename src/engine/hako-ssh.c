@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 /*
@@ -699,6 +700,28 @@ process_gone(GSubprocess *process)
     return end != NULL && (end[2] == 'Z' || end[2] == 'X');
 }
 
+/* Whether nothing listens on the control socket any more. A dying master closes its files
+ * (the listener among them) before it becomes a zombie, and before the sessions on it see the
+ * end, so this answers right even while the process is still on its way out. */
+static gboolean
+control_refuses(const char *path)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    int fd;
+    gboolean refused;
+
+    if (path == NULL || strlen(path) >= sizeof addr.sun_path)
+        return FALSE;
+    strcpy(addr.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return FALSE;
+    refused = connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0 && errno != EAGAIN &&
+              errno != EINPROGRESS;
+    close(fd);
+    return refused;
+}
+
 /* Whether a session that was up has ended by itself (killed, or its link died). */
 gboolean
 _hako_ssh_master_has_ended(HakoSshMaster *self)
@@ -706,7 +729,8 @@ _hako_ssh_master_has_ended(HakoSshMaster *self)
     gboolean ended;
 
     g_mutex_lock(&self->lock);
-    ended = self->process != NULL && process_gone(self->process);
+    ended =
+        self->process != NULL && (process_gone(self->process) || control_refuses(self->control));
     g_mutex_unlock(&self->lock);
     return ended;
 }

@@ -367,11 +367,14 @@ no_process_with(gpointer needle)
 static void
 test_hako_killed(Fixture *f, gconstpointer data)
 {
+    g_autofree char *note =
+        g_build_filename(g_getenv("HAKO_TEST_SSH_DIR"), "killed-known-hosts", NULL);
+
     if (g_test_subprocess()) {
         g_autofree char *uri = NULL;
 
         g_free(f->known_hosts);
-        f->known_hosts = g_strdup(g_getenv("HAKO_TEST_KILLED_KNOWN_HOSTS"));
+        g_assert_true(g_file_get_contents(note, &f->known_hosts, NULL, NULL));
         uri = make_uri(f, TRUE);
         f->host = hako_connection_manager_add(f->manager, uri, HAKO_CONNECT_NONE);
         hako_connection_manager_connect(f->manager, f->host);
@@ -380,11 +383,121 @@ test_hako_killed(Fixture *f, gconstpointer data)
         g_print("connected\n");
         raise(SIGKILL);
     }
-    g_setenv("HAKO_TEST_KILLED_KNOWN_HOSTS", f->known_hosts, TRUE);
+    g_assert_true(g_file_set_contents(note, f->known_hosts, -1, NULL));
     g_test_trap_subprocess(NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+    g_unlink(note);
     g_test_trap_assert_failed();
     g_test_trap_assert_stdout("*connected*");
     g_assert_true(hako_test_wait_until(no_process_with, f->known_hosts, 5000));
+}
+
+/* A key of the test's own, authorized for root at the test's sshd; @passphrase may be "". */
+static char *
+authorized_key(const char *passphrase)
+{
+    g_autofree char *dir = g_dir_make_tmp("hako-ssh-key-XXXXXX", NULL);
+    g_autofree char *authorized =
+        g_build_filename(g_getenv("HAKO_TEST_SSH_DIR"), "authorized_keys", NULL);
+    g_autofree char *pub = NULL;
+    g_autofree char *keys = NULL;
+    g_autofree char *both = NULL;
+    char *key = g_build_filename(dir, "id_ed25519", NULL);
+    const char *argv[] = {"ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-f", key, NULL};
+    int status;
+
+    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                               NULL, &status, NULL));
+    g_assert_cmpint(status, ==, 0);
+    g_assert_true(g_file_get_contents(authorized, &keys, NULL, NULL));
+    g_free(key);
+    key = g_build_filename(dir, "id_ed25519.pub", NULL);
+    g_assert_true(g_file_get_contents(key, &pub, NULL, NULL));
+    both = g_strconcat(keys, pub, NULL);
+    g_assert_true(g_file_set_contents(authorized, both, -1, NULL));
+    g_free(key);
+    return g_build_filename(dir, "id_ed25519", NULL);
+}
+
+static void
+remove_dir(const char *path)
+{
+    g_autofree char *cmd = g_strdup_printf("rm -rf %s", path);
+
+    g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL);
+}
+
+/* A key with a passphrase: ssh asks for the passphrase, in Hako, and logs in with the key. */
+static void
+test_key_passphrase(Fixture *f, gconstpointer data)
+{
+    g_autofree char *key = authorized_key("hako-passphrase");
+    g_autofree char *uri = NULL;
+    const char *socket = strstr(libvirt_uri, "socket=") + strlen("socket=");
+
+    g_queue_push_tail(&f->answers, "hako-passphrase");
+    uri = g_strdup_printf("qemu+ssh://root@127.0.0.1:%s/system?keyfile=%s&known_hosts=%s&"
+                          "socket=%s",
+                          ssh_port, key, f->known_hosts, socket);
+    f->host = hako_connection_manager_add(f->manager, uri, HAKO_CONNECT_NONE);
+    hako_connection_manager_connect(f->manager, f->host);
+    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_cmpuint(f->asked->len, ==, 1);
+    g_assert_nonnull(strstr(g_ptr_array_index(f->asked, 0), "passphrase"));
+    {
+        g_autofree char *dir = g_path_get_dirname(key);
+
+        remove_dir(dir);
+    }
+}
+
+/* The user's SSH agent works as it is: its key logs in, nobody is asked anything. Hako runs
+ * in a process of its own here, with the agent in its environment as a desktop session
+ * would start it (set before any thread runs: the environment is not thread-safe). */
+static void
+test_agent(Fixture *f, gconstpointer data)
+{
+    g_autofree char *key = NULL;
+    g_autofree char *key_dir = NULL;
+    g_autofree char *agent_dir = NULL;
+    g_autofree char *agent_socket = NULL;
+    g_autofree char *cmd = NULL;
+    int status;
+
+    g_autofree char *note = g_build_filename(g_getenv("HAKO_TEST_SSH_DIR"), "agent-socket", NULL);
+
+    if (g_test_subprocess()) {
+        g_autofree char *socket = NULL;
+
+        /* Before Hako starts any thread: the environment a desktop session gives it. */
+        g_assert_true(g_file_get_contents(note, &socket, NULL, NULL));
+        g_setenv("SSH_AUTH_SOCK", socket, TRUE);
+        connect_to(f, FALSE);
+        g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+        g_assert_cmpuint(f->asked->len, ==, 0);
+        return;
+    }
+    key = authorized_key("");
+    key_dir = g_path_get_dirname(key);
+    agent_dir = g_dir_make_tmp("hako-agent-XXXXXX", NULL);
+    agent_socket = g_build_filename(agent_dir, "agent.sock", NULL);
+    cmd = g_strdup_printf("ssh-agent -a %s", agent_socket);
+    g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, &status, NULL));
+    g_assert_cmpint(status, ==, 0);
+    g_free(cmd);
+    cmd = g_strdup_printf("env SSH_AUTH_SOCK=%s ssh-add -q %s", agent_socket, key);
+    g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, &status, NULL));
+    g_assert_cmpint(status, ==, 0);
+
+    g_assert_true(g_file_set_contents(note, agent_socket, -1, NULL));
+    g_test_trap_subprocess(NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+    g_unlink(note);
+
+    g_free(cmd);
+    cmd = g_strdup_printf("pkill -f 'ssh-agent -a %s'", agent_socket);
+    g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL);
+    remove_dir(agent_dir);
+    remove_dir(key_dir);
+    g_test_trap_assert_passed();
 }
 
 #define N_HOSTS 10
@@ -547,5 +660,7 @@ main(int argc, char **argv)
     ADD("console/direct", test_console_direct);
     ADD("ten-hosts", test_ten_hosts);
     ADD("hako-killed", test_hako_killed);
+    ADD("key/passphrase", test_key_passphrase);
+    ADD("key/agent", test_agent);
     return g_test_run();
 }
