@@ -175,15 +175,19 @@ gather_facts(virDomainPtr dom)
 typedef struct {
     HakoConnectionManager *manager; /* ref */
     HakoHost *host;                 /* ref */
-    Link *link;                     /* ref */
+    Link *link;                     /* ref: the connection attempt that asks, or NULL (ssh asks,
+                                     * for whatever attempt of the host is current) */
     HakoAuthRequest *request;       /* ref */
 } AuthInvoke;
+
+static HostEntry *lookup_entry(HakoConnectionManager *self, HakoHost *host);
 
 static gboolean
 auth_invoke_cb(gpointer data)
 {
     AuthInvoke *invoke = data;
-    HostEntry *entry = link_get_entry(invoke->link);
+    HostEntry *entry = invoke->link != NULL ? link_get_entry(invoke->link)
+                                            : lookup_entry(invoke->manager, invoke->host);
     gboolean handled = FALSE;
 
     if (entry != NULL) {
@@ -196,7 +200,8 @@ auth_invoke_cb(gpointer data)
 
     g_object_unref(invoke->manager);
     g_object_unref(invoke->host);
-    link_unref(invoke->link);
+    if (invoke->link != NULL)
+        link_unref(invoke->link);
     g_object_unref(invoke->request);
     g_free(invoke);
     return G_SOURCE_REMOVE;
@@ -242,35 +247,6 @@ ssh_ask_free(gpointer data)
     g_free(ask);
 }
 
-typedef struct {
-    HakoConnectionManager *manager; /* ref */
-    HakoHost *host;                 /* ref */
-    HakoAuthRequest *request;       /* ref */
-} SshAskInvoke;
-
-static HostEntry *lookup_entry(HakoConnectionManager *self, HakoHost *host);
-
-static gboolean
-ssh_ask_invoke_cb(gpointer data)
-{
-    SshAskInvoke *invoke = data;
-    HostEntry *entry = lookup_entry(invoke->manager, invoke->host);
-    gboolean handled = FALSE;
-
-    if (entry != NULL) {
-        g_set_object(&entry->auth, invoke->request);
-        g_signal_emit(invoke->manager, signals[SIGNAL_AUTHENTICATE], 0, invoke->host,
-                      invoke->request, &handled);
-    }
-    if (!handled)
-        hako_auth_request_cancel(invoke->request);
-    g_object_unref(invoke->manager);
-    g_object_unref(invoke->host);
-    g_object_unref(invoke->request);
-    g_free(invoke);
-    return G_SOURCE_REMOVE;
-}
-
 /* A password ssh asks for: the kept one first, once per login attempt. */
 static char *
 ssh_ask_from_keyring(SshAsk *ask, const char *prompt)
@@ -314,7 +290,7 @@ ssh_ask_cb(HakoCredentialType type, const char *prompt, gpointer user_data)
     SshAsk *ask = user_data;
     g_autoptr(HakoConnectionManager) manager = g_weak_ref_get(&ask->manager);
     g_autoptr(HakoAuthRequest) request = NULL;
-    SshAskInvoke *invoke;
+    AuthInvoke *invoke;
     char *answer;
 
     if (manager == NULL)
@@ -327,11 +303,11 @@ ssh_ask_cb(HakoCredentialType type, const char *prompt, gpointer user_data)
     request = _hako_auth_request_new(hako_host_get_uri(ask->host));
     _hako_auth_request_add(request, type, prompt, NULL);
     _hako_auth_request_set_can_remember(request, type == HAKO_CREDENTIAL_PASSWORD);
-    invoke = g_new0(SshAskInvoke, 1);
+    invoke = g_new0(AuthInvoke, 1);
     invoke->manager = g_steal_pointer(&manager);
     invoke->host = g_object_ref(ask->host);
     invoke->request = g_object_ref(request);
-    _hako_invoke_in_main(ssh_ask_invoke_cb, invoke);
+    _hako_invoke_in_main(auth_invoke_cb, invoke);
     if (!_hako_auth_request_wait(request))
         return NULL;
     /* Accepted: a question (a host key) has no text to answer with. */
@@ -655,7 +631,6 @@ close_reason_to_string(int reason)
 static void close_conn_in_thread(virConnectPtr conn);
 static void schedule_retry(HostEntry *entry, const char *why);
 static void stop_poller(HostEntry *entry);
-static HostEntry *lookup_entry(HakoConnectionManager *self, HakoHost *host);
 
 static gboolean
 close_invoke_cb(gpointer data)
