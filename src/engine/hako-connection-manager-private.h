@@ -16,6 +16,13 @@ virConnectPtr _hako_connection_manager_dup_conn_to_read(HakoConnectionManager *s
                                                         HakoDomain *domain,
                                                         gboolean *read_only,
                                                         GError **error);
+virConnectPtr _hako_connection_manager_dup_host_conn_to_change(HakoConnectionManager *self,
+                                                               HakoHost *host,
+                                                               GError **error);
+virConnectPtr _hako_connection_manager_dup_host_conn_to_read(HakoConnectionManager *self,
+                                                             HakoHost *host,
+                                                             gboolean *read_only,
+                                                             GError **error);
 
 HakoSshMaster *_hako_connection_manager_dup_ssh_master(HakoConnectionManager *self,
                                                        HakoDomain *domain);

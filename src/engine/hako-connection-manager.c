@@ -1659,6 +1659,73 @@ _hako_connection_manager_dup_conn_to_read(HakoConnectionManager *self,
 }
 
 /**
+ * _hako_connection_manager_dup_host_conn_to_change:
+ * @host: a host of this manager
+ *
+ * The connection of @host, with a reference the caller drops with virConnectClose() (on any
+ * thread), for a call that changes something on the host (its storage, its networks). Fails
+ * with %HAKO_ENGINE_ERROR_NOT_CONNECTED when the host is not connected and
+ * %HAKO_ENGINE_ERROR_READ_ONLY when it is read-only. Main thread only.
+ */
+virConnectPtr
+_hako_connection_manager_dup_host_conn_to_change(HakoConnectionManager *self,
+                                                 HakoHost *host,
+                                                 GError **error)
+{
+    HostEntry *entry;
+
+    g_return_val_if_fail(HAKO_IS_CONNECTION_MANAGER(self), NULL);
+    g_return_val_if_fail(HAKO_IS_HOST(host), NULL);
+
+    entry = lookup_entry(self, host);
+    if (entry == NULL || entry->conn == NULL) {
+        g_set_error(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_NOT_CONNECTED,
+                    _("%s cannot be changed: it is not connected."), hako_host_get_label(host));
+        return NULL;
+    }
+    if (hako_host_get_read_only(host)) {
+        g_set_error(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_READ_ONLY,
+                    _("%s cannot be changed: the connection to it is read-only."),
+                    hako_host_get_label(host));
+        return NULL;
+    }
+    virConnectRef(entry->conn);
+    return entry->conn;
+}
+
+/**
+ * _hako_connection_manager_dup_host_conn_to_read:
+ * @host: a host of this manager
+ * @read_only: (out) (optional): whether the connection is read-only
+ *
+ * The connection of @host, as _hako_connection_manager_dup_host_conn_to_change() gives it,
+ * but also when it is read-only: for calls that only look. Fails with
+ * %HAKO_ENGINE_ERROR_NOT_CONNECTED. Main thread only.
+ */
+virConnectPtr
+_hako_connection_manager_dup_host_conn_to_read(HakoConnectionManager *self,
+                                               HakoHost *host,
+                                               gboolean *read_only,
+                                               GError **error)
+{
+    HostEntry *entry;
+
+    g_return_val_if_fail(HAKO_IS_CONNECTION_MANAGER(self), NULL);
+    g_return_val_if_fail(HAKO_IS_HOST(host), NULL);
+
+    entry = lookup_entry(self, host);
+    if (entry == NULL || entry->conn == NULL) {
+        g_set_error(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_NOT_CONNECTED,
+                    _("%s is not connected."), hako_host_get_label(host));
+        return NULL;
+    }
+    if (read_only != NULL)
+        *read_only = hako_host_get_read_only(host);
+    virConnectRef(entry->conn);
+    return entry->conn;
+}
+
+/**
  * _hako_connection_manager_dup_ssh_master:
  * @domain: a guest
  *

@@ -18,6 +18,7 @@ typedef enum {
     HAKO_ENGINE_ERROR_NOT_CONNECTED,
     HAKO_ENGINE_ERROR_INVALID_DATA,
     HAKO_ENGINE_ERROR_HOST_KEY, /* an SSH host key that is not accepted or has changed */
+    HAKO_ENGINE_ERROR_IN_USE,   /* a guest uses it (a volume): the user may insist */
 } HakoEngineError;
 
 GQuark hako_engine_error_quark(void);
