@@ -7,6 +7,7 @@
 #include "hako-add-connection-dialog.h"
 #include "hako-auth-dialog.h"
 #include "hako-details-window.h"
+#include "hako-host-window.h"
 #include "hako-manager-window.h"
 #include "hako-preferences-window.h"
 #include "hako-shortcuts-window.h"
@@ -52,6 +53,8 @@ static const GOptionEntry option_entries[] = {
     {"show-domain-performance", 0, 0, G_OPTION_ARG_STRING, NULL,
      N_("Open the performance graphs of the guest NAME, UUID or ID on the first --connect host"),
      N_("GUEST")},
+    {"show-host-summary", 0, 0, G_OPTION_ARG_NONE, NULL,
+     N_("Open the details of the first --connect host"), NULL},
     {"debug", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print debugging messages"), NULL},
     {"version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -476,6 +479,20 @@ hako_application_command_line(GApplication *application, GApplicationCommandLine
             status = 1;
         } else if (guest != NULL && status == 0) {
             show_domain_when_listed(self, uris[0], guest, page);
+        }
+    }
+    if (g_variant_dict_contains(options, "show-host-summary")) {
+        HakoHost *host = have_uris ? hako_connection_manager_lookup(self->manager, uris[0]) : NULL;
+
+        if (!have_uris) {
+            g_application_command_line_printerr(
+                command_line, "hako: %s\n",
+                _("--show-host-summary needs --connect URI: the host to show."));
+            status = 1;
+        } else if (host != NULL) {
+            /* It opens at once, and fills in as the host connects. */
+            hako_host_window_present(GTK_WINDOW(get_manager_window(self)), self->manager, host,
+                                     self->settings);
         }
     }
     /* The exit status of this invocation, which may be a second `hako` handing over. */

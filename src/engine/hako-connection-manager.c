@@ -28,6 +28,8 @@
 #include <glib/gi18n.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
 
 #define KEEPALIVE_INTERVAL_S 5
 #define KEEPALIVE_COUNT 3
@@ -750,6 +752,7 @@ typedef struct {
     GPtrArray *facts; /* HakoDomainFacts */
     char *hostname;
     char *hypervisor;
+    HakoHostDetails details;
 } ConnectResult;
 
 static void
@@ -762,7 +765,86 @@ connect_result_free(gpointer data)
     g_ptr_array_unref(r->facts);
     g_free(r->hostname);
     g_free(r->hypervisor);
+    g_free(r->details.hypervisor_version);
+    g_free(r->details.libvirt_version);
+    g_free(r->details.cpu_model);
+    g_free(r->details.cpu_arch);
     g_free(r);
+}
+
+/* libvirt's version numbers: major * 1,000,000 + minor * 1,000 + release. */
+static char *
+version_string(unsigned long version)
+{
+    return g_strdup_printf("%lu.%lu.%lu", version / 1000000, version / 1000 % 1000, version % 1000);
+}
+
+static char *
+xpath_string(xmlXPathContextPtr ctx, const char *expression)
+{
+    xmlXPathObjectPtr obj = xmlXPathEvalExpression((const xmlChar *)expression, ctx);
+    char *value = NULL;
+
+    if (obj != NULL && obj->type == XPATH_STRING && obj->stringval != NULL &&
+        obj->stringval[0] != '\0')
+        value = g_strdup((const char *)obj->stringval);
+    xmlXPathFreeObject(obj);
+    return value;
+}
+
+static guint
+xpath_uint(xmlXPathContextPtr ctx, const char *expression)
+{
+    xmlXPathObjectPtr obj = xmlXPathEvalExpression((const xmlChar *)expression, ctx);
+    guint value = 0;
+
+    if (obj != NULL && obj->type == XPATH_NUMBER && obj->floatval > 0 && obj->floatval < G_MAXUINT)
+        value = (guint)obj->floatval;
+    xmlXPathFreeObject(obj);
+    return value;
+}
+
+/* Worker thread: versions, the CPU and its topology, the NUMA cells. What a driver does not
+ * say stays unknown (NULL or 0). */
+static void
+gather_host_details(virConnectPtr conn, HakoHostDetails *details)
+{
+    unsigned long version = 0;
+    virNodeInfo info;
+    char *caps;
+
+    if (virConnectGetVersion(conn, &version) == 0 && version > 0)
+        details->hypervisor_version = version_string(version);
+    if (virConnectGetLibVersion(conn, &version) == 0 && version > 0)
+        details->libvirt_version = version_string(version);
+    if (virNodeGetInfo(conn, &info) == 0) {
+        details->cpu_arch = g_strdup(info.model);
+        details->sockets = info.sockets * MAX(info.nodes, 1);
+        details->cores = info.cores;
+        details->threads = info.threads;
+        details->numa_cells = info.nodes;
+    }
+    caps = virConnectGetCapabilities(conn);
+    if (caps != NULL) {
+        xmlDocPtr doc = xmlReadMemory(caps, (int)strlen(caps), "capabilities.xml", NULL,
+                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+        xmlXPathContextPtr ctx = doc != NULL ? xmlXPathNewContext(doc) : NULL;
+
+        if (ctx != NULL) {
+            guint cells = xpath_uint(ctx, "count(/capabilities/host/topology/cells/cell)");
+
+            details->cpu_model = xpath_string(ctx, "string(/capabilities/host/cpu/model)");
+            if (details->cpu_arch == NULL)
+                details->cpu_arch = xpath_string(ctx, "string(/capabilities/host/cpu/arch)");
+            if (cells > 0)
+                details->numa_cells = cells;
+            xmlXPathFreeContext(ctx);
+        }
+        if (doc != NULL)
+            xmlFreeDoc(doc);
+        free(caps);
+    }
+    virResetLastError();
 }
 
 static void
@@ -859,6 +941,7 @@ connect_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancel
     result->hostname = g_strdup(s);
     free(s);
     result->hypervisor = g_strdup(virConnectGetType(result->conn));
+    gather_host_details(result->conn, &result->details);
     virResetLastError();
 
     g_task_return_pointer(task, result, connect_result_free);
@@ -939,6 +1022,7 @@ connect_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
     entry->was_connected = TRUE;
     entry->retry_delay_ms = 0;
     _hako_host_set_info(entry->host, result->hostname, result->hypervisor);
+    _hako_host_set_details(entry->host, &result->details);
     reconcile_domains(entry, result->facts);
     entry->list_applied = TRUE;
     _hako_host_set_state(entry->host, HAKO_HOST_STATE_CONNECTED, NULL);
@@ -1427,6 +1511,13 @@ hako_connection_manager_add(HakoConnectionManager *self, const char *uri, HakoCo
         entry->early_events = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         entry->refreshing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         host = entry->host;
+        if (self->settings != NULL) {
+            g_autofree char *label = NULL;
+            g_autoptr(GVariant) labels = g_settings_get_value(self->settings, "connection-labels");
+
+            if (g_variant_lookup(labels, uri, "s", &label))
+                _hako_host_set_custom_label(host, label);
+        }
         g_hash_table_insert(self->entries, host, entry);
         g_list_store_append(self->hosts, host);
     }
@@ -1441,6 +1532,38 @@ hako_connection_manager_add(HakoConnectionManager *self, const char *uri, HakoCo
     if (flags & HAKO_CONNECT_AUTOCONNECT)
         hako_connection_manager_set_autoconnect(self, host, TRUE);
     return host;
+}
+
+/**
+ * hako_connection_manager_set_label:
+ * @label: (nullable): the user's name for @host, or %NULL or "" for the one made from its URI
+ *
+ * Names a connection, and remembers the name (by URI) in the settings.
+ */
+void
+hako_connection_manager_set_label(HakoConnectionManager *self, HakoHost *host, const char *label)
+{
+    g_autoptr(GVariant) labels = NULL;
+    g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE("a{ss}"));
+    GVariantIter iter;
+    const char *uri;
+    const char *name;
+
+    g_return_if_fail(HAKO_IS_CONNECTION_MANAGER(self));
+    g_return_if_fail(HAKO_IS_HOST(host));
+
+    _hako_host_set_custom_label(host, label);
+    if (self->settings == NULL)
+        return;
+    labels = g_settings_get_value(self->settings, "connection-labels");
+    g_variant_iter_init(&iter, labels);
+    while (g_variant_iter_next(&iter, "{&s&s}", &uri, &name))
+        if (!g_str_equal(uri, hako_host_get_uri(host)))
+            g_variant_builder_add(&builder, "{ss}", uri, name);
+    if (hako_host_get_custom_label(host) != NULL)
+        g_variant_builder_add(&builder, "{ss}", hako_host_get_uri(host),
+                              hako_host_get_custom_label(host));
+    g_settings_set_value(self->settings, "connection-labels", g_variant_builder_end(&builder));
 }
 
 /**

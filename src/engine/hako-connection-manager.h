@@ -31,6 +31,8 @@ HakoHost *hako_connection_manager_lookup(HakoConnectionManager *self, const char
 HakoHost *
 hako_connection_manager_add(HakoConnectionManager *self, const char *uri, HakoConnectFlags flags);
 void hako_connection_manager_remove(HakoConnectionManager *self, HakoHost *host);
+void
+hako_connection_manager_set_label(HakoConnectionManager *self, HakoHost *host, const char *label);
 void hako_connection_manager_connect(HakoConnectionManager *self, HakoHost *host);
 void hako_connection_manager_disconnect(HakoConnectionManager *self, HakoHost *host);
 void hako_connection_manager_set_autoconnect(HakoConnectionManager *self,

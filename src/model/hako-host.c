@@ -14,7 +14,10 @@ struct _HakoHost {
     GObject parent_instance;
 
     char *uri;
-    char *label;
+    char *label;        /* the custom label, else the one made from the URI */
+    char *uri_label;    /* the one made from the URI */
+    char *custom_label; /* the user's name for the connection, or NULL */
+    HakoHostDetails details;
     char *last_error;
     char *hostname;
     char *hypervisor;
@@ -30,6 +33,8 @@ struct _HakoHost {
 
 G_DEFINE_FINAL_TYPE(HakoHost, hako_host, G_TYPE_OBJECT)
 
+static void details_clear(HakoHostDetails *details);
+
 enum {
     PROP_0,
     PROP_URI,
@@ -44,6 +49,8 @@ enum {
     PROP_POLLED_STATS,
     PROP_N_CPUS,
     PROP_MEMORY_TOTAL,
+    PROP_CUSTOM_LABEL,
+    PROP_DETAILS,
     N_PROPS
 };
 
@@ -72,6 +79,9 @@ hako_host_finalize(GObject *object)
 
     g_free(self->uri);
     g_free(self->label);
+    g_free(self->uri_label);
+    g_free(self->custom_label);
+    details_clear(&self->details);
     g_free(self->last_error);
     g_free(self->hostname);
     g_free(self->hypervisor);
@@ -123,6 +133,12 @@ hako_host_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec
     case PROP_DOMAINS:
         g_value_set_object(value, self->domains);
         break;
+    case PROP_CUSTOM_LABEL:
+        g_value_set_string(value, self->custom_label);
+        break;
+    case PROP_DETAILS:
+        g_value_set_pointer(value, &self->details);
+        break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
     }
@@ -158,6 +174,9 @@ hako_host_class_init(HakoHostClass *klass)
     properties[PROP_POLLED_STATS] = g_param_spec_flags(
         "polled-stats", NULL, NULL, HAKO_TYPE_STATS_POLLED, HAKO_STATS_POLL_NONE, ro);
     properties[PROP_N_CPUS] = g_param_spec_uint("n-cpus", NULL, NULL, 0, G_MAXUINT, 0, ro);
+    properties[PROP_CUSTOM_LABEL] = g_param_spec_string("custom-label", NULL, NULL, NULL, ro);
+    /* HakoHostDetails, notified when any of them changes (a new connection). */
+    properties[PROP_DETAILS] = g_param_spec_pointer("details", NULL, NULL, ro);
     properties[PROP_MEMORY_TOTAL] =
         g_param_spec_uint64("memory-total", NULL, NULL, 0, G_MAXUINT64, 0, ro);
 
@@ -192,7 +211,8 @@ _hako_host_new(const char *uri, gboolean read_only)
 
     self = g_object_new(HAKO_TYPE_HOST, NULL);
     self->uri = g_strdup(uri);
-    self->label = hako_uri_pretty_label(uri);
+    self->uri_label = hako_uri_pretty_label(uri);
+    self->label = g_strdup(self->uri_label);
     self->read_only = read_only;
     return self;
 }
@@ -227,6 +247,64 @@ _hako_host_set_autoconnect(HakoHost *self, gboolean autoconnect)
     g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_AUTOCONNECT]);
 }
 
+static void
+details_clear(HakoHostDetails *details)
+{
+    g_clear_pointer(&details->hypervisor_version, g_free);
+    g_clear_pointer(&details->libvirt_version, g_free);
+    g_clear_pointer(&details->cpu_model, g_free);
+    g_clear_pointer(&details->cpu_arch, g_free);
+}
+
+/* What a connection tells about its host, once per connection. */
+void
+_hako_host_set_details(HakoHost *self, const HakoHostDetails *details)
+{
+    g_return_if_fail(HAKO_IS_HOST(self));
+    g_return_if_fail(details != NULL);
+
+    if (g_strcmp0(self->details.hypervisor_version, details->hypervisor_version) == 0 &&
+        g_strcmp0(self->details.libvirt_version, details->libvirt_version) == 0 &&
+        g_strcmp0(self->details.cpu_model, details->cpu_model) == 0 &&
+        g_strcmp0(self->details.cpu_arch, details->cpu_arch) == 0 &&
+        self->details.sockets == details->sockets && self->details.cores == details->cores &&
+        self->details.threads == details->threads &&
+        self->details.numa_cells == details->numa_cells)
+        return;
+    details_clear(&self->details);
+    self->details.hypervisor_version = g_strdup(details->hypervisor_version);
+    self->details.libvirt_version = g_strdup(details->libvirt_version);
+    self->details.cpu_model = g_strdup(details->cpu_model);
+    self->details.cpu_arch = g_strdup(details->cpu_arch);
+    self->details.sockets = details->sockets;
+    self->details.cores = details->cores;
+    self->details.threads = details->threads;
+    self->details.numa_cells = details->numa_cells;
+    g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_DETAILS]);
+}
+
+/* The user's name for the connection (NULL or "" for the one made from its URI). */
+void
+_hako_host_set_custom_label(HakoHost *self, const char *label)
+{
+    g_autofree char *stripped = label != NULL ? g_strstrip(g_strdup(label)) : NULL;
+
+    g_return_if_fail(HAKO_IS_HOST(self));
+
+    if (stripped != NULL && *stripped == '\0')
+        g_clear_pointer(&stripped, g_free);
+    if (g_strcmp0(self->custom_label, stripped) == 0)
+        return;
+    g_free(self->custom_label);
+    self->custom_label = g_steal_pointer(&stripped);
+    g_free(self->label);
+    self->label = g_strdup(self->custom_label != NULL ? self->custom_label : self->uri_label);
+    g_object_freeze_notify(G_OBJECT(self));
+    g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_CUSTOM_LABEL]);
+    g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_LABEL]);
+    g_object_thaw_notify(G_OBJECT(self));
+}
+
 void
 _hako_host_set_info(HakoHost *self, const char *hostname, const char *hypervisor)
 {
@@ -256,6 +334,32 @@ hako_host_get_label(HakoHost *self)
 {
     g_return_val_if_fail(HAKO_IS_HOST(self), NULL);
     return self->label;
+}
+
+/**
+ * hako_host_get_custom_label:
+ *
+ * Returns: (nullable): the user's name for the connection, or %NULL when it goes by the name
+ *   made from its URI.
+ */
+const char *
+hako_host_get_custom_label(HakoHost *self)
+{
+    g_return_val_if_fail(HAKO_IS_HOST(self), NULL);
+    return self->custom_label;
+}
+
+/**
+ * hako_host_get_details:
+ *
+ * Returns: (transfer none): what the host's connection told about it (versions, CPU); zeros and
+ *   %NULLs until it has connected once.
+ */
+const HakoHostDetails *
+hako_host_get_details(HakoHost *self)
+{
+    g_return_val_if_fail(HAKO_IS_HOST(self), NULL);
+    return &self->details;
 }
 
 HakoHostState

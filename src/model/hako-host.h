@@ -10,8 +10,22 @@ G_BEGIN_DECLS
 #define HAKO_TYPE_HOST (hako_host_get_type())
 G_DECLARE_FINAL_TYPE(HakoHost, hako_host, HAKO, HOST, GObject)
 
+/* What a connection tells about its host. */
+typedef struct {
+    char *hypervisor_version; /* "7.2.0", or NULL */
+    char *libvirt_version;    /* the daemon's, "9.0.0", or NULL */
+    char *cpu_model;          /* "Skylake-Client-IBRS", or NULL */
+    char *cpu_arch;           /* "x86_64", or NULL */
+    guint sockets;            /* in all, over the NUMA cells */
+    guint cores;              /* per socket */
+    guint threads;            /* per core */
+    guint numa_cells;
+} HakoHostDetails;
+
 const char *hako_host_get_uri(HakoHost *self);
 const char *hako_host_get_label(HakoHost *self);
+const char *hako_host_get_custom_label(HakoHost *self);
+const HakoHostDetails *hako_host_get_details(HakoHost *self);
 HakoHostState hako_host_get_state(HakoHost *self);
 const char *hako_host_get_last_error(HakoHost *self);
 gboolean hako_host_get_read_only(HakoHost *self);

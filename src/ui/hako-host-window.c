@@ -25,7 +25,16 @@ struct _HakoHostWindow {
     HakoGraph *cpu_graph;
     HakoGraph *memory_graph;
 
+    /* Rows made in code, below the template's */
+    GtkEntry *name_entry;
+    GtkLabel *libvirt_label;
+    GtkLabel *cpu_model_label;
+    GtkLabel *topology_label;
+    GtkLabel *numa_label;
+    GtkToggleButton *autoconnect_check;
+
     /* Template children */
+    GtkGrid *overview_grid;
     GtkStack *stack;
     GtkLabel *uri_label;
     GtkLabel *hostname_label;
@@ -67,6 +76,75 @@ update_title(HakoHostWindow *self)
     atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self)), title);
 }
 
+/* The hypervisor with its version: "QEMU 7.2.0". */
+static char *
+hypervisor_text(HakoHost *host)
+{
+    const HakoHostDetails *details = hako_host_get_details(host);
+    const char *hypervisor = hako_host_get_hypervisor(host);
+
+    if (hypervisor == NULL)
+        return NULL;
+    if (details->hypervisor_version == NULL)
+        return g_strdup(hypervisor);
+    return g_strdup_printf("%s %s", hypervisor, details->hypervisor_version);
+}
+
+static char *
+cpu_model_text(const HakoHostDetails *details)
+{
+    if (details->cpu_model != NULL && details->cpu_arch != NULL)
+        /* Translators: a host's CPU model and architecture: "Skylake-Client (x86_64)" */
+        return g_strdup_printf(_("%s (%s)"), details->cpu_model, details->cpu_arch);
+    return g_strdup(details->cpu_model != NULL ? details->cpu_model : details->cpu_arch);
+}
+
+static char *
+topology_text(const HakoHostDetails *details)
+{
+    g_autofree char *sockets = NULL;
+    g_autofree char *cores = NULL;
+    g_autofree char *threads = NULL;
+
+    if (details->sockets == 0 || details->cores == 0 || details->threads == 0)
+        return NULL;
+    sockets =
+        g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "%u socket", "%u sockets", details->sockets),
+                        details->sockets);
+    cores = g_strdup_printf(
+        g_dngettext(GETTEXT_PACKAGE, "%u core per socket", "%u cores per socket", details->cores),
+        details->cores);
+    threads = g_strdup_printf(
+        g_dngettext(GETTEXT_PACKAGE, "%u thread per core", "%u threads per core", details->threads),
+        details->threads);
+    /* Translators: "2 sockets, 4 cores per socket, 2 threads per core" */
+    return g_strdup_printf(_("%s, %s, %s"), sockets, cores, threads);
+}
+
+static void
+update_details(HakoHostWindow *self)
+{
+    const HakoHostDetails *details = hako_host_get_details(self->host);
+    g_autofree char *hypervisor = hypervisor_text(self->host);
+    g_autofree char *cpu = cpu_model_text(details);
+    g_autofree char *topology = topology_text(details);
+    g_autofree char *numa =
+        details->numa_cells > 0 ? g_strdup_printf("%u", details->numa_cells) : NULL;
+
+    set_label_text(self->hypervisor_label, hypervisor);
+    set_label_text(self->libvirt_label, details->libvirt_version);
+    set_label_text(self->cpu_model_label, cpu);
+    set_label_text(self->topology_label, topology);
+    set_label_text(self->numa_label, numa);
+    /* Not while the user types in it. */
+    if (!gtk_widget_has_focus(GTK_WIDGET(self->name_entry)))
+        gtk_entry_set_text(self->name_entry, hako_host_get_label(self->host));
+    if (gtk_toggle_button_get_active(self->autoconnect_check) !=
+        hako_host_get_autoconnect(self->host))
+        gtk_toggle_button_set_active(self->autoconnect_check,
+                                     hako_host_get_autoconnect(self->host));
+}
+
 static void
 update_overview(HakoHostWindow *self)
 {
@@ -77,10 +155,10 @@ update_overview(HakoHostWindow *self)
 
     set_label_text(self->uri_label, hako_host_get_uri(self->host));
     set_label_text(self->hostname_label, hako_host_get_hostname(self->host));
-    set_label_text(self->hypervisor_label, hako_host_get_hypervisor(self->host));
     set_label_text(self->state_label, hako_host_state_to_string(hako_host_get_state(self->host)));
     set_label_text(self->cpus_label, cpus);
     set_label_text(self->memory_label, memory);
+    update_details(self);
 }
 
 static void
@@ -128,6 +206,109 @@ hosts_changed_cb(
     }
     g_debug("Connection %s is gone; closing its window", hako_host_get_uri(self->host));
     gtk_widget_destroy(GTK_WIDGET(self));
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The rows made in code                                                                     */
+
+static void
+name_apply(HakoHostWindow *self)
+{
+    const char *text = gtk_entry_get_text(self->name_entry);
+
+    if (g_strcmp0(text, hako_host_get_label(self->host)) != 0)
+        hako_connection_manager_set_label(self->manager, self->host, text);
+    /* Emptied: back to the name made from the URI. */
+    gtk_entry_set_text(self->name_entry, hako_host_get_label(self->host));
+}
+
+static gboolean
+name_focus_out_cb(HakoHostWindow *self, GdkEvent *event, GtkEntry *entry)
+{
+    name_apply(self);
+    return GDK_EVENT_PROPAGATE;
+}
+
+static void
+autoconnect_toggled_cb(HakoHostWindow *self, GtkToggleButton *check)
+{
+    if (gtk_toggle_button_get_active(check) != hako_host_get_autoconnect(self->host))
+        hako_connection_manager_set_autoconnect(self->manager, self->host,
+                                                gtk_toggle_button_get_active(check));
+}
+
+static GtkWidget *
+caption_new(const char *text, GtkWidget *mnemonic_widget)
+{
+    GtkWidget *caption = gtk_label_new_with_mnemonic(text);
+
+    gtk_label_set_xalign(GTK_LABEL(caption), 1.0);
+    gtk_style_context_add_class(gtk_widget_get_style_context(caption), "dim-label");
+    if (mnemonic_widget != NULL) {
+        gtk_label_set_mnemonic_widget(GTK_LABEL(caption), mnemonic_widget);
+        /* The field's name for screen readers: the caption, without its underline. */
+        atk_object_set_name(gtk_widget_get_accessible(mnemonic_widget),
+                            gtk_label_get_text(GTK_LABEL(caption)));
+    }
+    gtk_widget_show(caption);
+    return caption;
+}
+
+/* A caption and a value label, as the template's rows, at the end of the grid. */
+static GtkLabel *
+add_value_row(HakoHostWindow *self, int row, const char *caption_text)
+{
+    GtkWidget *caption = caption_new(caption_text, NULL);
+    GtkWidget *value = gtk_label_new(NULL);
+
+    gtk_label_set_xalign(GTK_LABEL(value), 0.0);
+    gtk_label_set_selectable(GTK_LABEL(value), TRUE);
+    gtk_label_set_ellipsize(GTK_LABEL(value), PANGO_ELLIPSIZE_END);
+    gtk_widget_set_hexpand(value, TRUE);
+    gtk_widget_set_can_focus(value, FALSE);
+    atk_object_add_relationship(gtk_widget_get_accessible(value), ATK_RELATION_LABELLED_BY,
+                                gtk_widget_get_accessible(caption));
+    gtk_grid_attach(self->overview_grid, caption, 0, row, 1, 1);
+    gtk_grid_attach(self->overview_grid, value, 1, row, 1, 1);
+    gtk_widget_show(value);
+    return GTK_LABEL(value);
+}
+
+static void
+add_rows(HakoHostWindow *self)
+{
+    GtkWidget *entry = gtk_entry_new();
+    GtkWidget *check;
+    int row;
+
+    /* First: the connection's name, which the user may change. */
+    gtk_grid_insert_row(self->overview_grid, 0);
+    gtk_entry_set_placeholder_text(GTK_ENTRY(entry), _("The name made from the URI"));
+    gtk_widget_set_tooltip_text(entry, _("A name of your own for this connection; leave it empty "
+                                         "for the name made from its URI"));
+    gtk_widget_set_hexpand(entry, TRUE);
+    g_signal_connect_object(entry, "activate", G_CALLBACK(name_apply), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object(entry, "focus-out-event", G_CALLBACK(name_focus_out_cb), self,
+                            G_CONNECT_SWAPPED);
+    gtk_grid_attach(self->overview_grid, caption_new(_("_Name:"), entry), 0, 0, 1, 1);
+    gtk_grid_attach(self->overview_grid, entry, 1, 0, 1, 1);
+    gtk_widget_show(entry);
+    self->name_entry = GTK_ENTRY(entry);
+
+    /* Then, after the template's rows (URI … memory). */
+    for (row = 1; gtk_grid_get_child_at(self->overview_grid, 0, row) != NULL; row++)
+        ;
+    self->libvirt_label = add_value_row(self, row++, _("libvirt:"));
+    self->cpu_model_label = add_value_row(self, row++, _("CPU model:"));
+    self->topology_label = add_value_row(self, row++, _("Topology:"));
+    self->numa_label = add_value_row(self, row++, _("NUMA cells:"));
+
+    check = gtk_check_button_new_with_mnemonic(_("_Connect when Hako starts"));
+    g_signal_connect_object(check, "toggled", G_CALLBACK(autoconnect_toggled_cb), self,
+                            G_CONNECT_SWAPPED);
+    gtk_grid_attach(self->overview_grid, check, 1, row, 1, 1);
+    gtk_widget_show(check);
+    self->autoconnect_check = GTK_TOGGLE_BUTTON(check);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -183,6 +364,7 @@ hako_host_window_constructed(GObject *object)
     g_assert(HAKO_IS_HOST(self->host));
 
     self->hosts = g_object_ref(hako_connection_manager_get_hosts(self->manager));
+    add_rows(self);
     self->cpu_graph = add_graph(self, self->cpu_slot, HAKO_GRAPH_KIND_PERCENT, _("CPU usage"),
                                 HAKO_HOST_STAT_CPU, C_("cpu", "Host"));
     self->memory_graph =
@@ -288,6 +470,7 @@ hako_host_window_class_init(HakoHostWindowClass *klass)
     gtk_widget_class_set_template_from_resource(widget_class,
                                                 RESOURCE_PREFIX "/ui/hako-host-window.ui");
     gtk_widget_class_bind_template_child(widget_class, HakoHostWindow, stack);
+    gtk_widget_class_bind_template_child(widget_class, HakoHostWindow, overview_grid);
     gtk_widget_class_bind_template_child(widget_class, HakoHostWindow, uri_label);
     gtk_widget_class_bind_template_child(widget_class, HakoHostWindow, hostname_label);
     gtk_widget_class_bind_template_child(widget_class, HakoHostWindow, hypervisor_label);

@@ -42,6 +42,7 @@ fixture_teardown(Fixture *f, gconstpointer data)
     g_settings_reset(f->settings, "connections");
     g_settings_reset(f->settings, "autoconnect");
     g_settings_reset(f->settings, "read-only-connections");
+    g_settings_reset(f->settings, "connection-labels");
     g_clear_object(&f->settings);
 }
 
@@ -87,6 +88,60 @@ test_default(Fixture *f, gconstpointer data)
     g_assert_cmpuint(hako_domain_get_vcpus(domain), ==, 2);
     g_assert_cmpuint(hako_domain_get_memory(domain), ==, 2097152);
     g_assert_true(hako_domain_get_persistent(domain));
+}
+
+/* What the connection tells about its host: the test driver's versions, its node (16 CPUs:
+ * 2 NUMA cells of 2 sockets of 2 cores of 2 threads) and its architecture. */
+static void
+test_details(Fixture *f, gconstpointer data)
+{
+    HakoHost *host = connect_and_wait(f, "test:///default", HAKO_CONNECT_NONE);
+    const HakoHostDetails *details = hako_host_get_details(host);
+
+    g_assert_cmpint(hako_host_get_state(host), ==, HAKO_HOST_STATE_CONNECTED);
+    g_assert_cmpstr(details->hypervisor_version, ==, "0.0.2");
+    g_assert_nonnull(details->libvirt_version);
+    g_assert_true(
+        g_regex_match_simple("^[0-9]+\\.[0-9]+\\.[0-9]+$", details->libvirt_version, 0, 0));
+    g_assert_cmpstr(details->cpu_arch, ==, "i686");
+    g_assert_cmpuint(details->numa_cells, ==, 2);
+    g_assert_cmpuint(details->sockets, ==, 4);
+    g_assert_cmpuint(details->cores, ==, 2);
+    g_assert_cmpuint(details->threads, ==, 2);
+    g_assert_cmpuint(details->sockets * details->cores * details->threads, ==, 16);
+}
+
+/* A name for a connection: shown instead of the one from its URI, remembered by URI, and
+ * given back to the URI's name when cleared. */
+static void
+test_label(Fixture *f, gconstpointer data)
+{
+    HakoHost *host = hako_connection_manager_add(f->manager, "test:///default", HAKO_CONNECT_NONE);
+    g_autoptr(HakoConnectionManager) second = NULL;
+    g_autoptr(GVariant) labels = NULL;
+    g_autofree char *printed = NULL;
+    guint notified = 0;
+
+    g_signal_connect_swapped(host, "notify::label", G_CALLBACK(g_atomic_int_inc), &notified);
+    hako_connection_manager_set_label(f->manager, host, "  Lab server  ");
+    g_assert_cmpstr(hako_host_get_label(host), ==, "Lab server");
+    g_assert_cmpstr(hako_host_get_custom_label(host), ==, "Lab server");
+    g_assert_cmpuint(notified, ==, 1);
+    labels = g_settings_get_value(f->settings, "connection-labels");
+    printed = g_variant_print(labels, FALSE);
+    g_assert_cmpstr(printed, ==, "{'test:///default': 'Lab server'}");
+
+    /* Another manager (Hako started again) finds the name. */
+    second = hako_connection_manager_new(f->settings);
+    g_assert_cmpstr(hako_host_get_label(hako_connection_manager_add(second, "test:///default", 0)),
+                    ==, "Lab server");
+
+    hako_connection_manager_set_label(f->manager, host, "");
+    g_assert_cmpstr(hako_host_get_label(host), ==, "Test");
+    g_assert_null(hako_host_get_custom_label(host));
+    g_clear_pointer(&labels, g_variant_unref);
+    labels = g_settings_get_value(f->settings, "connection-labels");
+    g_assert_cmpuint(g_variant_n_children(labels), ==, 0);
 }
 
 /* Counts per state of tests/data/testdriver.xml (see tests/data/README). */
@@ -595,6 +650,8 @@ main(int argc, char **argv)
 #define ADD(path, func) g_test_add(path, Fixture, NULL, fixture_setup, func, fixture_teardown)
     ADD("/engine/testdriver/default", test_default);
     ADD("/engine/testdriver/many-guests", test_many_guests);
+    ADD("/engine/testdriver/details", test_details);
+    ADD("/engine/testdriver/label", test_label);
     ADD("/engine/testdriver/lifecycle", test_lifecycle);
     ADD("/engine/testdriver/define-events", test_define_events);
     ADD("/engine/testdriver/invalid-uri", test_invalid_uri);
