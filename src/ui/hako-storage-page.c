@@ -1,0 +1,978 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "hako-storage-page.h"
+
+#include "hako-stats.h"
+#include "hako-storage.h"
+
+#include <glib/gi18n.h>
+
+/*
+ * The Storage page of a connection's window: its pools on the left (type, state, and a bar of
+ * how full each is), the chosen pool's volumes on the right (size, allocation, format, and the
+ * guests that use each). Every libvirt call goes through HakoStorage, on threads of its own;
+ * the page only shows what comes back and says what failed in an info bar. Deleting asks
+ * first, and a volume a guest uses is deleted only if the user insists. Built in code: its
+ * two lists and toolbars are the same few widgets repeated.
+ */
+
+enum {
+    POOL_COL_POOL, /* HakoStoragePool */
+    POOL_COL_NAME,
+    POOL_COL_TYPE,
+    POOL_COL_STATE,
+    POOL_COL_USAGE, /* percent */
+    POOL_COL_USAGE_TEXT,
+    POOL_N_COLS,
+};
+
+enum {
+    VOL_COL_VOLUME, /* HakoStorageVolume */
+    VOL_COL_NAME,
+    VOL_COL_SIZE,
+    VOL_COL_ALLOCATION,
+    VOL_COL_FORMAT,
+    VOL_COL_USED_BY,
+    VOL_N_COLS,
+};
+
+struct _HakoStoragePage {
+    GtkBox parent_instance;
+
+    HakoConnectionManager *manager;
+    HakoHost *host;
+    HakoStorage *storage;
+    GCancellable *cancellable;
+    char *selected_pool; /* to choose again after a refresh */
+    char *selected_volume;
+
+    GtkInfoBar *error_bar;
+    GtkLabel *error_label;
+    GtkListStore *pools;
+    GtkTreeView *pool_view;
+    GtkListStore *volumes;
+    GtkTreeView *volume_view;
+    GtkLabel *pool_summary;
+    GtkWidget *start_button;
+    GtkWidget *stop_button;
+    GtkWidget *refresh_button;
+    GtkWidget *delete_pool_button;
+    GtkToggleButton *autostart_check;
+    GtkWidget *new_volume_button;
+    GtkWidget *delete_volume_button;
+};
+
+G_DEFINE_FINAL_TYPE(HakoStoragePage, hako_storage_page, GTK_TYPE_BOX)
+
+enum { PROP_0, PROP_MANAGER, PROP_HOST, N_PROPS };
+
+static GParamSpec *properties[N_PROPS];
+
+static void list_volumes(HakoStoragePage *self);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Errors and the selection                                                                  */
+
+static void
+show_error(HakoStoragePage *self, const GError *error)
+{
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+    gtk_label_set_text(self->error_label, error->message);
+    gtk_widget_show(GTK_WIDGET(self->error_bar));
+}
+
+static void
+error_response_cb(HakoStoragePage *self, int response, GtkInfoBar *bar)
+{
+    gtk_widget_hide(GTK_WIDGET(bar));
+}
+
+/* The chosen pool (a copy) or NULL. */
+static HakoStoragePool *
+dup_selected_pool(HakoStoragePage *self)
+{
+    GtkTreeModel *model;
+    GtkTreeIter iter;
+    HakoStoragePool *pool = NULL;
+
+    if (!gtk_tree_selection_get_selected(gtk_tree_view_get_selection(self->pool_view), &model,
+                                         &iter))
+        return NULL;
+    gtk_tree_model_get(model, &iter, POOL_COL_POOL, &pool, -1);
+    return pool;
+}
+
+static HakoStorageVolume *
+dup_selected_volume(HakoStoragePage *self)
+{
+    GtkTreeModel *model;
+    GtkTreeIter iter;
+    HakoStorageVolume *volume = NULL;
+
+    if (!gtk_tree_selection_get_selected(gtk_tree_view_get_selection(self->volume_view), &model,
+                                         &iter))
+        return NULL;
+    gtk_tree_model_get(model, &iter, VOL_COL_VOLUME, &volume, -1);
+    return volume;
+}
+
+static void
+update_buttons(HakoStoragePage *self)
+{
+    g_autoptr(HakoStoragePool) pool = dup_selected_pool(self);
+    g_autoptr(HakoStorageVolume) volume = dup_selected_volume(self);
+    gboolean writable = !hako_host_get_read_only(self->host) && hako_host_is_connected(self->host);
+    gboolean active = pool != NULL && hako_storage_pool_is_active(pool);
+
+    gtk_widget_set_sensitive(self->start_button, writable && pool != NULL && !active);
+    gtk_widget_set_sensitive(self->stop_button, writable && active);
+    gtk_widget_set_sensitive(self->refresh_button, pool != NULL && active);
+    gtk_widget_set_sensitive(self->delete_pool_button, writable && pool != NULL && !active);
+    gtk_widget_set_sensitive(GTK_WIDGET(self->autostart_check),
+                             writable && pool != NULL && pool->persistent);
+    gtk_widget_set_sensitive(self->new_volume_button, writable && active);
+    gtk_widget_set_sensitive(self->delete_volume_button, writable && active && volume != NULL);
+}
+
+static void
+update_pool_summary(HakoStoragePage *self)
+{
+    g_autoptr(HakoStoragePool) pool = dup_selected_pool(self);
+    g_autoptr(GString) text = g_string_new(NULL);
+
+    if (pool == NULL) {
+        gtk_label_set_text(self->pool_summary, _("No pool chosen."));
+        return;
+    }
+    if (pool->target_path != NULL)
+        /* Translators: where a storage pool keeps its volumes */
+        g_string_append_printf(text, _("Location: %s"), pool->target_path);
+    if (pool->source != NULL) {
+        if (text->len > 0)
+            g_string_append(text, "\n");
+        /* Translators: where a storage pool's storage comes from (a device, host:path…) */
+        g_string_append_printf(text, _("Source: %s"), pool->source);
+    }
+    if (hako_storage_pool_is_active(pool)) {
+        g_autofree char *capacity = hako_stats_format_bytes((double)pool->capacity);
+        g_autofree char *available = hako_stats_format_bytes((double)pool->available);
+
+        if (text->len > 0)
+            g_string_append(text, "\n");
+        /* Translators: "12.0 GiB free of 50.0 GiB" */
+        g_string_append_printf(text, _("%s free of %s"), available, capacity);
+    }
+    gtk_label_set_text(self->pool_summary, text->str);
+    g_signal_handlers_block_matched(self->autostart_check, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                    self);
+    gtk_toggle_button_set_active(self->autostart_check, pool->autostart);
+    g_signal_handlers_unblock_matched(self->autostart_check, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                      self);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Pools                                                                                     */
+
+static void
+select_by_name(GtkTreeView *view, int column, const char *name)
+{
+    GtkTreeModel *model = gtk_tree_view_get_model(view);
+    GtkTreeIter iter;
+    gboolean valid = gtk_tree_model_get_iter_first(model, &iter);
+    gboolean first = TRUE;
+
+    for (; valid; valid = gtk_tree_model_iter_next(model, &iter), first = FALSE) {
+        g_autofree char *row_name = NULL;
+
+        gtk_tree_model_get(model, &iter, column, &row_name, -1);
+        if (name == NULL ? first : g_strcmp0(row_name, name) == 0) {
+            gtk_tree_selection_select_iter(gtk_tree_view_get_selection(view), &iter);
+            return;
+        }
+    }
+}
+
+static void
+list_pools_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(HakoStoragePage) self = user_data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) pools =
+        hako_storage_list_pools_finish(HAKO_STORAGE(source), result, &error);
+    g_autofree char *wanted = g_strdup(self->selected_pool);
+
+    if (pools == NULL) {
+        show_error(self, error);
+        return;
+    }
+    gtk_list_store_clear(self->pools);
+    for (guint i = 0; i < pools->len; i++) {
+        HakoStoragePool *pool = g_ptr_array_index(pools, i);
+        gboolean active = hako_storage_pool_is_active(pool);
+        g_autofree char *usage = NULL;
+
+        if (active) {
+            g_autofree char *allocation = hako_stats_format_bytes((double)pool->allocation);
+            g_autofree char *capacity = hako_stats_format_bytes((double)pool->capacity);
+
+            /* Translators: a pool's usage bar: "3.2 GiB of 50.0 GiB" */
+            usage = g_strdup_printf(_("%s of %s"), allocation, capacity);
+        }
+        gtk_list_store_insert_with_values(
+            self->pools, NULL, -1, POOL_COL_POOL, pool, POOL_COL_NAME, pool->name, POOL_COL_TYPE,
+            pool->type == HAKO_POOL_TYPE_OTHER ? pool->type_name
+                                               : hako_pool_type_get_label(pool->type),
+            POOL_COL_STATE, hako_pool_state_get_label(pool->state), POOL_COL_USAGE,
+            (int)(hako_storage_pool_get_usage(pool) * 100.0 + 0.5), POOL_COL_USAGE_TEXT,
+            usage != NULL ? usage : "", -1);
+    }
+    select_by_name(self->pool_view, POOL_COL_NAME, wanted);
+}
+
+/**
+ * hako_storage_page_refresh:
+ *
+ * Lists the host's pools again (and the chosen pool's volumes).
+ */
+void
+hako_storage_page_refresh(HakoStoragePage *self)
+{
+    g_return_if_fail(HAKO_IS_STORAGE_PAGE(self));
+
+    if (!hako_host_is_connected(self->host)) {
+        gtk_list_store_clear(self->pools);
+        gtk_list_store_clear(self->volumes);
+        update_buttons(self);
+        return;
+    }
+    hako_storage_list_pools_async(self->storage, self->host, self->cancellable, list_pools_cb,
+                                  g_object_ref(self));
+}
+
+static void
+pool_selection_changed_cb(HakoStoragePage *self, GtkTreeSelection *selection)
+{
+    g_autoptr(HakoStoragePool) pool = dup_selected_pool(self);
+
+    if (pool != NULL) {
+        g_free(self->selected_pool);
+        self->selected_pool = g_strdup(pool->name);
+    }
+    update_pool_summary(self);
+    update_buttons(self);
+    list_volumes(self);
+}
+
+static void
+pool_action_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(HakoStoragePage) self = user_data;
+    g_autoptr(GError) error = NULL;
+
+    if (!hako_storage_pool_action_finish(HAKO_STORAGE(source), result, &error))
+        show_error(self, error);
+    hako_storage_page_refresh(self);
+}
+
+static void
+run_pool_action(HakoStoragePage *self, HakoPoolAction action)
+{
+    g_autoptr(HakoStoragePool) pool = dup_selected_pool(self);
+
+    if (pool == NULL)
+        return;
+    gtk_widget_hide(GTK_WIDGET(self->error_bar));
+    hako_storage_pool_action_async(self->storage, self->host, pool->name, action, self->cancellable,
+                                   pool_action_cb, g_object_ref(self));
+}
+
+static void
+start_clicked_cb(HakoStoragePage *self)
+{
+    run_pool_action(self, HAKO_POOL_ACTION_START);
+}
+
+static void
+stop_clicked_cb(HakoStoragePage *self)
+{
+    run_pool_action(self, HAKO_POOL_ACTION_STOP);
+}
+
+static void
+refresh_clicked_cb(HakoStoragePage *self)
+{
+    run_pool_action(self, HAKO_POOL_ACTION_REFRESH);
+}
+
+/* A question before something is deleted, answered later (the main loop goes on meanwhile);
+ * Cancel is the default. */
+typedef void (*ConfirmedFunc)(HakoStoragePage *self, gpointer data);
+
+typedef struct {
+    HakoStoragePage *page; /* ref */
+    ConfirmedFunc func;
+    gpointer data;
+    GDestroyNotify data_free;
+} Confirm;
+
+static void
+confirm_response_cb(GtkDialog *dialog, int response, Confirm *c)
+{
+    if (response == GTK_RESPONSE_ACCEPT)
+        c->func(c->page, c->data);
+    gtk_widget_destroy(GTK_WIDGET(dialog));
+    if (c->data_free != NULL)
+        c->data_free(c->data);
+    g_object_unref(c->page);
+    g_free(c);
+}
+
+static void
+confirm_then(HakoStoragePage *self,
+             const char *question,
+             const char *detail,
+             const char *action,
+             ConfirmedFunc func,
+             gpointer data,
+             GDestroyNotify data_free)
+{
+    GtkWidget *dialog =
+        gtk_message_dialog_new(GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(self))),
+                               GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                               GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", question);
+    Confirm *c = g_new0(Confirm, 1);
+
+    c->page = g_object_ref(self);
+    c->func = func;
+    c->data = data;
+    c->data_free = data_free;
+    gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(dialog), "%s", detail);
+    gtk_dialog_add_buttons(GTK_DIALOG(dialog), _("_Cancel"), GTK_RESPONSE_CANCEL, action,
+                           GTK_RESPONSE_ACCEPT, NULL);
+    gtk_dialog_set_default_response(GTK_DIALOG(dialog), GTK_RESPONSE_CANCEL);
+    g_signal_connect(dialog, "response", G_CALLBACK(confirm_response_cb), c);
+    gtk_widget_show(dialog);
+}
+
+static void
+delete_pool_confirmed(HakoStoragePage *self, gpointer data)
+{
+    run_pool_action(self, HAKO_POOL_ACTION_DELETE);
+}
+
+static void
+delete_pool_clicked_cb(HakoStoragePage *self)
+{
+    g_autoptr(HakoStoragePool) pool = dup_selected_pool(self);
+    g_autofree char *question = NULL;
+
+    if (pool == NULL)
+        return;
+    question = g_strdup_printf(_("Delete the pool “%s”?"), pool->name);
+    confirm_then(self, question,
+                 _("Hako forgets the pool. The directory or device it used, and the files in it, "
+                   "stay where they are."),
+                 _("_Delete"), delete_pool_confirmed, NULL, NULL);
+}
+
+static void
+autostart_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(HakoStoragePage) self = user_data;
+    g_autoptr(GError) error = NULL;
+
+    if (!hako_storage_set_pool_autostart_finish(HAKO_STORAGE(source), result, &error))
+        show_error(self, error);
+    hako_storage_page_refresh(self);
+}
+
+static void
+autostart_toggled_cb(HakoStoragePage *self, GtkToggleButton *check)
+{
+    g_autoptr(HakoStoragePool) pool = dup_selected_pool(self);
+
+    if (pool == NULL || pool->autostart == gtk_toggle_button_get_active(check))
+        return;
+    hako_storage_set_pool_autostart_async(self->storage, self->host, pool->name,
+                                          gtk_toggle_button_get_active(check), self->cancellable,
+                                          autostart_cb, g_object_ref(self));
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Volumes                                                                                   */
+
+static void
+list_volumes_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(HakoStoragePage) self = user_data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) volumes =
+        hako_storage_list_volumes_finish(HAKO_STORAGE(source), result, &error);
+    g_autofree char *wanted = g_strdup(self->selected_volume);
+
+    if (volumes == NULL) {
+        show_error(self, error);
+        return;
+    }
+    gtk_list_store_clear(self->volumes);
+    for (guint i = 0; i < volumes->len; i++) {
+        HakoStorageVolume *volume = g_ptr_array_index(volumes, i);
+        g_autofree char *size = hako_stats_format_bytes((double)volume->capacity);
+        g_autofree char *allocation = hako_stats_format_bytes((double)volume->allocation);
+        g_autofree char *used_by = g_strjoinv(", ", volume->used_by);
+
+        gtk_list_store_insert_with_values(
+            self->volumes, NULL, -1, VOL_COL_VOLUME, volume, VOL_COL_NAME, volume->name,
+            VOL_COL_SIZE, size, VOL_COL_ALLOCATION, allocation, VOL_COL_FORMAT,
+            volume->format != NULL ? volume->format : "", VOL_COL_USED_BY, used_by, -1);
+    }
+    if (wanted != NULL)
+        select_by_name(self->volume_view, VOL_COL_NAME, wanted);
+    update_buttons(self);
+}
+
+static void
+list_volumes(HakoStoragePage *self)
+{
+    g_autoptr(HakoStoragePool) pool = dup_selected_pool(self);
+
+    gtk_list_store_clear(self->volumes);
+    if (pool == NULL || !hako_storage_pool_is_active(pool))
+        return;
+    hako_storage_list_volumes_async(self->storage, self->host, pool->name, self->cancellable,
+                                    list_volumes_cb, g_object_ref(self));
+}
+
+static void
+volume_selection_changed_cb(HakoStoragePage *self, GtkTreeSelection *selection)
+{
+    g_autoptr(HakoStorageVolume) volume = dup_selected_volume(self);
+
+    if (volume != NULL) {
+        g_free(self->selected_volume);
+        self->selected_volume = g_strdup(volume->name);
+    }
+    update_buttons(self);
+}
+
+static void
+delete_volume_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(HakoStoragePage) self = user_data;
+    g_autoptr(GError) error = NULL;
+
+    if (!hako_storage_delete_volume_finish(HAKO_STORAGE(source), result, &error))
+        show_error(self, error);
+    g_clear_pointer(&self->selected_volume, g_free);
+    hako_storage_page_refresh(self);
+}
+
+typedef struct {
+    char *pool;
+    char *volume;
+    HakoStorageFlags flags;
+} DeleteVolume;
+
+static void
+delete_volume_free(gpointer data)
+{
+    DeleteVolume *d = data;
+
+    g_free(d->pool);
+    g_free(d->volume);
+    g_free(d);
+}
+
+static void
+delete_volume_confirmed(HakoStoragePage *self, gpointer data)
+{
+    DeleteVolume *d = data;
+
+    hako_storage_delete_volume_async(self->storage, self->host, d->pool, d->volume, d->flags,
+                                     self->cancellable, delete_volume_cb, g_object_ref(self));
+}
+
+static void
+delete_volume_clicked_cb(HakoStoragePage *self)
+{
+    g_autoptr(HakoStoragePool) pool = dup_selected_pool(self);
+    g_autoptr(HakoStorageVolume) volume = dup_selected_volume(self);
+    g_autofree char *question = NULL;
+    g_autofree char *detail = NULL;
+    DeleteVolume *d;
+
+    if (pool == NULL || volume == NULL)
+        return;
+    d = g_new0(DeleteVolume, 1);
+    d->pool = g_strdup(pool->name);
+    d->volume = g_strdup(volume->name);
+    question = g_strdup_printf(_("Delete the volume “%s”?"), volume->name);
+    if (hako_storage_volume_is_in_use(volume)) {
+        g_autofree char *guests = g_strjoinv(", ", volume->used_by);
+
+        detail = g_strdup_printf(_("%s use it: they lose that disk, and its data is gone for "
+                                   "good. Delete it only if you are sure."),
+                                 guests);
+        d->flags = HAKO_STORAGE_FLAGS_FORCE;
+        confirm_then(self, question, detail, _("_Delete Anyway"), delete_volume_confirmed, d,
+                     delete_volume_free);
+    } else {
+        detail = g_strdup_printf(_("Its data (%s) is gone for good."), volume->path);
+        confirm_then(self, question, detail, _("_Delete"), delete_volume_confirmed, d,
+                     delete_volume_free);
+    }
+}
+
+/* The New Volume dialog: name, format, capacity, allocation, backing store. */
+typedef struct {
+    HakoStoragePage *page; /* ref */
+    GtkDialog *dialog;
+    GtkEntry *name;
+    GtkComboBoxText *format;
+    GtkEntry *capacity;
+    GtkEntry *allocation;
+    GtkEntry *backing;
+    GtkLabel *message;
+    GtkSpinner *spinner;
+    char *pool;
+} NewVolume;
+
+static void
+new_volume_free(NewVolume *nv)
+{
+    g_object_unref(nv->page);
+    g_free(nv->pool);
+    g_free(nv);
+}
+
+/* The dialog's fields as a spec, or NULL with the message shown. */
+static HakoVolumeSpec *
+new_volume_spec(NewVolume *nv)
+{
+    g_autoptr(HakoVolumeSpec) spec = hako_volume_spec_new();
+    g_autoptr(GError) error = NULL;
+    const char *allocation = gtk_entry_get_text(nv->allocation);
+    const char *backing = gtk_entry_get_text(nv->backing);
+
+    spec->name = g_strdup(gtk_entry_get_text(nv->name));
+    spec->format = g_strcmp0(gtk_combo_box_get_active_id(GTK_COMBO_BOX(nv->format)), "raw") == 0
+                       ? HAKO_VOLUME_FORMAT_RAW
+                       : HAKO_VOLUME_FORMAT_QCOW2;
+    if (!hako_storage_parse_size(gtk_entry_get_text(nv->capacity), &spec->capacity, &error) ||
+        (*allocation != '\0' && !hako_storage_parse_size(allocation, &spec->allocation, &error))) {
+        gtk_label_set_text(nv->message, error->message);
+        return NULL;
+    }
+    if (*backing != '\0') {
+        spec->backing_path = g_strdup(backing);
+        spec->backing_format =
+            g_str_has_suffix(backing, ".qcow2") ? HAKO_VOLUME_FORMAT_QCOW2 : HAKO_VOLUME_FORMAT_RAW;
+    }
+    if (!hako_volume_spec_validate(spec, &error)) {
+        gtk_label_set_text(nv->message, error->message);
+        return NULL;
+    }
+    gtk_label_set_text(nv->message, "");
+    return g_steal_pointer(&spec);
+}
+
+static void
+new_volume_changed_cb(NewVolume *nv)
+{
+    g_autoptr(HakoVolumeSpec) spec = new_volume_spec(nv);
+
+    gtk_dialog_set_response_sensitive(nv->dialog, GTK_RESPONSE_OK, spec != NULL);
+}
+
+static void
+create_volume_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    NewVolume *nv = user_data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HakoStorageVolume) volume =
+        hako_storage_create_volume_finish(HAKO_STORAGE(source), result, &error);
+
+    if (nv->dialog == NULL) {
+        /* The dialog went away meanwhile: still show what came of it. */
+        if (volume == NULL)
+            show_error(nv->page, error);
+        hako_storage_page_refresh(nv->page);
+        new_volume_free(nv);
+        return;
+    }
+    gtk_spinner_stop(nv->spinner);
+    gtk_widget_set_sensitive(GTK_WIDGET(nv->dialog), TRUE);
+    if (volume == NULL) {
+        gtk_label_set_text(nv->message, error->message);
+        g_object_set_data(G_OBJECT(nv->dialog), "busy", NULL);
+        return;
+    }
+    g_free(nv->page->selected_volume);
+    nv->page->selected_volume = g_strdup(volume->name);
+    hako_storage_page_refresh(nv->page);
+    gtk_widget_destroy(GTK_WIDGET(nv->dialog));
+}
+
+static void
+new_volume_response_cb(GtkDialog *dialog, int response, NewVolume *nv)
+{
+    g_autoptr(HakoVolumeSpec) spec = NULL;
+
+    if (g_object_get_data(G_OBJECT(dialog), "busy") != NULL)
+        return;
+    if (response != GTK_RESPONSE_OK) {
+        gtk_widget_destroy(GTK_WIDGET(dialog));
+        return;
+    }
+    spec = new_volume_spec(nv);
+    if (spec == NULL)
+        return;
+    g_object_set_data(G_OBJECT(dialog), "busy", GINT_TO_POINTER(1));
+    gtk_spinner_start(nv->spinner);
+    gtk_label_set_text(nv->message, _("Creating the volume…"));
+    hako_storage_create_volume_async(nv->page->storage, nv->page->host, nv->pool, spec,
+                                     nv->page->cancellable, create_volume_cb, nv);
+}
+
+static void
+new_volume_destroy_cb(GtkWidget *dialog, NewVolume *nv)
+{
+    nv->dialog = NULL;
+    /* A create still running frees it when it ends. */
+    if (g_object_get_data(G_OBJECT(dialog), "busy") == NULL)
+        new_volume_free(nv);
+}
+
+static GtkEntry *
+add_field(GtkGrid *grid, int row, const char *caption, const char *text, const char *hint)
+{
+    GtkWidget *label = gtk_label_new_with_mnemonic(caption);
+    GtkWidget *entry = gtk_entry_new();
+
+    gtk_label_set_xalign(GTK_LABEL(label), 1.0);
+    gtk_label_set_mnemonic_widget(GTK_LABEL(label), entry);
+    atk_object_set_name(gtk_widget_get_accessible(entry), gtk_label_get_text(GTK_LABEL(label)));
+    gtk_entry_set_text(GTK_ENTRY(entry), text);
+    gtk_entry_set_activates_default(GTK_ENTRY(entry), TRUE);
+    gtk_widget_set_hexpand(entry, TRUE);
+    if (hint != NULL)
+        gtk_entry_set_placeholder_text(GTK_ENTRY(entry), hint);
+    gtk_grid_attach(grid, label, 0, row, 1, 1);
+    gtk_grid_attach(grid, entry, 1, row, 1, 1);
+    return GTK_ENTRY(entry);
+}
+
+static void
+new_volume_clicked_cb(HakoStoragePage *self)
+{
+    g_autoptr(HakoStoragePool) pool = dup_selected_pool(self);
+    NewVolume *nv;
+    GtkWidget *dialog;
+    GtkWidget *grid;
+    GtkWidget *label;
+    GtkWidget *box;
+    g_autofree char *title = NULL;
+
+    if (pool == NULL)
+        return;
+    nv = g_new0(NewVolume, 1);
+    nv->page = g_object_ref(self);
+    nv->pool = g_strdup(pool->name);
+    title = g_strdup_printf(_("New Volume in “%s”"), pool->name);
+    dialog =
+        gtk_dialog_new_with_buttons(title, GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(self))),
+                                    GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, _("_Cancel"),
+                                    GTK_RESPONSE_CANCEL, _("C_reate"), GTK_RESPONSE_OK, NULL);
+    nv->dialog = GTK_DIALOG(dialog);
+    gtk_dialog_set_default_response(GTK_DIALOG(dialog), GTK_RESPONSE_OK);
+    grid = gtk_grid_new();
+    gtk_grid_set_row_spacing(GTK_GRID(grid), 6);
+    gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
+    gtk_container_set_border_width(GTK_CONTAINER(grid), 12);
+    nv->name = add_field(GTK_GRID(grid), 0, _("_Name:"), "", _("disk.qcow2"));
+    label = gtk_label_new_with_mnemonic(_("_Format:"));
+    gtk_label_set_xalign(GTK_LABEL(label), 1.0);
+    nv->format = GTK_COMBO_BOX_TEXT(gtk_combo_box_text_new());
+    gtk_combo_box_text_append(nv->format, "qcow2", _("qcow2 (grows as it is used, snapshots)"));
+    gtk_combo_box_text_append(nv->format, "raw", _("raw (fastest, no snapshots)"));
+    gtk_combo_box_set_active_id(GTK_COMBO_BOX(nv->format), "qcow2");
+    gtk_label_set_mnemonic_widget(GTK_LABEL(label), GTK_WIDGET(nv->format));
+    gtk_grid_attach(GTK_GRID(grid), label, 0, 1, 1, 1);
+    gtk_grid_attach(GTK_GRID(grid), GTK_WIDGET(nv->format), 1, 1, 1, 1);
+    nv->capacity = add_field(GTK_GRID(grid), 2, _("_Capacity:"), "20 GiB", _("such as 20 GiB"));
+    nv->allocation =
+        add_field(GTK_GRID(grid), 3, _("_Allocate now:"), "", _("nothing (sparse), or a size"));
+    nv->backing = add_field(GTK_GRID(grid), 4, _("_Backing store:"), "",
+                            _("none, or the path of an image to start from (qcow2)"));
+    box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+    nv->spinner = GTK_SPINNER(gtk_spinner_new());
+    nv->message = GTK_LABEL(gtk_label_new(NULL));
+    gtk_label_set_line_wrap(nv->message, TRUE);
+    gtk_label_set_max_width_chars(nv->message, 50);
+    gtk_label_set_xalign(nv->message, 0.0);
+    gtk_box_pack_start(GTK_BOX(box), GTK_WIDGET(nv->spinner), FALSE, FALSE, 0);
+    gtk_box_pack_start(GTK_BOX(box), GTK_WIDGET(nv->message), TRUE, TRUE, 0);
+    gtk_grid_attach(GTK_GRID(grid), box, 1, 5, 1, 1);
+    gtk_container_add(GTK_CONTAINER(gtk_dialog_get_content_area(GTK_DIALOG(dialog))), grid);
+
+    g_signal_connect_swapped(nv->name, "changed", G_CALLBACK(new_volume_changed_cb), nv);
+    g_signal_connect_swapped(nv->format, "changed", G_CALLBACK(new_volume_changed_cb), nv);
+    g_signal_connect_swapped(nv->capacity, "changed", G_CALLBACK(new_volume_changed_cb), nv);
+    g_signal_connect_swapped(nv->allocation, "changed", G_CALLBACK(new_volume_changed_cb), nv);
+    g_signal_connect_swapped(nv->backing, "changed", G_CALLBACK(new_volume_changed_cb), nv);
+    g_signal_connect(dialog, "response", G_CALLBACK(new_volume_response_cb), nv);
+    g_signal_connect(dialog, "destroy", G_CALLBACK(new_volume_destroy_cb), nv);
+    new_volume_changed_cb(nv);
+    /* Empty at first: say what is missing without shouting. */
+    gtk_label_set_text(nv->message, _("Name the volume."));
+    gtk_widget_show_all(dialog);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Building                                                                                  */
+
+static GtkWidget *
+add_button(
+    GtkBox *box, const char *label, const char *tooltip, GCallback callback, HakoStoragePage *self)
+{
+    GtkWidget *button = gtk_button_new_with_mnemonic(label);
+
+    gtk_widget_set_tooltip_text(button, tooltip);
+    g_signal_connect_object(button, "clicked", callback, self, G_CONNECT_SWAPPED);
+    gtk_box_pack_start(box, button, FALSE, FALSE, 0);
+    return button;
+}
+
+static void
+add_text_column(GtkTreeView *view, const char *title, int column, gboolean expand)
+{
+    GtkCellRenderer *renderer = gtk_cell_renderer_text_new();
+    GtkTreeViewColumn *col =
+        gtk_tree_view_column_new_with_attributes(title, renderer, "text", column, NULL);
+
+    if (expand)
+        g_object_set(renderer, "ellipsize", PANGO_ELLIPSIZE_END, NULL);
+    gtk_tree_view_column_set_expand(col, expand);
+    gtk_tree_view_column_set_resizable(col, TRUE);
+    gtk_tree_view_append_column(view, col);
+}
+
+static GtkWidget *
+scrolled(GtkWidget *child)
+{
+    GtkWidget *window = gtk_scrolled_window_new(NULL, NULL);
+
+    gtk_scrolled_window_set_shadow_type(GTK_SCROLLED_WINDOW(window), GTK_SHADOW_IN);
+    gtk_widget_set_vexpand(window, TRUE);
+    gtk_container_add(GTK_CONTAINER(window), child);
+    return window;
+}
+
+static void
+build(HakoStoragePage *self)
+{
+    GtkWidget *paned = gtk_paned_new(GTK_ORIENTATION_HORIZONTAL);
+    GtkWidget *left = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
+    GtkWidget *right = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
+    GtkWidget *pool_buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+    GtkWidget *volume_buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+    GtkCellRenderer *progress = gtk_cell_renderer_progress_new();
+    GtkWidget *check;
+
+    gtk_container_set_border_width(GTK_CONTAINER(self), 12);
+    gtk_box_set_spacing(GTK_BOX(self), 6);
+
+    self->error_bar = GTK_INFO_BAR(gtk_info_bar_new());
+    gtk_info_bar_set_message_type(self->error_bar, GTK_MESSAGE_ERROR);
+    gtk_info_bar_set_show_close_button(self->error_bar, TRUE);
+    self->error_label = GTK_LABEL(gtk_label_new(NULL));
+    gtk_label_set_line_wrap(self->error_label, TRUE);
+    gtk_label_set_selectable(self->error_label, TRUE);
+    gtk_label_set_xalign(self->error_label, 0.0);
+    gtk_container_add(GTK_CONTAINER(gtk_info_bar_get_content_area(self->error_bar)),
+                      GTK_WIDGET(self->error_label));
+    g_signal_connect_object(self->error_bar, "response", G_CALLBACK(error_response_cb), self,
+                            G_CONNECT_SWAPPED);
+    gtk_widget_set_no_show_all(GTK_WIDGET(self->error_bar), TRUE);
+    gtk_widget_show(GTK_WIDGET(self->error_label));
+    gtk_box_pack_start(GTK_BOX(self), GTK_WIDGET(self->error_bar), FALSE, FALSE, 0);
+
+    /* Pools */
+    self->pools = gtk_list_store_new(POOL_N_COLS, HAKO_TYPE_STORAGE_POOL, G_TYPE_STRING,
+                                     G_TYPE_STRING, G_TYPE_STRING, G_TYPE_INT, G_TYPE_STRING);
+    self->pool_view = GTK_TREE_VIEW(gtk_tree_view_new_with_model(GTK_TREE_MODEL(self->pools)));
+    atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->pool_view)), _("Storage pools"));
+    add_text_column(self->pool_view, _("Pool"), POOL_COL_NAME, TRUE);
+    add_text_column(self->pool_view, _("Type"), POOL_COL_TYPE, FALSE);
+    add_text_column(self->pool_view, _("State"), POOL_COL_STATE, FALSE);
+    gtk_tree_view_append_column(self->pool_view, gtk_tree_view_column_new_with_attributes(
+                                                     _("Usage"), progress, "value", POOL_COL_USAGE,
+                                                     "text", POOL_COL_USAGE_TEXT, NULL));
+    g_signal_connect_object(gtk_tree_view_get_selection(self->pool_view), "changed",
+                            G_CALLBACK(pool_selection_changed_cb), self, G_CONNECT_SWAPPED);
+    gtk_box_pack_start(GTK_BOX(left), scrolled(GTK_WIDGET(self->pool_view)), TRUE, TRUE, 0);
+    self->start_button = add_button(GTK_BOX(pool_buttons), _("_Start"), _("Start the pool"),
+                                    G_CALLBACK(start_clicked_cb), self);
+    self->stop_button = add_button(GTK_BOX(pool_buttons), _("S_top"), _("Stop the pool"),
+                                   G_CALLBACK(stop_clicked_cb), self);
+    self->refresh_button =
+        add_button(GTK_BOX(pool_buttons), _("_Refresh"),
+                   _("Look at the pool’s storage again, for volumes made outside Hako"),
+                   G_CALLBACK(refresh_clicked_cb), self);
+    self->delete_pool_button =
+        add_button(GTK_BOX(pool_buttons), _("_Delete Pool…"), _("Forget the stopped pool"),
+                   G_CALLBACK(delete_pool_clicked_cb), self);
+    gtk_box_pack_start(GTK_BOX(left), pool_buttons, FALSE, FALSE, 0);
+    check = gtk_check_button_new_with_mnemonic(_("Start the pool when the _host starts"));
+    self->autostart_check = GTK_TOGGLE_BUTTON(check);
+    g_signal_connect_object(check, "toggled", G_CALLBACK(autostart_toggled_cb), self,
+                            G_CONNECT_SWAPPED);
+    gtk_box_pack_start(GTK_BOX(left), check, FALSE, FALSE, 0);
+    self->pool_summary = GTK_LABEL(gtk_label_new(NULL));
+    gtk_label_set_xalign(self->pool_summary, 0.0);
+    gtk_label_set_selectable(self->pool_summary, TRUE);
+    gtk_label_set_ellipsize(self->pool_summary, PANGO_ELLIPSIZE_MIDDLE);
+    gtk_box_pack_start(GTK_BOX(left), GTK_WIDGET(self->pool_summary), FALSE, FALSE, 0);
+
+    /* Volumes */
+    self->volumes = gtk_list_store_new(VOL_N_COLS, HAKO_TYPE_STORAGE_VOLUME, G_TYPE_STRING,
+                                       G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+    self->volume_view = GTK_TREE_VIEW(gtk_tree_view_new_with_model(GTK_TREE_MODEL(self->volumes)));
+    atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->volume_view)), _("Volumes"));
+    add_text_column(self->volume_view, _("Volume"), VOL_COL_NAME, TRUE);
+    add_text_column(self->volume_view, _("Size"), VOL_COL_SIZE, FALSE);
+    add_text_column(self->volume_view, _("Allocated"), VOL_COL_ALLOCATION, FALSE);
+    add_text_column(self->volume_view, _("Format"), VOL_COL_FORMAT, FALSE);
+    add_text_column(self->volume_view, _("Used by"), VOL_COL_USED_BY, TRUE);
+    g_signal_connect_object(gtk_tree_view_get_selection(self->volume_view), "changed",
+                            G_CALLBACK(volume_selection_changed_cb), self, G_CONNECT_SWAPPED);
+    gtk_box_pack_start(GTK_BOX(right), scrolled(GTK_WIDGET(self->volume_view)), TRUE, TRUE, 0);
+    self->new_volume_button =
+        add_button(GTK_BOX(volume_buttons), _("_New Volume…"), _("Create a volume in the pool"),
+                   G_CALLBACK(new_volume_clicked_cb), self);
+    self->delete_volume_button =
+        add_button(GTK_BOX(volume_buttons), _("De_lete Volume…"), _("Delete the chosen volume"),
+                   G_CALLBACK(delete_volume_clicked_cb), self);
+    gtk_box_pack_start(GTK_BOX(right), volume_buttons, FALSE, FALSE, 0);
+
+    gtk_paned_pack1(GTK_PANED(paned), left, FALSE, FALSE);
+    gtk_paned_pack2(GTK_PANED(paned), right, TRUE, FALSE);
+    gtk_paned_set_position(GTK_PANED(paned), 340);
+    gtk_box_pack_start(GTK_BOX(self), paned, TRUE, TRUE, 0);
+    gtk_widget_show_all(paned);
+    update_pool_summary(self);
+    update_buttons(self);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* GObject                                                                                   */
+
+static void
+host_state_cb(HakoStoragePage *self, GParamSpec *pspec, HakoHost *host)
+{
+    hako_storage_page_refresh(self);
+}
+
+static void
+hako_storage_page_constructed(GObject *object)
+{
+    HakoStoragePage *self = HAKO_STORAGE_PAGE(object);
+
+    G_OBJECT_CLASS(hako_storage_page_parent_class)->constructed(object);
+
+    self->storage = hako_storage_new(self->manager);
+    self->cancellable = g_cancellable_new();
+    build(self);
+    g_signal_connect_object(self->host, "notify::state", G_CALLBACK(host_state_cb), self,
+                            G_CONNECT_SWAPPED);
+    hako_storage_page_refresh(self);
+}
+
+static void
+hako_storage_page_dispose(GObject *object)
+{
+    HakoStoragePage *self = HAKO_STORAGE_PAGE(object);
+
+    if (self->cancellable != NULL)
+        g_cancellable_cancel(self->cancellable);
+    g_clear_object(&self->cancellable);
+    g_clear_object(&self->storage);
+    g_clear_object(&self->pools);
+    g_clear_object(&self->volumes);
+    g_clear_object(&self->host);
+    g_clear_object(&self->manager);
+
+    G_OBJECT_CLASS(hako_storage_page_parent_class)->dispose(object);
+}
+
+static void
+hako_storage_page_finalize(GObject *object)
+{
+    HakoStoragePage *self = HAKO_STORAGE_PAGE(object);
+
+    g_free(self->selected_pool);
+    g_free(self->selected_volume);
+
+    G_OBJECT_CLASS(hako_storage_page_parent_class)->finalize(object);
+}
+
+static void
+hako_storage_page_set_property(GObject *object,
+                               guint prop_id,
+                               const GValue *value,
+                               GParamSpec *pspec)
+{
+    HakoStoragePage *self = HAKO_STORAGE_PAGE(object);
+
+    switch (prop_id) {
+    case PROP_MANAGER:
+        self->manager = g_value_dup_object(value);
+        break;
+    case PROP_HOST:
+        self->host = g_value_dup_object(value);
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+    }
+}
+
+static void
+hako_storage_page_class_init(HakoStoragePageClass *klass)
+{
+    GObjectClass *object_class = G_OBJECT_CLASS(klass);
+    GParamFlags flags = G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+    object_class->constructed = hako_storage_page_constructed;
+    object_class->dispose = hako_storage_page_dispose;
+    object_class->finalize = hako_storage_page_finalize;
+    object_class->set_property = hako_storage_page_set_property;
+
+    properties[PROP_MANAGER] =
+        g_param_spec_object("manager", NULL, NULL, HAKO_TYPE_CONNECTION_MANAGER, flags);
+    properties[PROP_HOST] = g_param_spec_object("host", NULL, NULL, HAKO_TYPE_HOST, flags);
+    g_object_class_install_properties(object_class, N_PROPS, properties);
+}
+
+static void
+hako_storage_page_init(HakoStoragePage *self)
+{
+    gtk_orientable_set_orientation(GTK_ORIENTABLE(self), GTK_ORIENTATION_VERTICAL);
+}
+
+/**
+ * hako_storage_page_new:
+ * @manager: the connection manager
+ * @host: the connection whose storage the page shows
+ *
+ * Returns: (transfer floating): a new Storage page, which lists the host's pools once shown.
+ */
+GtkWidget *
+hako_storage_page_new(HakoConnectionManager *manager, HakoHost *host)
+{
+    g_return_val_if_fail(HAKO_IS_CONNECTION_MANAGER(manager), NULL);
+    g_return_val_if_fail(HAKO_IS_HOST(host), NULL);
+
+    return g_object_new(HAKO_TYPE_STORAGE_PAGE, "manager", manager, "host", host, NULL);
+}

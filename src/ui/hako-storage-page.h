@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* HakoStoragePage: a host's storage pools and their volumes, in its Connection Details. */
+#pragma once
+
+#include "hako-connection-manager.h"
+#include "hako-host.h"
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define HAKO_TYPE_STORAGE_PAGE (hako_storage_page_get_type())
+G_DECLARE_FINAL_TYPE(HakoStoragePage, hako_storage_page, HAKO, STORAGE_PAGE, GtkBox)
+
+GtkWidget *hako_storage_page_new(HakoConnectionManager *manager, HakoHost *host);
+void hako_storage_page_refresh(HakoStoragePage *self);
+
+G_END_DECLS
