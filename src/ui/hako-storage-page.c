@@ -7,6 +7,7 @@
 #include "hako-storage.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 /*
  * The Storage page of a connection's window: its pools on the left (type, state, and a bar of
@@ -61,13 +62,27 @@ struct _HakoStoragePage {
     GtkToggleButton *autostart_check;
     GtkWidget *new_volume_button;
     GtkWidget *delete_volume_button;
+    GtkWidget *resize_button;
+    GtkWidget *clone_button;
+    GtkWidget *wipe_button;
+    GtkWidget *upload_button;
+    GtkWidget *download_button;
+    GtkWidget *add_pool_button;
+    char *chosen_path; /* the chosen volume's */
 };
 
 G_DEFINE_FINAL_TYPE(HakoStoragePage, hako_storage_page, GTK_TYPE_BOX)
 
-enum { PROP_0, PROP_MANAGER, PROP_HOST, N_PROPS };
+enum { PROP_0, PROP_MANAGER, PROP_HOST, PROP_CHOSEN_PATH, N_PROPS };
 
 static GParamSpec *properties[N_PROPS];
+
+enum { VOLUME_ACTIVATED, N_SIGNALS };
+
+static guint signals[N_SIGNALS];
+
+/* Set once at start-up by the wizards layer, which the ui layer cannot include. */
+static HakoCreatePoolFunc create_pool_func;
 
 static void list_volumes(HakoStoragePage *self);
 
@@ -134,6 +149,22 @@ update_buttons(HakoStoragePage *self)
                              writable && pool != NULL && pool->persistent);
     gtk_widget_set_sensitive(self->new_volume_button, writable && active);
     gtk_widget_set_sensitive(self->delete_volume_button, writable && active && volume != NULL);
+    gtk_widget_set_sensitive(self->resize_button, writable && active && volume != NULL);
+    gtk_widget_set_sensitive(self->clone_button, writable && active && volume != NULL);
+    gtk_widget_set_sensitive(self->wipe_button, writable && active && volume != NULL);
+    gtk_widget_set_sensitive(self->upload_button, writable && active && volume != NULL);
+    gtk_widget_set_sensitive(self->download_button, writable && active && volume != NULL);
+    gtk_widget_set_sensitive(self->add_pool_button, writable && create_pool_func != NULL);
+}
+
+static void
+set_chosen_path(HakoStoragePage *self, const char *path)
+{
+    if (g_strcmp0(self->chosen_path, path) == 0)
+        return;
+    g_free(self->chosen_path);
+    self->chosen_path = g_strdup(path);
+    g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_CHOSEN_PATH]);
 }
 
 static void
@@ -454,7 +485,32 @@ volume_selection_changed_cb(HakoStoragePage *self, GtkTreeSelection *selection)
         g_free(self->selected_volume);
         self->selected_volume = g_strdup(volume->name);
     }
+    set_chosen_path(self, volume != NULL ? volume->path : NULL);
     update_buttons(self);
+}
+
+static void
+volume_activated_cb(HakoStoragePage *self, GtkTreePath *path, GtkTreeViewColumn *column)
+{
+    g_autoptr(HakoStorageVolume) volume = dup_selected_volume(self);
+
+    if (volume != NULL && volume->path != NULL)
+        g_signal_emit(self, signals[VOLUME_ACTIVATED], 0, volume->path);
+}
+
+static void
+add_pool_clicked_cb(HakoStoragePage *self)
+{
+    GtkWidget *wizard;
+
+    if (create_pool_func == NULL)
+        return;
+    wizard = create_pool_func(GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(self))), self->manager,
+                              self->host);
+    /* The new pool, if any, is listed once the wizard closes. */
+    g_signal_connect_object(wizard, "destroy", G_CALLBACK(hako_storage_page_refresh), self,
+                            G_CONNECT_SWAPPED);
+    gtk_widget_show(wizard);
 }
 
 static void
@@ -731,6 +787,583 @@ new_volume_clicked_cb(HakoStoragePage *self)
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* Resize and Clone: one field, checked as it is typed, then one engine call                 */
+
+typedef struct _Ask Ask;
+typedef gboolean (*AskCheckFunc)(Ask *ask, const char *text, GError **error);
+typedef void (*AskStartFunc)(Ask *ask, const char *text);
+
+struct _Ask {
+    HakoStoragePage *page; /* ref */
+    GtkDialog *dialog;     /* NULL once destroyed */
+    GtkEntry *entry;
+    GtkToggleButton *shrink; /* Resize only */
+    GtkLabel *message;
+    GtkSpinner *spinner;
+    char *pool;
+    char *volume;
+    guint64 capacity; /* the volume's, for Resize */
+    gboolean busy;
+    AskCheckFunc check;
+    AskStartFunc start;
+};
+
+static void
+ask_clear(Ask *ask)
+{
+    g_object_unref(ask->page);
+    g_free(ask->pool);
+    g_free(ask->volume);
+}
+
+static Ask *
+ask_ref(Ask *ask)
+{
+    return g_rc_box_acquire(ask);
+}
+
+static void
+ask_unref(Ask *ask)
+{
+    g_rc_box_release_full(ask, (GDestroyNotify)ask_clear);
+}
+
+static gboolean
+ask_check(Ask *ask)
+{
+    g_autoptr(GError) error = NULL;
+    gboolean valid = ask->check(ask, gtk_entry_get_text(ask->entry), &error);
+
+    gtk_label_set_text(ask->message, valid ? "" : error->message);
+    gtk_dialog_set_response_sensitive(ask->dialog, GTK_RESPONSE_OK, valid);
+    return valid;
+}
+
+/* The engine's answer: close the dialog, or say what failed in it and let the user retry. */
+static void
+ask_finished(Ask *ask, const GError *error)
+{
+    if (ask->dialog == NULL) {
+        if (error != NULL)
+            show_error(ask->page, error);
+        hako_storage_page_refresh(ask->page);
+        return;
+    }
+    ask->busy = FALSE;
+    gtk_spinner_stop(ask->spinner);
+    gtk_widget_set_sensitive(GTK_WIDGET(ask->entry), TRUE);
+    if (error != NULL) {
+        gtk_label_set_text(ask->message, error->message);
+        return;
+    }
+    hako_storage_page_refresh(ask->page);
+    gtk_widget_destroy(GTK_WIDGET(ask->dialog));
+}
+
+static void
+ask_response_cb(GtkDialog *dialog, int response, Ask *ask)
+{
+    g_autofree char *text = NULL;
+
+    if (ask->busy)
+        return;
+    if (response != GTK_RESPONSE_OK) {
+        gtk_widget_destroy(GTK_WIDGET(dialog));
+        return;
+    }
+    if (!ask_check(ask))
+        return;
+    text = g_strdup(gtk_entry_get_text(ask->entry));
+    ask->busy = TRUE;
+    gtk_spinner_start(ask->spinner);
+    gtk_widget_set_sensitive(GTK_WIDGET(ask->entry), FALSE);
+    gtk_dialog_set_response_sensitive(ask->dialog, GTK_RESPONSE_OK, FALSE);
+    ask->start(ask, text);
+}
+
+static void
+ask_destroy_cb(GtkWidget *dialog, Ask *ask)
+{
+    ask->dialog = NULL;
+    ask_unref(ask);
+}
+
+static Ask *
+ask_new(HakoStoragePage *self,
+        const char *title,
+        const char *caption,
+        const char *text,
+        const char *action,
+        AskCheckFunc check,
+        AskStartFunc start)
+{
+    g_autoptr(HakoStoragePool) pool = dup_selected_pool(self);
+    g_autoptr(HakoStorageVolume) volume = dup_selected_volume(self);
+    Ask *ask;
+    GtkWidget *grid;
+    GtkWidget *box;
+    GtkWidget *dialog;
+
+    if (pool == NULL || volume == NULL)
+        return NULL;
+    ask = g_rc_box_new0(Ask);
+    ask->page = g_object_ref(self);
+    ask->pool = g_strdup(pool->name);
+    ask->volume = g_strdup(volume->name);
+    ask->capacity = volume->capacity;
+    ask->check = check;
+    ask->start = start;
+    dialog =
+        gtk_dialog_new_with_buttons(title, GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(self))),
+                                    GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, _("_Cancel"),
+                                    GTK_RESPONSE_CANCEL, action, GTK_RESPONSE_OK, NULL);
+    ask->dialog = GTK_DIALOG(dialog);
+    gtk_dialog_set_default_response(ask->dialog, GTK_RESPONSE_OK);
+    grid = gtk_grid_new();
+    gtk_grid_set_row_spacing(GTK_GRID(grid), 6);
+    gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
+    gtk_container_set_border_width(GTK_CONTAINER(grid), 12);
+    ask->entry = add_field(GTK_GRID(grid), 0, caption, text, NULL);
+    box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+    ask->spinner = GTK_SPINNER(gtk_spinner_new());
+    ask->message = GTK_LABEL(gtk_label_new(NULL));
+    gtk_label_set_line_wrap(ask->message, TRUE);
+    gtk_label_set_max_width_chars(ask->message, 50);
+    gtk_label_set_xalign(ask->message, 0.0);
+    gtk_box_pack_start(GTK_BOX(box), GTK_WIDGET(ask->spinner), FALSE, FALSE, 0);
+    gtk_box_pack_start(GTK_BOX(box), GTK_WIDGET(ask->message), TRUE, TRUE, 0);
+    gtk_grid_attach(GTK_GRID(grid), box, 1, 2, 1, 1);
+    gtk_container_add(GTK_CONTAINER(gtk_dialog_get_content_area(ask->dialog)), grid);
+    g_signal_connect_swapped(ask->entry, "changed", G_CALLBACK(ask_check), ask);
+    g_signal_connect(dialog, "response", G_CALLBACK(ask_response_cb), ask);
+    g_signal_connect(dialog, "destroy", G_CALLBACK(ask_destroy_cb), ask);
+    return ask;
+}
+
+static void
+ask_show(Ask *ask)
+{
+    gtk_widget_show_all(GTK_WIDGET(ask->dialog));
+    ask_check(ask);
+}
+
+static gboolean
+resize_check(Ask *ask, const char *text, GError **error)
+{
+    guint64 capacity;
+
+    if (!hako_storage_parse_size(text, &capacity, error))
+        return FALSE;
+    if (capacity == 0) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s",
+                    _("A volume cannot be resized to nothing."));
+        return FALSE;
+    }
+    gtk_widget_set_visible(GTK_WIDGET(ask->shrink), capacity < ask->capacity);
+    if (capacity < ask->capacity && !gtk_toggle_button_get_active(ask->shrink)) {
+        g_autofree char *now = hako_stats_format_bytes((double)ask->capacity);
+
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    _("That is less than its size now (%s): shrinking cuts off the end of the "
+                      "volume and the data there. Tick the box if that is what you want."),
+                    now);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void
+resize_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    Ask *ask = user_data;
+    g_autoptr(GError) error = NULL;
+
+    hako_storage_resize_volume_finish(HAKO_STORAGE(source), result, &error);
+    ask_finished(ask, error);
+    ask_unref(ask);
+}
+
+static void
+resize_start(Ask *ask, const char *text)
+{
+    guint64 capacity = 0;
+    HakoStorageFlags flags = HAKO_STORAGE_FLAGS_NONE;
+
+    hako_storage_parse_size(text, &capacity, NULL);
+    if (capacity < ask->capacity)
+        flags |= HAKO_STORAGE_FLAGS_ALLOW_SHRINK;
+    hako_storage_resize_volume_async(ask->page->storage, ask->page->host, ask->pool, ask->volume,
+                                     capacity, flags, ask->page->cancellable, resize_cb,
+                                     ask_ref(ask));
+}
+
+static void
+resize_volume_clicked_cb(HakoStoragePage *self)
+{
+    g_autoptr(HakoStorageVolume) volume = dup_selected_volume(self);
+    g_autofree char *title = NULL;
+    g_autofree char *size = NULL;
+    GtkWidget *grid;
+    Ask *ask;
+
+    if (volume == NULL)
+        return;
+    title = g_strdup_printf(_("Resize “%s”"), volume->name);
+    size = hako_stats_format_bytes((double)volume->capacity);
+    ask = ask_new(self, title, _("New _capacity:"), size, _("_Resize"), resize_check, resize_start);
+    if (ask == NULL)
+        return;
+    ask->shrink = GTK_TOGGLE_BUTTON(
+        gtk_check_button_new_with_mnemonic(_("_Shrink it, losing the data past the new end")));
+    grid = gtk_widget_get_parent(gtk_widget_get_parent(GTK_WIDGET(ask->spinner)));
+    gtk_grid_attach(GTK_GRID(grid), GTK_WIDGET(ask->shrink), 1, 1, 1, 1);
+    g_signal_connect_swapped(ask->shrink, "toggled", G_CALLBACK(ask_check), ask);
+    ask_show(ask);
+}
+
+static gboolean
+clone_check(Ask *ask, const char *text, GError **error)
+{
+    g_autoptr(HakoVolumeSpec) spec = hako_volume_spec_new();
+
+    /* The name rules are a new volume's. */
+    spec->name = g_strdup(text);
+    spec->capacity = 1;
+    if (!hako_volume_spec_validate(spec, error))
+        return FALSE;
+    if (g_strcmp0(text, ask->volume) == 0) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s",
+                    _("The clone needs a name of its own."));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void
+clone_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    Ask *ask = user_data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HakoStorageVolume) volume =
+        hako_storage_clone_volume_finish(HAKO_STORAGE(source), result, &error);
+
+    if (volume != NULL) {
+        g_free(ask->page->selected_volume);
+        ask->page->selected_volume = g_strdup(volume->name);
+    }
+    ask_finished(ask, error);
+    ask_unref(ask);
+}
+
+static void
+clone_start(Ask *ask, const char *text)
+{
+    gtk_label_set_text(ask->message, _("Copying the volume…"));
+    hako_storage_clone_volume_async(ask->page->storage, ask->page->host, ask->pool, ask->volume,
+                                    text, ask->page->cancellable, clone_cb, ask_ref(ask));
+}
+
+static void
+clone_volume_clicked_cb(HakoStoragePage *self)
+{
+    g_autoptr(HakoStorageVolume) volume = dup_selected_volume(self);
+    g_autofree char *title = NULL;
+    g_autofree char *name = NULL;
+    const char *dot;
+    Ask *ask;
+
+    if (volume == NULL)
+        return;
+    title = g_strdup_printf(_("Clone “%s”"), volume->name);
+    dot = strrchr(volume->name, '.');
+    if (dot != NULL && dot != volume->name)
+        name = g_strdup_printf("%.*s-clone%s", (int)(dot - volume->name), volume->name, dot);
+    else
+        name = g_strdup_printf("%s-clone", volume->name);
+    ask =
+        ask_new(self, title, _("_Name of the copy:"), name, _("C_lone"), clone_check, clone_start);
+    if (ask != NULL)
+        ask_show(ask);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Wipe                                                                                      */
+
+static void
+wipe_volume_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(HakoStoragePage) self = user_data;
+    g_autoptr(GError) error = NULL;
+
+    if (!hako_storage_wipe_volume_finish(HAKO_STORAGE(source), result, &error))
+        show_error(self, error);
+    hako_storage_page_refresh(self);
+}
+
+static void
+wipe_volume_confirmed(HakoStoragePage *self, gpointer data)
+{
+    DeleteVolume *d = data;
+
+    hako_storage_wipe_volume_async(self->storage, self->host, d->pool, d->volume, d->flags,
+                                   self->cancellable, wipe_volume_cb, g_object_ref(self));
+}
+
+static void
+wipe_volume_clicked_cb(HakoStoragePage *self)
+{
+    g_autoptr(HakoStoragePool) pool = dup_selected_pool(self);
+    g_autoptr(HakoStorageVolume) volume = dup_selected_volume(self);
+    g_autofree char *question = NULL;
+    g_autofree char *detail = NULL;
+    DeleteVolume *d;
+
+    if (pool == NULL || volume == NULL)
+        return;
+    d = g_new0(DeleteVolume, 1);
+    d->pool = g_strdup(pool->name);
+    d->volume = g_strdup(volume->name);
+    question = g_strdup_printf(_("Wipe the volume “%s”?"), volume->name);
+    if (hako_storage_volume_is_in_use(volume)) {
+        g_autofree char *guests = g_strjoinv(", ", volume->used_by);
+
+        detail = g_strdup_printf(_("%s use it: what they keep on that disk is overwritten with "
+                                   "zeros, for good. Wipe it only if you are sure."),
+                                 guests);
+        d->flags = HAKO_STORAGE_FLAGS_FORCE;
+        confirm_then(self, question, detail, _("_Wipe Anyway"), wipe_volume_confirmed, d,
+                     delete_volume_free);
+    } else {
+        detail =
+            g_strdup_printf(_("Its data (%s) is overwritten with zeros, for good."), volume->path);
+        confirm_then(self, question, detail, _("_Wipe"), wipe_volume_confirmed, d,
+                     delete_volume_free);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Upload and Download: a local file chosen, then a window with the bytes done and Cancel    */
+
+typedef struct {
+    HakoStoragePage *page; /* ref */
+    GtkDialog *dialog;     /* NULL once destroyed */
+    GtkProgressBar *bar;
+    GtkLabel *message;
+    GCancellable *cancellable;
+    gboolean upload;
+    gboolean running;
+    char *pool;
+    char *volume;
+    char *path;
+} Transfer;
+
+static void
+transfer_clear(Transfer *t)
+{
+    g_object_unref(t->page);
+    g_object_unref(t->cancellable);
+    g_free(t->pool);
+    g_free(t->volume);
+    g_free(t->path);
+}
+
+static Transfer *
+transfer_ref(Transfer *t)
+{
+    return g_rc_box_acquire(t);
+}
+
+static void
+transfer_unref(gpointer t)
+{
+    g_rc_box_release_full(t, (GDestroyNotify)transfer_clear);
+}
+
+static void
+transfer_progress_cb(guint64 done, guint64 total, gpointer user_data)
+{
+    Transfer *t = user_data;
+    g_autofree char *done_text = hako_stats_format_bytes((double)done);
+    g_autofree char *total_text = hako_stats_format_bytes((double)total);
+    g_autofree char *text = NULL;
+
+    if (t->dialog == NULL)
+        return;
+    /* Translators: progress of an upload or download: "3.0 MiB of 16.0 MiB" */
+    text = g_strdup_printf(_("%s of %s"), done_text, total_text);
+    gtk_progress_bar_set_text(t->bar, text);
+    gtk_progress_bar_set_fraction(t->bar, total > 0 ? (double)done / (double)total : 0.0);
+}
+
+static void
+transfer_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    Transfer *t = user_data;
+    g_autoptr(GError) error = NULL;
+    gboolean done = t->upload ? hako_storage_upload_finish(HAKO_STORAGE(source), result, &error)
+                              : hako_storage_download_finish(HAKO_STORAGE(source), result, &error);
+
+    t->running = FALSE;
+    if (t->upload)
+        hako_storage_page_refresh(t->page);
+    if (t->dialog == NULL) {
+        if (!done)
+            show_error(t->page, error);
+    } else if (!done && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+        gtk_widget_destroy(GTK_WIDGET(t->dialog));
+    } else {
+        g_autofree char *text = NULL;
+
+        if (!done)
+            text = g_strdup(error->message);
+        else if (t->upload)
+            text = g_strdup_printf(_("“%s” is now in the volume “%s”."), t->path, t->volume);
+        else
+            text = g_strdup_printf(_("The volume “%s” is saved in “%s”."), t->volume, t->path);
+        gtk_label_set_text(t->message, text);
+        if (done)
+            gtk_progress_bar_set_fraction(t->bar, 1.0);
+        gtk_widget_hide(gtk_dialog_get_widget_for_response(t->dialog, GTK_RESPONSE_CANCEL));
+        gtk_widget_show(gtk_dialog_get_widget_for_response(t->dialog, GTK_RESPONSE_CLOSE));
+    }
+    transfer_unref(t);
+}
+
+static void
+transfer_response_cb(GtkDialog *dialog, int response, Transfer *t)
+{
+    if (t->running) {
+        /* Cancel stops the transfer between two chunks; transfer_cb then closes the window. */
+        gtk_label_set_text(t->message, _("Stopping…"));
+        g_cancellable_cancel(t->cancellable);
+        return;
+    }
+    gtk_widget_destroy(GTK_WIDGET(dialog));
+}
+
+static void
+transfer_destroy_cb(GtkWidget *dialog, Transfer *t)
+{
+    t->dialog = NULL;
+    g_cancellable_cancel(t->cancellable);
+    transfer_unref(t);
+}
+
+static void
+transfer_start(Transfer *t)
+{
+    g_autofree char *title = NULL;
+    g_autofree char *text = NULL;
+    GtkWidget *dialog;
+    GtkWidget *box;
+
+    if (t->upload) {
+        title = g_strdup_printf(_("Uploading to “%s”"), t->volume);
+        text = g_strdup_printf(_("Copying “%s” into the volume “%s”…"), t->path, t->volume);
+    } else {
+        title = g_strdup_printf(_("Downloading “%s”"), t->volume);
+        text = g_strdup_printf(_("Copying the volume “%s” to “%s”…"), t->volume, t->path);
+    }
+    dialog =
+        gtk_dialog_new_with_buttons(title, GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(t->page))),
+                                    GTK_DIALOG_DESTROY_WITH_PARENT, _("_Cancel"),
+                                    GTK_RESPONSE_CANCEL, _("_Close"), GTK_RESPONSE_CLOSE, NULL);
+    t->dialog = GTK_DIALOG(dialog);
+    gtk_window_set_default_size(GTK_WINDOW(dialog), 420, -1);
+    box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 12);
+    gtk_container_set_border_width(GTK_CONTAINER(box), 12);
+    t->message = GTK_LABEL(gtk_label_new(text));
+    gtk_label_set_line_wrap(t->message, TRUE);
+    gtk_label_set_max_width_chars(t->message, 50);
+    gtk_label_set_selectable(t->message, TRUE);
+    gtk_label_set_xalign(t->message, 0.0);
+    t->bar = GTK_PROGRESS_BAR(gtk_progress_bar_new());
+    gtk_progress_bar_set_show_text(t->bar, TRUE);
+    atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(t->bar)), _("Progress"));
+    gtk_box_pack_start(GTK_BOX(box), GTK_WIDGET(t->message), FALSE, FALSE, 0);
+    gtk_box_pack_start(GTK_BOX(box), GTK_WIDGET(t->bar), FALSE, FALSE, 0);
+    gtk_container_add(GTK_CONTAINER(gtk_dialog_get_content_area(t->dialog)), box);
+    g_signal_connect(dialog, "response", G_CALLBACK(transfer_response_cb), t);
+    g_signal_connect(dialog, "destroy", G_CALLBACK(transfer_destroy_cb), t);
+    gtk_widget_show_all(dialog);
+    gtk_widget_hide(gtk_dialog_get_widget_for_response(t->dialog, GTK_RESPONSE_CLOSE));
+
+    t->running = TRUE;
+    if (t->upload)
+        hako_storage_upload_async(t->page->storage, t->page->host, t->pool, t->volume, t->path,
+                                  transfer_progress_cb, transfer_ref(t), transfer_unref,
+                                  t->cancellable, transfer_cb, transfer_ref(t));
+    else
+        hako_storage_download_async(t->page->storage, t->page->host, t->pool, t->volume, t->path,
+                                    transfer_progress_cb, transfer_ref(t), transfer_unref,
+                                    t->cancellable, transfer_cb, transfer_ref(t));
+}
+
+static void
+transfer_chooser_cb(GtkNativeDialog *chooser, int response, gpointer user_data)
+{
+    Transfer *t = user_data;
+    g_autoptr(GFile) file = NULL;
+
+    if (response == GTK_RESPONSE_ACCEPT)
+        file = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(chooser));
+    g_object_unref(chooser);
+    if (file != NULL && g_file_peek_path(file) != NULL) {
+        t->path = g_file_get_path(file);
+        transfer_start(t);
+        return;
+    }
+    transfer_unref(t);
+}
+
+static void
+transfer_clicked(HakoStoragePage *self, gboolean upload)
+{
+    g_autoptr(HakoStoragePool) pool = dup_selected_pool(self);
+    g_autoptr(HakoStorageVolume) volume = dup_selected_volume(self);
+    g_autofree char *title = NULL;
+    GtkFileChooserNative *chooser;
+    Transfer *t;
+
+    if (pool == NULL || volume == NULL)
+        return;
+    t = g_rc_box_new0(Transfer);
+    t->page = g_object_ref(self);
+    t->cancellable = g_cancellable_new();
+    t->upload = upload;
+    t->pool = g_strdup(pool->name);
+    t->volume = g_strdup(volume->name);
+    if (upload) {
+        title = g_strdup_printf(_("Upload into “%s”"), volume->name);
+        chooser = gtk_file_chooser_native_new(
+            title, GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(self))),
+            GTK_FILE_CHOOSER_ACTION_OPEN, _("_Upload"), _("_Cancel"));
+    } else {
+        title = g_strdup_printf(_("Download “%s”"), volume->name);
+        chooser = gtk_file_chooser_native_new(
+            title, GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(self))),
+            GTK_FILE_CHOOSER_ACTION_SAVE, _("_Download"), _("_Cancel"));
+        gtk_file_chooser_set_do_overwrite_confirmation(GTK_FILE_CHOOSER(chooser), TRUE);
+        gtk_file_chooser_set_current_name(GTK_FILE_CHOOSER(chooser), volume->name);
+    }
+    gtk_file_chooser_set_local_only(GTK_FILE_CHOOSER(chooser), TRUE);
+    g_signal_connect(chooser, "response", G_CALLBACK(transfer_chooser_cb), t);
+    gtk_native_dialog_show(GTK_NATIVE_DIALOG(chooser));
+}
+
+static void
+upload_clicked_cb(HakoStoragePage *self)
+{
+    transfer_clicked(self, TRUE);
+}
+
+static void
+download_clicked_cb(HakoStoragePage *self)
+{
+    transfer_clicked(self, FALSE);
+}
+
+/* ---------------------------------------------------------------------------------------- */
 /* Building                                                                                  */
 
 static GtkWidget *
@@ -825,6 +1458,11 @@ build(HakoStoragePage *self)
         add_button(GTK_BOX(pool_buttons), _("_Delete Pool…"), _("Forget the stopped pool"),
                    G_CALLBACK(delete_pool_clicked_cb), self);
     gtk_box_pack_start(GTK_BOX(left), pool_buttons, FALSE, FALSE, 0);
+    pool_buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+    self->add_pool_button =
+        add_button(GTK_BOX(pool_buttons), _("_Add Pool…"), _("Create a storage pool"),
+                   G_CALLBACK(add_pool_clicked_cb), self);
+    gtk_box_pack_start(GTK_BOX(left), pool_buttons, FALSE, FALSE, 0);
     check = gtk_check_button_new_with_mnemonic(_("Start the pool when the _host starts"));
     self->autostart_check = GTK_TOGGLE_BUTTON(check);
     g_signal_connect_object(check, "toggled", G_CALLBACK(autostart_toggled_cb), self,
@@ -848,6 +1486,8 @@ build(HakoStoragePage *self)
     add_text_column(self->volume_view, _("Used by"), VOL_COL_USED_BY, TRUE);
     g_signal_connect_object(gtk_tree_view_get_selection(self->volume_view), "changed",
                             G_CALLBACK(volume_selection_changed_cb), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object(self->volume_view, "row-activated", G_CALLBACK(volume_activated_cb),
+                            self, G_CONNECT_SWAPPED);
     gtk_box_pack_start(GTK_BOX(right), scrolled(GTK_WIDGET(self->volume_view)), TRUE, TRUE, 0);
     self->new_volume_button =
         add_button(GTK_BOX(volume_buttons), _("_New Volume…"), _("Create a volume in the pool"),
@@ -855,6 +1495,23 @@ build(HakoStoragePage *self)
     self->delete_volume_button =
         add_button(GTK_BOX(volume_buttons), _("De_lete Volume…"), _("Delete the chosen volume"),
                    G_CALLBACK(delete_volume_clicked_cb), self);
+    self->wipe_button =
+        add_button(GTK_BOX(volume_buttons), _("_Wipe…"), _("Overwrite the volume with zeros"),
+                   G_CALLBACK(wipe_volume_clicked_cb), self);
+    gtk_box_pack_start(GTK_BOX(right), volume_buttons, FALSE, FALSE, 0);
+    volume_buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+    self->resize_button =
+        add_button(GTK_BOX(volume_buttons), _("Resi_ze…"), _("Change the volume’s capacity"),
+                   G_CALLBACK(resize_volume_clicked_cb), self);
+    self->clone_button =
+        add_button(GTK_BOX(volume_buttons), _("_Clone…"), _("Copy the volume under a new name"),
+                   G_CALLBACK(clone_volume_clicked_cb), self);
+    self->upload_button =
+        add_button(GTK_BOX(volume_buttons), _("_Upload…"), _("Copy a local file into the volume"),
+                   G_CALLBACK(upload_clicked_cb), self);
+    self->download_button =
+        add_button(GTK_BOX(volume_buttons), _("Do_wnload…"), _("Copy the volume into a local file"),
+                   G_CALLBACK(download_clicked_cb), self);
     gtk_box_pack_start(GTK_BOX(right), volume_buttons, FALSE, FALSE, 0);
 
     gtk_paned_pack1(GTK_PANED(paned), left, FALSE, FALSE);
@@ -914,8 +1571,23 @@ hako_storage_page_finalize(GObject *object)
 
     g_free(self->selected_pool);
     g_free(self->selected_volume);
+    g_free(self->chosen_path);
 
     G_OBJECT_CLASS(hako_storage_page_parent_class)->finalize(object);
+}
+
+static void
+hako_storage_page_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+    HakoStoragePage *self = HAKO_STORAGE_PAGE(object);
+
+    switch (prop_id) {
+    case PROP_CHOSEN_PATH:
+        g_value_set_string(value, self->chosen_path);
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+    }
 }
 
 static void
@@ -947,12 +1619,22 @@ hako_storage_page_class_init(HakoStoragePageClass *klass)
     object_class->constructed = hako_storage_page_constructed;
     object_class->dispose = hako_storage_page_dispose;
     object_class->finalize = hako_storage_page_finalize;
+    object_class->get_property = hako_storage_page_get_property;
     object_class->set_property = hako_storage_page_set_property;
 
     properties[PROP_MANAGER] =
         g_param_spec_object("manager", NULL, NULL, HAKO_TYPE_CONNECTION_MANAGER, flags);
     properties[PROP_HOST] = g_param_spec_object("host", NULL, NULL, HAKO_TYPE_HOST, flags);
+    /* The path of the chosen volume, NULL when none is. */
+    properties[PROP_CHOSEN_PATH] =
+        g_param_spec_string("chosen-path", NULL, NULL, NULL,
+                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
     g_object_class_install_properties(object_class, N_PROPS, properties);
+
+    /* A volume was double-clicked (or Enter pressed on it): its path. */
+    signals[VOLUME_ACTIVATED] =
+        g_signal_new("volume-activated", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                     NULL, G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -975,4 +1657,50 @@ hako_storage_page_new(HakoConnectionManager *manager, HakoHost *host)
     g_return_val_if_fail(HAKO_IS_HOST(host), NULL);
 
     return g_object_new(HAKO_TYPE_STORAGE_PAGE, "manager", manager, "host", host, NULL);
+}
+
+/**
+ * hako_storage_page_get_chosen_path:
+ *
+ * Returns: (transfer none) (nullable): the path of the chosen volume.
+ */
+const char *
+hako_storage_page_get_chosen_path(HakoStoragePage *self)
+{
+    g_return_val_if_fail(HAKO_IS_STORAGE_PAGE(self), NULL);
+
+    return self->chosen_path;
+}
+
+/**
+ * hako_storage_page_select:
+ * @pool: the pool to choose
+ * @volume: (nullable): its volume to choose once listed
+ *
+ * Chooses a pool, and a volume of it once its volumes are listed; the pools are listed again.
+ */
+void
+hako_storage_page_select(HakoStoragePage *self, const char *pool, const char *volume)
+{
+    g_return_if_fail(HAKO_IS_STORAGE_PAGE(self));
+    g_return_if_fail(pool != NULL);
+
+    g_free(self->selected_pool);
+    self->selected_pool = g_strdup(pool);
+    g_free(self->selected_volume);
+    self->selected_volume = g_strdup(volume);
+    hako_storage_page_refresh(self);
+}
+
+/**
+ * hako_storage_page_set_create_pool_func:
+ * @func: (nullable): opens the Create Pool wizard
+ *
+ * The wizards layer, above this one, calls this once at start-up so that the page's Add Pool…
+ * button can open its wizard without including it.
+ */
+void
+hako_storage_page_set_create_pool_func(HakoCreatePoolFunc func)
+{
+    create_pool_func = func;
 }

@@ -14,5 +14,13 @@ G_DECLARE_FINAL_TYPE(HakoStoragePage, hako_storage_page, HAKO, STORAGE_PAGE, Gtk
 
 GtkWidget *hako_storage_page_new(HakoConnectionManager *manager, HakoHost *host);
 void hako_storage_page_refresh(HakoStoragePage *self);
+const char *hako_storage_page_get_chosen_path(HakoStoragePage *self);
+void hako_storage_page_select(HakoStoragePage *self, const char *pool, const char *volume);
+
+/* Opens the Create Pool wizard for @host; returns its window, not yet shown. */
+typedef GtkWidget *(*HakoCreatePoolFunc)(GtkWindow *parent,
+                                         HakoConnectionManager *manager,
+                                         HakoHost *host);
+void hako_storage_page_set_create_pool_func(HakoCreatePoolFunc func);
 
 G_END_DECLS

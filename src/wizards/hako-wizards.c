@@ -4,17 +4,19 @@
 
 #include "hako-wizards.h"
 
+#include "hako-create-pool-wizard.h"
+
 #include <glib.h>
 
 /**
  * hako_wizards_register_types:
  *
  * Registers the wizard types (HakoCreateWizard, HakoMigrateWizard, …) so that the
- * application can open them by action. There are none yet; the call keeps the layer linked
- * and gives the wizards one place to be registered from.
+ * application can open them by action, and hands the UI layer the functions through which its
+ * pages open theirs.
  */
 void
 hako_wizards_register_types(void)
 {
-    g_debug("No wizards registered yet");
+    hako_create_pool_wizard_register();
 }
