@@ -5,6 +5,7 @@
 #include "hako-host-window.h"
 
 #include "hako-graph.h"
+#include "hako-networks-page.h"
 #include "hako-storage-page.h"
 
 #include <glib/gi18n.h>
@@ -372,6 +373,13 @@ hako_host_window_constructed(GObject *object)
         gtk_widget_show(storage);
         /* Translators: the page of a connection's window with its storage pools and volumes */
         gtk_stack_add_titled(self->stack, storage, "storage", _("Storage"));
+    }
+    {
+        GtkWidget *networks = hako_networks_page_new(self->manager, self->host);
+
+        gtk_widget_show(networks);
+        /* Translators: the page of a connection's window with its virtual networks */
+        gtk_stack_add_titled(self->stack, networks, "networks", _("Virtual Networks"));
     }
     self->cpu_graph = add_graph(self, self->cpu_slot, HAKO_GRAPH_KIND_PERCENT, _("CPU usage"),
                                 HAKO_HOST_STAT_CPU, C_("cpu", "Host"));
