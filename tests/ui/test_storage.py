@@ -4,7 +4,10 @@
 #  - the pool is listed, with its type and state;
 #  - New Volume… refuses a size it cannot read, saying why, and creates a qcow2 volume that is
 #    then listed with its size (and is really there, as virsh sees it);
-#  - Delete Volume… asks first, then the volume is gone.
+#  - Resize… grows the volume, and refuses to shrink it until told so; Clone… copies it under a
+#    new name; both are listed with their sizes;
+#  - Delete Volume… asks first, then the volume is gone;
+#  - Add Pool… opens the Create Pool wizard, which makes a directory pool (built, started).
 #
 # Started by run-ui-test with hako running as `hako --connect "$HAKO_TEST_URI"`. Prints TAP.
 
@@ -31,6 +34,9 @@ URI = os.environ["HAKO_TEST_URI"]
 POOL_DIR = os.path.join(os.environ["HAKO_TEST_DIR"], "ui-pool")
 POOL = "hako-ui-pool"
 VOLUME = "hako-ui-vol.qcow2"
+CLONE = "hako-ui-vol-clone.qcow2"
+NEW_POOL = "hako-ui-wizard-pool"
+NEW_POOL_DIR = os.path.join(os.environ["HAKO_TEST_DIR"], "ui-wizard-pool", "images")
 
 
 def virsh(*args):
@@ -70,7 +76,7 @@ def click(window, name):
 
 
 def main():
-    plan("storage", 7)
+    plan("storage", 10)
     os.makedirs(POOL_DIR, exist_ok=True)
     virsh("pool-define-as", POOL, "dir", "--target", POOL_DIR)
     virsh("pool-start", POOL)
@@ -144,6 +150,58 @@ def main():
         bail("the volume really is there, 16 MiB", "virsh vol-info: %r" % info)
     ok("virsh sees the volume, 16 MiB")
 
+    # Resize…: a smaller size is refused until the shrink box is ticked; a larger one is applied.
+    select_cell(volumes, VOLUME)
+    resize = poll("Resize enabled", 10, lambda: (lambda b: b if b and sensitive(b) else None)(
+        find(window, roleName="push button", name="Resize…")))
+    if resize is None:
+        bail("a chosen volume can be resized", "Resize… stays off")
+    resize.doActionNamed("click")
+    dialog = poll("resize dialog", 10, lambda: find(app, roleName="dialog",
+                                                    name="Resize “%s”" % VOLUME))
+    if dialog is None:
+        bail("Resize… opens its dialog", "no dialog")
+    size = find(dialog, roleName="text", name="New capacity:")
+    apply = find(dialog, roleName="push button", name="Resize")
+    size.queryEditableText().setTextContents("8 MiB")
+
+    def shrink_refused():
+        labels = [n.name for n in find_all(dialog, roleName="label") if n.name]
+        return not sensitive(apply) and any("shrinking" in text for text in labels)
+
+    if poll("shrink refused", 10, shrink_refused) is None:
+        bail("shrinking needs an explicit yes", "Resize sensitive: %s" % sensitive(apply))
+    size.queryEditableText().setTextContents("32 MiB")
+    if poll("grow accepted", 10, lambda: sensitive(apply)) is None:
+        bail("a larger size is accepted", "Resize stays off")
+    apply.doActionNamed("click")
+    if poll("resize dialog closes", 30, lambda: dialog.dead or not showing(dialog)) is None:
+        bail("Resize changes the volume and closes", "the dialog stays")
+    row = poll("resized", 20, lambda: (lambda r: r if r and "32.0 MiB" in r else None)(
+        row_texts(volumes, VOLUME)))
+    if row is None or "32.00 MiB" not in virsh("vol-info", "--pool", POOL, VOLUME):
+        bail("the resized volume is listed at 32 MiB", "row %r" % (row_texts(volumes, VOLUME),))
+    ok("Resize… refuses to shrink without a yes, and grows the volume to 32 MiB")
+
+    # Clone…: a copy under the name offered, listed with the same size.
+    select_cell(volumes, VOLUME)
+    click(window, "Clone…")
+    dialog = poll("clone dialog", 10, lambda: find(app, roleName="dialog",
+                                                   name="Clone “%s”" % VOLUME))
+    if dialog is None:
+        bail("Clone… opens its dialog", "no dialog")
+    name = find(dialog, roleName="text", name="Name of the copy:")
+    if name is None or name.queryText().getText(0, -1) != CLONE:
+        bail("Clone… offers a name for the copy", "field %r" % (name and name.queryText().getText(0, -1)))
+    find(dialog, roleName="push button", name="Clone").doActionNamed("click")
+    if poll("clone dialog closes", 60, lambda: dialog.dead or not showing(dialog)) is None:
+        bail("Clone copies the volume and closes", "the dialog stays")
+    row = poll("clone listed", 20, lambda: row_texts(volumes, CLONE))
+    if row is None or "32.0 MiB" not in row or CLONE not in virsh("vol-list", POOL):
+        bail("the clone is listed with its size", "row %r" % (row,))
+    ok("Clone… copies the volume: %s is listed, %s" % (CLONE, row[1]))
+    virsh("vol-delete", "--pool", POOL, CLONE)
+
     select_cell(volumes, VOLUME)
     delete = poll("Delete enabled", 10, lambda: (lambda b: b if b and sensitive(b) else None)(
         find(window, roleName="push button", name="Delete Volume…")))
@@ -163,6 +221,54 @@ def main():
         bail("the volume is deleted", "virsh still lists it")
     ok("Delete Volume… asks first, then the volume is gone")
 
+    # Add Pool…: the Create Pool wizard makes a directory pool, building its directory.
+    add = poll("Add Pool enabled", 10, lambda: (lambda b: b if b and sensitive(b) else None)(
+        find(window, roleName="push button", name="Add Pool…")))
+    if add is None:
+        bail("Add Pool… is offered", "the button is off or missing")
+    add.doActionNamed("click")
+    wizard = poll("wizard", 10, lambda: next(
+        (w for w in app.children if w.name == "Name and Type"), None))
+    if wizard is None:
+        bail("Add Pool… opens the Create Pool wizard", "windows %r" % [c.name for c in app.children])
+    fields = {e.name: e for e in find_all(wizard, roleName="text") if showing(e)}
+    if "Name:" not in fields or "Target path:" not in fields:
+        bail("a directory pool asks for a name and a target path", "fields %r" % list(fields))
+    if "Host:" in fields or "Source device:" in fields:
+        bail("a directory pool hides the other types' fields", "fields %r" % list(fields))
+    fields["Name:"].queryEditableText().setTextContents(NEW_POOL)
+    fields["Target path:"].queryEditableText().setTextContents("images")
+
+    def says(text):
+        return any(text in (n.name or "") for n in find_all(wizard, roleName="label"))
+
+    nxt = find(wizard, roleName="push button", name="Next")
+    if poll("relative refused", 10, lambda: not sensitive(nxt)) is None:
+        bail("a relative target path is refused", "Next stays on")
+    fields["Target path:"].queryEditableText().setTextContents(NEW_POOL_DIR)
+    if poll("Next enabled", 10, lambda: sensitive(nxt)) is None:
+        bail("a valid pool enables Next", "Next stays off; labels %r" % [
+            n.name for n in find_all(wizard, roleName="label") if n.name])
+    nxt.doActionNamed("click")
+    build = poll("build box", 10, lambda: (lambda b: b if b and showing(b) else None)(
+        find(wizard, roleName="check box", name="Build: make the pool’s directory if it is missing")))
+    if build is None:
+        bail("a directory pool offers to build its directory", "no Build box")
+    apply = poll("Apply", 10, lambda: (lambda b: b if b and showing(b) and sensitive(b) else None)(
+        find(wizard, roleName="push button", name="Apply")))
+    if apply is None:
+        bail("the last page can be applied", "no Apply")
+    apply.doActionNamed("click")
+    if poll("wizard closes", 60, lambda: wizard.dead or not showing(wizard)) is None:
+        bail("the wizard creates the pool and closes", "it stays")
+    row = poll("new pool listed", 20, lambda: row_texts(pools, NEW_POOL))
+    if row is None or not os.path.isdir(NEW_POOL_DIR) or "running" not in virsh(
+            "pool-info", NEW_POOL).lower():
+        bail("the new pool is listed, running, its directory made", "row %r" % (row,))
+    ok("the Create Pool wizard makes a directory pool, builds its directory and starts it")
+
+    virsh("pool-destroy", NEW_POOL)
+    virsh("pool-undefine", NEW_POOL)
     virsh("pool-destroy", POOL)
     virsh("pool-undefine", POOL)
     quit_with_ctrl_q(app)
