@@ -3,9 +3,12 @@
 # The Virtual Networks page of Connection Details and the Create Network wizard, against a
 # private libvirtd inside a network namespace of the test's own (run-ui-test --netns):
 #  - a network made with virsh is listed; the wizard's default IPv4 network avoids it;
-#  - the wizard refuses its subnet, saying which network has it, and refuses a bad name;
+#  - the wizard refuses its subnet and bridge, saying which network has them, and a bad name;
+#  - a Finish that libvirt refuses (a bridge name the host's interface has) keeps the wizard
+#    open, says why, and leaves nothing behind;
 #  - an isolated network with a DHCP range is created, listed and running (as virsh sees it);
-#  - Stop stops it; Delete… asks first, naming the guest that uses it, then it is gone.
+#  - the autostart check turns autostart off; Stop stops it;
+#  - Delete… asks first, naming the guest that uses it, then it is gone.
 #
 # Started by run-ui-test with hako running as `hako --connect "$HAKO_TEST_URI"`. Prints TAP.
 
@@ -22,6 +25,7 @@ from hakoui import (
     ok,
     plan,
     poll,
+    pyatspi,
     quit_with_ctrl_q,
     second_hako,
     sensitive,
@@ -32,6 +36,7 @@ URI = os.environ["HAKO_TEST_URI"]
 GUEST = os.environ["HAKO_TEST_GUEST"]
 CLASH = "hako-clash"
 NETWORK = "hako-ui-net"
+TAKEN_BRIDGE = "hktaken0"  # a bridge of the namespace that no network of libvirt has
 CLASH_XML = """<network>
   <name>%s</name>
   <bridge name='hkclash0'/>
@@ -84,7 +89,7 @@ def labels(node):
 
 
 def main():
-    plan("networks", 10)
+    plan("networks", 12)
     if not os.environ.get("HAKO_TEST_NETNS"):
         bail("the private libvirtd runs in a network namespace", "HAKO_TEST_NETNS is not set")
     with tempfile.NamedTemporaryFile("w", suffix=".xml") as f:
@@ -92,6 +97,8 @@ def main():
         f.flush()
         virsh("net-define", f.name)
     virsh("net-start", CLASH)
+    subprocess.run(["ip", "-n", os.environ["HAKO_TEST_NETNS"], "link", "add", TAKEN_BRIDGE,
+                    "type", "bridge"], check=True, timeout=30)
     app = application()
 
     second_hako("--connect", URI, "--show-host-summary")
@@ -143,6 +150,12 @@ def main():
             "not a valid network name" in t for t in labels(wizard))) is None:
         bail("a bad name is refused with the reason", "labels %r" % labels(wizard))
     entries["Name:"].queryEditableText().setTextContents(NETWORK)
+    entries["Bridge:"].queryEditableText().setTextContents("hkclash0")
+    if poll("bridge clash refused", 10, lambda: not sensitive(forward) and any(
+            "hkclash0" in t and CLASH in t for t in labels(wizard))) is None:
+        bail("a bridge another network uses is refused, naming it", "labels %r" % labels(wizard))
+    # Not a network's: only libvirt finds it taken, when Finish starts the network.
+    entries["Bridge:"].queryEditableText().setTextContents(TAKEN_BRIDGE)
     combo = next((c for c in find_all(wizard, roleName="combo box")
                   if find(c, roleName="menu item", name="Isolated")), None)
     if combo is None:
@@ -155,7 +168,8 @@ def main():
     if poll("isolated", 10, lambda: not sensitive(entries["Forward device:"])) is None:
         bail("an isolated network has no forward device", "the field stays on")
     enabled_button(wizard, "Forward").doActionNamed("click")
-    ok("a bad name is refused with the reason; an isolated network has no forward device")
+    ok("a bad name and %s's bridge are refused with the reason; isolated has no forward device"
+       % CLASH)
 
     ipv4 = entries["IPv4 network:"].queryText().getText(0, -1)
     start = entries["DHCP start:"].queryText().getText(0, -1)
@@ -186,6 +200,24 @@ def main():
     enabled_button(wizard, "Forward").doActionNamed("click")
     entries["DNS domain:"].queryEditableText().setTextContents("lab.test")
     enabled_button(wizard, "Finish").doActionNamed("click")
+
+    def failed():
+        return sensitive(button(wizard, "Finish")) and any(
+            TAKEN_BRIDGE in t for t in labels(wizard) if "Name the" not in t)
+
+    if poll("failure shown", 60, failed) is None or not showing(wizard):
+        bail("a failed Finish keeps the wizard open and says why", "labels %r" % labels(wizard))
+    diag("failure: %r" % [t for t in labels(wizard) if TAKEN_BRIDGE in t])
+    if NETWORK in virsh("net-list", "--all", "--name").split():
+        bail("a failed creation leaves nothing behind", "virsh lists %s" % NETWORK)
+    ok("Finish with a bridge the host already has fails, says why, keeps the wizard open")
+
+    enabled_button(wizard, "Back").doActionNamed("click")
+    enabled_button(wizard, "Back").doActionNamed("click")
+    entries["Bridge:"].queryEditableText().setTextContents("")
+    enabled_button(wizard, "Forward").doActionNamed("click")
+    enabled_button(wizard, "Forward").doActionNamed("click")
+    enabled_button(wizard, "Finish").doActionNamed("click")
     if poll("wizard closes", 60, lambda: wizard.dead or not showing(wizard)) is None:
         bail("Finish creates the network and closes the wizard", "labels %r" % labels(wizard))
     row = poll("new network running", 20, lambda: (lambda r: r if r and r[1] == "Running"
@@ -207,6 +239,17 @@ def main():
     if poll("details", 10, lambda: any("10.77.0.100" in t for t in labels(pane))) is None:
         bail("the details show the DHCP range", "labels %r" % labels(pane))
     ok("virsh sees it running, isolated, with the range and DNS domain; the details show them")
+
+    check = find(pane, roleName="check box", name="Start the network when the host starts")
+    if check is None or not check.getState().contains(pyatspi.STATE_CHECKED):
+        bail("the autostart check shows the new network's autostart", "check %r" % check)
+    check.doActionNamed("click")
+    if poll("autostart off", 20, lambda: (row_texts(view, NETWORK) or [None] * 3)[2] ==
+            "No") is None:
+        bail("the autostart check turns autostart off", "row %r" % (row_texts(view, NETWORK),))
+    if "Autostart:      no" not in virsh("net-info", NETWORK):
+        bail("virsh sees autostart off", virsh("net-info", NETWORK))
+    ok("the autostart check turns the network's autostart off")
 
     enabled_button(pane, "Stop").doActionNamed("click")
     if poll("stopped", 20, lambda: (row_texts(view, NETWORK) or [None, None])[1] ==
