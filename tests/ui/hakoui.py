@@ -206,6 +206,18 @@ def second_hako(*args, timeout=30):
     )
 
 
+def give_keyboard(window):
+    """What a window manager does when the user clicks a window: give it the keyboard. Without
+    one, a window shown by a second `hako` does not get it (hako presented the manager window,
+    which keeps it)."""
+    ids = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^%s$" % window.name],
+                         capture_output=True, text=True, timeout=30).stdout.split()
+    if not ids:
+        bail("the window is on the X display", "xdotool finds no window named %r" % window.name)
+    subprocess.run(["xdotool", "windowfocus", "--sync", ids[0]], check=True, timeout=30)
+    point_at(window)
+
+
 def close_guest_window(window):
     """Escape closes a guest's window; while its display has the keyboard, Escape is the
     guest's, so the keyboard goes to the toolbar first."""

@@ -12,9 +12,9 @@
 
 import os
 import re
-import subprocess
 
 from hakoui import (
+    give_keyboard,
     application,
     bail,
     cell_named,
@@ -45,18 +45,6 @@ def value_of(window, caption):
                 if relation.getTarget(i).name == caption:
                     return label.name
     return None
-
-
-def give_keyboard(window):
-    """What a window manager does when the user clicks a window: give it the keyboard. Without
-    one, a window shown by a second `hako` does not get it (hako presented the manager window,
-    which keeps it)."""
-    ids = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^%s$" % window.name],
-                         capture_output=True, text=True, timeout=30).stdout.split()
-    if not ids:
-        bail("the window is on the X display", "xdotool finds no window named %r" % window.name)
-    subprocess.run(["xdotool", "windowfocus", "--sync", ids[0]], check=True, timeout=30)
-    point_at(window)
 
 
 def main():
