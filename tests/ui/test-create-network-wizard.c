@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The Create Network wizard's defaults: a free IPv4 network, the upper half as DHCP range. */
+/* The Create Network wizard: its defaults (a free IPv4 network, the upper half as DHCP range)
+ * and its keys. */
 #include "config.h"
 
 #include "hako-connection-manager.h"
@@ -106,6 +107,94 @@ test_fields(void)
     g_assert_null(wizard);
 }
 
+static gboolean
+timed_out_cb(gpointer data)
+{
+    *(gboolean *)data = TRUE;
+    return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop for @ms: an activated button shows itself pressed for a moment (250 ms in
+ * GTK 3) before it is clicked. */
+static void
+spin(guint ms)
+{
+    gboolean done = FALSE;
+
+    g_timeout_add(ms, timed_out_cb, &done);
+    while (!done)
+        g_main_context_iteration(NULL, TRUE);
+}
+
+/* A key pressed on @window, delivered as GTK would deliver it (no window manager needed). */
+static void
+send_key(GtkWidget *window, guint keyval, GdkModifierType state)
+{
+    GdkDisplay *display = gtk_widget_get_display(window);
+    GdkEvent *event = gdk_event_new(GDK_KEY_PRESS);
+    g_autofree GdkKeymapKey *keys = NULL;
+    int n_keys = 0;
+
+    event->key.window = g_object_ref(gtk_widget_get_window(window));
+    event->key.send_event = TRUE;
+    event->key.time = GDK_CURRENT_TIME;
+    event->key.keyval = keyval;
+    event->key.state = state;
+    if (gdk_keymap_get_entries_for_keyval(gdk_keymap_get_for_display(display), keyval, &keys,
+                                          &n_keys) &&
+        n_keys > 0)
+        event->key.hardware_keycode = (guint16)keys[0].keycode;
+    gdk_event_set_device(event, gdk_seat_get_keyboard(gdk_display_get_default_seat(display)));
+    gtk_main_do_event(event);
+    gdk_event_free(event);
+    spin(400);
+}
+
+static const char *
+focus_name(GtkWidget *window)
+{
+    GtkWidget *focus = gtk_window_get_focus(GTK_WINDOW(window));
+
+    return focus != NULL ? atk_object_get_name(gtk_widget_get_accessible(focus)) : NULL;
+}
+
+static void
+test_keyboard(void)
+{
+    g_autoptr(HakoConnectionManager) manager = hako_connection_manager_new(NULL);
+    HakoHost *host = hako_connection_manager_add(manager, "test:///default", HAKO_CONNECT_NONE);
+    g_autoptr(HakoNetworks) networks = hako_networks_new(manager);
+    g_autoptr(GPtrArray) existing = g_ptr_array_new_with_free_func(g_object_unref);
+    GtkWidget *wizard = hako_create_network_wizard_new(NULL, networks, host, existing);
+
+    g_object_add_weak_pointer(G_OBJECT(wizard), (gpointer *)&wizard);
+    gtk_widget_show(wizard);
+    spin(100);
+    /* The first page starts on its name; Enter does nothing without one. */
+    g_assert_cmpstr(focus_name(wizard), ==, "Name:");
+    send_key(wizard, GDK_KEY_Return, 0);
+    g_assert_cmpstr(focus_name(wizard), ==, "Name:");
+    gtk_entry_set_text(GTK_ENTRY(gtk_window_get_focus(GTK_WINDOW(wizard))), "lab");
+    /* Enter goes forward, to the IPv4 network with its default. */
+    send_key(wizard, GDK_KEY_Return, 0);
+    g_assert_cmpstr(focus_name(wizard), ==, "IPv4 network:");
+    g_assert_cmpstr(gtk_entry_get_text(GTK_ENTRY(gtk_window_get_focus(GTK_WINDOW(wizard)))), ==,
+                    "192.168.100.0/24");
+    /* Alt+B goes back, Alt+F forward again, Enter to the last page. */
+    send_key(wizard, GDK_KEY_b, GDK_MOD1_MASK);
+    g_assert_cmpstr(focus_name(wizard), ==, "Name:");
+    send_key(wizard, GDK_KEY_f, GDK_MOD1_MASK);
+    g_assert_cmpstr(focus_name(wizard), ==, "IPv4 network:");
+    send_key(wizard, GDK_KEY_Return, 0);
+    g_assert_cmpstr(focus_name(wizard), ==, "IPv6 network:");
+    /* Alt+D reaches the DNS domain by its mnemonic. */
+    send_key(wizard, GDK_KEY_d, GDK_MOD1_MASK);
+    g_assert_cmpstr(focus_name(wizard), ==, "DNS domain:");
+    /* Escape closes it. */
+    send_key(wizard, GDK_KEY_Escape, 0);
+    g_assert_null(wizard);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -114,5 +203,6 @@ main(int argc, char *argv[])
     g_test_add_func("/wizards/create-network/default-dhcp", test_default_dhcp);
     g_test_add_func("/wizards/create-network/default-ipv4", test_default_ipv4);
     g_test_add_func("/wizards/create-network/fields", test_fields);
+    g_test_add_func("/wizards/create-network/keyboard", test_keyboard);
     return g_test_run();
 }
