@@ -81,10 +81,17 @@ hako_networks_page_set_add_network_func(HakoAddNetworkFunc func)
 /* ---------------------------------------------------------------------------------------- */
 /* Errors and the selection                                                                  */
 
+/* Whether the page was disposed: an answer that comes afterwards has nowhere to go. */
+static gboolean
+disposed(HakoNetworksPage *self)
+{
+    return self->cancellable == NULL || g_cancellable_is_cancelled(self->cancellable);
+}
+
 static void
 show_error(HakoNetworksPage *self, const GError *error)
 {
-    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    if (disposed(self) || g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
     gtk_label_set_text(self->error_label, error->message);
     gtk_widget_show(GTK_WIDGET(self->error_bar));
@@ -261,6 +268,8 @@ list_cb(GObject *source, GAsyncResult *result, gpointer user_data)
         hako_networks_list_finish(HAKO_NETWORKS(source), result, &error);
     g_autofree char *wanted = g_strdup(self->selected);
 
+    if (disposed(self))
+        return;
     if (networks == NULL) {
         show_error(self, error);
         return;
@@ -296,6 +305,8 @@ hako_networks_page_refresh(HakoNetworksPage *self)
 {
     g_return_if_fail(HAKO_IS_NETWORKS_PAGE(self));
 
+    if (disposed(self))
+        return;
     if (!hako_host_is_connected(self->host)) {
         gtk_list_store_clear(self->store);
         g_clear_pointer(&self->listed, g_ptr_array_unref);
@@ -410,6 +421,12 @@ delete_free(Delete *d)
 }
 
 static void
+delete_closure_notify(gpointer data, GClosure *closure)
+{
+    delete_free(data);
+}
+
+static void
 delete_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
     g_autoptr(HakoNetworksPage) self = user_data;
@@ -423,11 +440,10 @@ delete_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 question_response_cb(GtkDialog *dialog, int response, Delete *d)
 {
-    if (response == GTK_RESPONSE_ACCEPT)
+    if (response == GTK_RESPONSE_ACCEPT && !disposed(d->page))
         hako_networks_delete_async(d->page->networks, d->page->host, d->name, d->page->cancellable,
                                    delete_cb, g_object_ref(d->page));
     gtk_widget_destroy(GTK_WIDGET(dialog));
-    delete_free(d);
 }
 
 /* The question is answered later, from its response handler: a nested main loop
@@ -442,8 +458,9 @@ users_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     g_autofree char *detail = NULL;
     GtkWidget *dialog;
 
-    if (users == NULL) {
-        show_error(self, error);
+    if (users == NULL || disposed(self)) {
+        if (users == NULL)
+            show_error(self, error);
         delete_free(d);
         return;
     }
@@ -469,7 +486,9 @@ users_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     gtk_dialog_add_buttons(GTK_DIALOG(dialog), _("_Cancel"), GTK_RESPONSE_CANCEL, _("_Delete"),
                            GTK_RESPONSE_ACCEPT, NULL);
     gtk_dialog_set_default_response(GTK_DIALOG(dialog), GTK_RESPONSE_CANCEL);
-    g_signal_connect(dialog, "response", G_CALLBACK(question_response_cb), d);
+    /* d goes with the dialog, answered or destroyed with its window. */
+    g_signal_connect_data(dialog, "response", G_CALLBACK(question_response_cb), d,
+                          delete_closure_notify, 0);
     gtk_widget_show(dialog);
 }
 

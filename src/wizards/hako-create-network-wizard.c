@@ -319,7 +319,8 @@ create_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     g_autoptr(HakoNetwork) network =
         hako_networks_create_finish(HAKO_NETWORKS(source), result, &error);
 
-    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    /* Closed meanwhile: its widgets are gone. */
+    if (self->cancellable == NULL || g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
     gtk_spinner_stop(self->spinner);
     self->busy = FALSE;
