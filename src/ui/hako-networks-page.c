@@ -3,6 +3,8 @@
 
 #include "hako-networks-page.h"
 
+#include "hako-widgets.h"
+
 #include <glib/gi18n.h>
 
 /*
@@ -535,43 +537,6 @@ add_clicked_cb(HakoNetworksPage *self)
 /* ---------------------------------------------------------------------------------------- */
 /* Building                                                                                  */
 
-static GtkWidget *
-add_button(
-    GtkBox *box, const char *label, const char *tooltip, GCallback callback, HakoNetworksPage *self)
-{
-    GtkWidget *button = gtk_button_new_with_mnemonic(label);
-
-    gtk_widget_set_tooltip_text(button, tooltip);
-    g_signal_connect_object(button, "clicked", callback, self, G_CONNECT_SWAPPED);
-    gtk_box_pack_start(box, button, FALSE, FALSE, 0);
-    return button;
-}
-
-static void
-add_text_column(GtkTreeView *view, const char *title, int column, gboolean expand)
-{
-    GtkCellRenderer *renderer = gtk_cell_renderer_text_new();
-    GtkTreeViewColumn *col =
-        gtk_tree_view_column_new_with_attributes(title, renderer, "text", column, NULL);
-
-    if (expand)
-        g_object_set(renderer, "ellipsize", PANGO_ELLIPSIZE_END, NULL);
-    gtk_tree_view_column_set_expand(col, expand);
-    gtk_tree_view_column_set_resizable(col, TRUE);
-    gtk_tree_view_append_column(view, col);
-}
-
-static GtkWidget *
-scrolled(GtkWidget *child)
-{
-    GtkWidget *window = gtk_scrolled_window_new(NULL, NULL);
-
-    gtk_scrolled_window_set_shadow_type(GTK_SCROLLED_WINDOW(window), GTK_SHADOW_IN);
-    gtk_widget_set_vexpand(window, TRUE);
-    gtk_container_add(GTK_CONTAINER(window), child);
-    return window;
-}
-
 static void
 add_detail(HakoNetworksPage *self, GtkGrid *grid, guint which, const char *title)
 {
@@ -627,22 +592,24 @@ build(HakoNetworksPage *self)
                                      G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
     self->view = GTK_TREE_VIEW(gtk_tree_view_new_with_model(GTK_TREE_MODEL(self->store)));
     atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->view)), _("Virtual networks"));
-    add_text_column(self->view, _("Network"), COL_NAME, TRUE);
-    add_text_column(self->view, _("State"), COL_STATE, FALSE);
-    add_text_column(self->view, _("Autostart"), COL_AUTOSTART, FALSE);
-    add_text_column(self->view, _("Mode"), COL_MODE, FALSE);
-    add_text_column(self->view, _("IPv4 network"), COL_IPV4, FALSE);
+    hako_widgets_add_text_column(self->view, _("Network"), COL_NAME, TRUE);
+    hako_widgets_add_text_column(self->view, _("State"), COL_STATE, FALSE);
+    hako_widgets_add_text_column(self->view, _("Autostart"), COL_AUTOSTART, FALSE);
+    hako_widgets_add_text_column(self->view, _("Mode"), COL_MODE, FALSE);
+    hako_widgets_add_text_column(self->view, _("IPv4 network"), COL_IPV4, FALSE);
     g_signal_connect_object(gtk_tree_view_get_selection(self->view), "changed",
                             G_CALLBACK(selection_changed_cb), self, G_CONNECT_SWAPPED);
-    gtk_box_pack_start(GTK_BOX(left), scrolled(GTK_WIDGET(self->view)), TRUE, TRUE, 0);
-    self->add_button = add_button(GTK_BOX(buttons), _("_Add Network…"),
-                                  _("Create a virtual network"), G_CALLBACK(add_clicked_cb), self);
-    self->start_button = add_button(GTK_BOX(buttons), _("_Start"), _("Start the network"),
-                                    G_CALLBACK(start_clicked_cb), self);
-    self->stop_button = add_button(GTK_BOX(buttons), _("S_top"), _("Stop the network"),
-                                   G_CALLBACK(stop_clicked_cb), self);
-    self->delete_button = add_button(GTK_BOX(buttons), _("_Delete…"), _("Delete the network"),
-                                     G_CALLBACK(delete_clicked_cb), self);
+    gtk_box_pack_start(GTK_BOX(left), hako_widgets_scrolled(GTK_WIDGET(self->view)), TRUE, TRUE, 0);
+    self->add_button =
+        hako_widgets_add_button(GTK_BOX(buttons), _("_Add Network…"), _("Create a virtual network"),
+                                G_CALLBACK(add_clicked_cb), self);
+    self->start_button = hako_widgets_add_button(
+        GTK_BOX(buttons), _("_Start"), _("Start the network"), G_CALLBACK(start_clicked_cb), self);
+    self->stop_button = hako_widgets_add_button(GTK_BOX(buttons), _("S_top"), _("Stop the network"),
+                                                G_CALLBACK(stop_clicked_cb), self);
+    self->delete_button =
+        hako_widgets_add_button(GTK_BOX(buttons), _("_Delete…"), _("Delete the network"),
+                                G_CALLBACK(delete_clicked_cb), self);
     gtk_box_pack_start(GTK_BOX(left), buttons, FALSE, FALSE, 0);
     check = gtk_check_button_new_with_mnemonic(_("Start the network when the _host starts"));
     self->autostart_check = GTK_TOGGLE_BUTTON(check);
@@ -675,7 +642,7 @@ build(HakoNetworksPage *self)
     gtk_label_set_mnemonic_widget(GTK_LABEL(xml_label), xml_view);
     atk_object_set_name(gtk_widget_get_accessible(xml_view), _("Network XML"));
     self->xml_buffer = gtk_text_view_get_buffer(GTK_TEXT_VIEW(xml_view));
-    gtk_box_pack_start(GTK_BOX(right), scrolled(xml_view), TRUE, TRUE, 0);
+    gtk_box_pack_start(GTK_BOX(right), hako_widgets_scrolled(xml_view), TRUE, TRUE, 0);
 
     gtk_paned_pack1(GTK_PANED(paned), left, TRUE, FALSE);
     gtk_paned_pack2(GTK_PANED(paned), right, TRUE, FALSE);

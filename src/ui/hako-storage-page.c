@@ -5,6 +5,7 @@
 
 #include "hako-stats.h"
 #include "hako-storage.h"
+#include "hako-widgets.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -1366,43 +1367,6 @@ download_clicked_cb(HakoStoragePage *self)
 /* ---------------------------------------------------------------------------------------- */
 /* Building                                                                                  */
 
-static GtkWidget *
-add_button(
-    GtkBox *box, const char *label, const char *tooltip, GCallback callback, HakoStoragePage *self)
-{
-    GtkWidget *button = gtk_button_new_with_mnemonic(label);
-
-    gtk_widget_set_tooltip_text(button, tooltip);
-    g_signal_connect_object(button, "clicked", callback, self, G_CONNECT_SWAPPED);
-    gtk_box_pack_start(box, button, FALSE, FALSE, 0);
-    return button;
-}
-
-static void
-add_text_column(GtkTreeView *view, const char *title, int column, gboolean expand)
-{
-    GtkCellRenderer *renderer = gtk_cell_renderer_text_new();
-    GtkTreeViewColumn *col =
-        gtk_tree_view_column_new_with_attributes(title, renderer, "text", column, NULL);
-
-    if (expand)
-        g_object_set(renderer, "ellipsize", PANGO_ELLIPSIZE_END, NULL);
-    gtk_tree_view_column_set_expand(col, expand);
-    gtk_tree_view_column_set_resizable(col, TRUE);
-    gtk_tree_view_append_column(view, col);
-}
-
-static GtkWidget *
-scrolled(GtkWidget *child)
-{
-    GtkWidget *window = gtk_scrolled_window_new(NULL, NULL);
-
-    gtk_scrolled_window_set_shadow_type(GTK_SCROLLED_WINDOW(window), GTK_SHADOW_IN);
-    gtk_widget_set_vexpand(window, TRUE);
-    gtk_container_add(GTK_CONTAINER(window), child);
-    return window;
-}
-
 static void
 build(HakoStoragePage *self)
 {
@@ -1437,31 +1401,33 @@ build(HakoStoragePage *self)
                                      G_TYPE_STRING, G_TYPE_STRING, G_TYPE_INT, G_TYPE_STRING);
     self->pool_view = GTK_TREE_VIEW(gtk_tree_view_new_with_model(GTK_TREE_MODEL(self->pools)));
     atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->pool_view)), _("Storage pools"));
-    add_text_column(self->pool_view, _("Pool"), POOL_COL_NAME, TRUE);
-    add_text_column(self->pool_view, _("Type"), POOL_COL_TYPE, FALSE);
-    add_text_column(self->pool_view, _("State"), POOL_COL_STATE, FALSE);
+    hako_widgets_add_text_column(self->pool_view, _("Pool"), POOL_COL_NAME, TRUE);
+    hako_widgets_add_text_column(self->pool_view, _("Type"), POOL_COL_TYPE, FALSE);
+    hako_widgets_add_text_column(self->pool_view, _("State"), POOL_COL_STATE, FALSE);
     gtk_tree_view_append_column(self->pool_view, gtk_tree_view_column_new_with_attributes(
                                                      _("Usage"), progress, "value", POOL_COL_USAGE,
                                                      "text", POOL_COL_USAGE_TEXT, NULL));
     g_signal_connect_object(gtk_tree_view_get_selection(self->pool_view), "changed",
                             G_CALLBACK(pool_selection_changed_cb), self, G_CONNECT_SWAPPED);
-    gtk_box_pack_start(GTK_BOX(left), scrolled(GTK_WIDGET(self->pool_view)), TRUE, TRUE, 0);
-    self->start_button = add_button(GTK_BOX(pool_buttons), _("_Start"), _("Start the pool"),
-                                    G_CALLBACK(start_clicked_cb), self);
-    self->stop_button = add_button(GTK_BOX(pool_buttons), _("S_top"), _("Stop the pool"),
-                                   G_CALLBACK(stop_clicked_cb), self);
-    self->refresh_button =
-        add_button(GTK_BOX(pool_buttons), _("_Refresh"),
-                   _("Look at the pool’s storage again, for volumes made outside Hako"),
-                   G_CALLBACK(refresh_clicked_cb), self);
-    self->delete_pool_button =
-        add_button(GTK_BOX(pool_buttons), _("_Delete Pool…"), _("Forget the stopped pool"),
-                   G_CALLBACK(delete_pool_clicked_cb), self);
+    gtk_box_pack_start(GTK_BOX(left), hako_widgets_scrolled(GTK_WIDGET(self->pool_view)), TRUE,
+                       TRUE, 0);
+    self->start_button =
+        hako_widgets_add_button(GTK_BOX(pool_buttons), _("_Start"), _("Start the pool"),
+                                G_CALLBACK(start_clicked_cb), self);
+    self->stop_button = hako_widgets_add_button(
+        GTK_BOX(pool_buttons), _("S_top"), _("Stop the pool"), G_CALLBACK(stop_clicked_cb), self);
+    self->refresh_button = hako_widgets_add_button(
+        GTK_BOX(pool_buttons), _("_Refresh"),
+        _("Look at the pool’s storage again, for volumes made outside Hako"),
+        G_CALLBACK(refresh_clicked_cb), self);
+    self->delete_pool_button = hako_widgets_add_button(GTK_BOX(pool_buttons), _("_Delete Pool…"),
+                                                       _("Forget the stopped pool"),
+                                                       G_CALLBACK(delete_pool_clicked_cb), self);
     gtk_box_pack_start(GTK_BOX(left), pool_buttons, FALSE, FALSE, 0);
     pool_buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
     self->add_pool_button =
-        add_button(GTK_BOX(pool_buttons), _("_Add Pool…"), _("Create a storage pool"),
-                   G_CALLBACK(add_pool_clicked_cb), self);
+        hako_widgets_add_button(GTK_BOX(pool_buttons), _("_Add Pool…"), _("Create a storage pool"),
+                                G_CALLBACK(add_pool_clicked_cb), self);
     gtk_box_pack_start(GTK_BOX(left), pool_buttons, FALSE, FALSE, 0);
     check = gtk_check_button_new_with_mnemonic(_("Start the pool when the _host starts"));
     self->autostart_check = GTK_TOGGLE_BUTTON(check);
@@ -1479,39 +1445,40 @@ build(HakoStoragePage *self)
                                        G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
     self->volume_view = GTK_TREE_VIEW(gtk_tree_view_new_with_model(GTK_TREE_MODEL(self->volumes)));
     atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->volume_view)), _("Volumes"));
-    add_text_column(self->volume_view, _("Volume"), VOL_COL_NAME, TRUE);
-    add_text_column(self->volume_view, _("Size"), VOL_COL_SIZE, FALSE);
-    add_text_column(self->volume_view, _("Allocated"), VOL_COL_ALLOCATION, FALSE);
-    add_text_column(self->volume_view, _("Format"), VOL_COL_FORMAT, FALSE);
-    add_text_column(self->volume_view, _("Used by"), VOL_COL_USED_BY, TRUE);
+    hako_widgets_add_text_column(self->volume_view, _("Volume"), VOL_COL_NAME, TRUE);
+    hako_widgets_add_text_column(self->volume_view, _("Size"), VOL_COL_SIZE, FALSE);
+    hako_widgets_add_text_column(self->volume_view, _("Allocated"), VOL_COL_ALLOCATION, FALSE);
+    hako_widgets_add_text_column(self->volume_view, _("Format"), VOL_COL_FORMAT, FALSE);
+    hako_widgets_add_text_column(self->volume_view, _("Used by"), VOL_COL_USED_BY, TRUE);
     g_signal_connect_object(gtk_tree_view_get_selection(self->volume_view), "changed",
                             G_CALLBACK(volume_selection_changed_cb), self, G_CONNECT_SWAPPED);
     g_signal_connect_object(self->volume_view, "row-activated", G_CALLBACK(volume_activated_cb),
                             self, G_CONNECT_SWAPPED);
-    gtk_box_pack_start(GTK_BOX(right), scrolled(GTK_WIDGET(self->volume_view)), TRUE, TRUE, 0);
-    self->new_volume_button =
-        add_button(GTK_BOX(volume_buttons), _("_New Volume…"), _("Create a volume in the pool"),
-                   G_CALLBACK(new_volume_clicked_cb), self);
-    self->delete_volume_button =
-        add_button(GTK_BOX(volume_buttons), _("De_lete Volume…"), _("Delete the chosen volume"),
-                   G_CALLBACK(delete_volume_clicked_cb), self);
-    self->wipe_button =
-        add_button(GTK_BOX(volume_buttons), _("_Wipe…"), _("Overwrite the volume with zeros"),
-                   G_CALLBACK(wipe_volume_clicked_cb), self);
+    gtk_box_pack_start(GTK_BOX(right), hako_widgets_scrolled(GTK_WIDGET(self->volume_view)), TRUE,
+                       TRUE, 0);
+    self->new_volume_button = hako_widgets_add_button(GTK_BOX(volume_buttons), _("_New Volume…"),
+                                                      _("Create a volume in the pool"),
+                                                      G_CALLBACK(new_volume_clicked_cb), self);
+    self->delete_volume_button = hako_widgets_add_button(
+        GTK_BOX(volume_buttons), _("De_lete Volume…"), _("Delete the chosen volume"),
+        G_CALLBACK(delete_volume_clicked_cb), self);
+    self->wipe_button = hako_widgets_add_button(GTK_BOX(volume_buttons), _("_Wipe…"),
+                                                _("Overwrite the volume with zeros"),
+                                                G_CALLBACK(wipe_volume_clicked_cb), self);
     gtk_box_pack_start(GTK_BOX(right), volume_buttons, FALSE, FALSE, 0);
     volume_buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-    self->resize_button =
-        add_button(GTK_BOX(volume_buttons), _("Resi_ze…"), _("Change the volume’s capacity"),
-                   G_CALLBACK(resize_volume_clicked_cb), self);
-    self->clone_button =
-        add_button(GTK_BOX(volume_buttons), _("_Clone…"), _("Copy the volume under a new name"),
-                   G_CALLBACK(clone_volume_clicked_cb), self);
-    self->upload_button =
-        add_button(GTK_BOX(volume_buttons), _("_Upload…"), _("Copy a local file into the volume"),
-                   G_CALLBACK(upload_clicked_cb), self);
-    self->download_button =
-        add_button(GTK_BOX(volume_buttons), _("Do_wnload…"), _("Copy the volume into a local file"),
-                   G_CALLBACK(download_clicked_cb), self);
+    self->resize_button = hako_widgets_add_button(GTK_BOX(volume_buttons), _("Resi_ze…"),
+                                                  _("Change the volume’s capacity"),
+                                                  G_CALLBACK(resize_volume_clicked_cb), self);
+    self->clone_button = hako_widgets_add_button(GTK_BOX(volume_buttons), _("_Clone…"),
+                                                 _("Copy the volume under a new name"),
+                                                 G_CALLBACK(clone_volume_clicked_cb), self);
+    self->upload_button = hako_widgets_add_button(GTK_BOX(volume_buttons), _("_Upload…"),
+                                                  _("Copy a local file into the volume"),
+                                                  G_CALLBACK(upload_clicked_cb), self);
+    self->download_button = hako_widgets_add_button(GTK_BOX(volume_buttons), _("Do_wnload…"),
+                                                    _("Copy the volume into a local file"),
+                                                    G_CALLBACK(download_clicked_cb), self);
     gtk_box_pack_start(GTK_BOX(right), volume_buttons, FALSE, FALSE, 0);
 
     gtk_paned_pack1(GTK_PANED(paned), left, FALSE, FALSE);
