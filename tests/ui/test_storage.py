@@ -34,6 +34,7 @@ URI = os.environ["HAKO_TEST_URI"]
 POOL_DIR = os.path.join(os.environ["HAKO_TEST_DIR"], "ui-pool")
 POOL = "hako-ui-pool"
 VOLUME = "hako-ui-vol.qcow2"
+RAW = "hako-ui-raw.img"
 CLONE = "hako-ui-vol-clone.qcow2"
 NEW_POOL = "hako-ui-wizard-pool"
 NEW_POOL_DIR = os.path.join(os.environ["HAKO_TEST_DIR"], "ui-wizard-pool", "images")
@@ -76,7 +77,7 @@ def click(window, name):
 
 
 def main():
-    plan("storage", 10)
+    plan("storage", 11)
     os.makedirs(POOL_DIR, exist_ok=True)
     virsh("pool-define-as", POOL, "dir", "--target", POOL_DIR)
     virsh("pool-start", POOL)
@@ -201,6 +202,39 @@ def main():
         bail("the clone is listed with its size", "row %r" % (row,))
     ok("Clone… copies the volume: %s is listed, %s" % (CLONE, row[1]))
     virsh("vol-delete", "--pool", POOL, CLONE)
+
+    # Wipe…: asks first, then the volume holds zeros only.
+    local = os.path.join(os.environ["HAKO_TEST_DIR"], "ui-wipe.bin")
+    with open(local, "wb") as f:
+        f.write(os.urandom(1024 * 1024))
+    virsh("vol-create-as", POOL, RAW, "1M", "--format", "raw")
+    virsh("vol-upload", "--pool", POOL, RAW, local)
+    click(window, "Refresh")
+    if poll("raw listed", 20, lambda: row_texts(volumes, RAW)) is None:
+        bail("Refresh lists a volume made outside hako", "no row %s" % RAW)
+    select_cell(volumes, RAW)
+    wipe = poll("Wipe enabled", 10, lambda: (lambda b: b if b and sensitive(b) else None)(
+        find(window, roleName="push button", name="Wipe…")))
+    if wipe is None:
+        bail("a chosen volume can be wiped", "Wipe… stays off")
+    wipe.doActionNamed("click")
+    question = poll("wipe question", 10, lambda: next(
+        (d for d in find_all(app, roleName="alert") + find_all(app, roleName="dialog")
+         if find(d, roleName="push button", name="Wipe")), None))
+    if question is None:
+        bail("Wipe… asks first", "no question")
+    find(question, roleName="push button", name="Wipe").doActionNamed("click")
+
+    def zeros():
+        virsh("vol-download", "--pool", POOL, RAW, local)
+        with open(local, "rb") as f:
+            content = f.read()
+        return len(content) == 1024 * 1024 and content.count(0) == len(content)
+
+    if poll("wiped", 30, zeros) is None:
+        bail("Wipe… leaves only zeros in the volume", "the data is still there")
+    ok("Wipe… asks first, then the volume holds only zeros")
+    virsh("vol-delete", "--pool", POOL, RAW)
 
     select_cell(volumes, VOLUME)
     delete = poll("Delete enabled", 10, lambda: (lambda b: b if b and sensitive(b) else None)(
