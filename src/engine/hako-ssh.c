@@ -408,7 +408,9 @@ child_setup(gpointer user_data)
 }
 
 /* A master also ends with Hako, however Hako ends (a crash, SIGKILL): the kernel sends it
- * SIGTERM when the thread that started it dies, and masters are started on the main thread. */
+ * SIGTERM when the thread that started it dies, and masters are started by a thread that lives
+ * as long as the process (not the main thread: forking a large process takes long enough to
+ * be seen there, ten hosts at once). */
 static void
 master_child_setup(gpointer user_data)
 {
@@ -428,12 +430,12 @@ typedef struct {
     GMutex lock;
     GCond cond;
     gboolean done;
-} MainSpawn;
+} Spawn;
 
 static gboolean
-main_spawn_cb(gpointer data)
+spawn_cb(gpointer data)
 {
-    MainSpawn *spawn = data;
+    Spawn *spawn = data;
     GSubprocess *process =
         g_subprocess_launcher_spawnv(spawn->launcher, spawn->argv, &spawn->error);
 
@@ -445,15 +447,43 @@ main_spawn_cb(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-/* Spawns on the main thread (see master_child_setup), from any thread. */
-static GSubprocess *
-spawn_on_main_thread(GSubprocessLauncher *launcher, const char *const *argv, GError **error)
+static gpointer
+spawner_thread(gpointer data)
 {
-    MainSpawn spawn = {launcher, argv, NULL, NULL};
+    GMainLoop *loop = data;
+
+    g_main_context_push_thread_default(g_main_loop_get_context(loop));
+    g_main_loop_run(loop);
+    return NULL;
+}
+
+/* The context of the thread that starts masters, made once, never ended. */
+static GMainContext *
+spawner_context(void)
+{
+    static gsize once = 0;
+    static GMainContext *context;
+
+    if (g_once_init_enter(&once)) {
+        GMainContext *created = g_main_context_new();
+
+        g_thread_unref(
+            g_thread_new("hako-ssh-spawn", spawner_thread, g_main_loop_new(created, FALSE)));
+        context = created;
+        g_once_init_leave(&once, 1);
+    }
+    return context;
+}
+
+/* Spawns on the spawner thread (see master_child_setup), from any thread. */
+static GSubprocess *
+spawn_on_spawner_thread(GSubprocessLauncher *launcher, const char *const *argv, GError **error)
+{
+    Spawn spawn = {launcher, argv, NULL, NULL};
 
     g_mutex_init(&spawn.lock);
     g_cond_init(&spawn.cond);
-    g_main_context_invoke(NULL, main_spawn_cb, &spawn);
+    g_main_context_invoke(spawner_context(), spawn_cb, &spawn);
     g_mutex_lock(&spawn.lock);
     while (!spawn.done)
         g_cond_wait(&spawn.cond, &spawn.lock);
@@ -524,7 +554,7 @@ spawn_master(HakoSshMaster *self, const char *strict, GError **error)
     g_subprocess_launcher_set_child_setup(launcher, master_child_setup, GINT_TO_POINTER(getpid()),
                                           NULL);
     g_unlink(self->log);
-    return spawn_on_main_thread(launcher, (const char *const *)argv->pdata, error);
+    return spawn_on_spawner_thread(launcher, (const char *const *)argv->pdata, error);
 }
 
 static char *
