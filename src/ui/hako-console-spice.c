@@ -79,11 +79,21 @@ static void
 drop_session(HakoConsoleSpice *self)
 {
     SpiceChannel *channel;
+    SpiceSession *session = g_steal_pointer(&self->session);
 
+    /* The session first: no channel may reach a display widget that is on its way out (a
+     * motion or grab handled by a widget no longer realized). */
+    if (session != NULL) {
+        g_signal_handlers_disconnect_by_data(session, self);
+        /* A secondary console's session is its owner's, to end. */
+        if (!self->secondary)
+            spice_session_disconnect(session);
+    }
     remove_extra_displays(self);
     while ((channel = g_queue_pop_head(&self->waiting)) != NULL)
         g_object_unref(channel);
     if (self->display != NULL) {
+        spice_display_mouse_ungrab(self->display);
         gtk_widget_destroy(GTK_WIDGET(self->display));
         self->display = NULL;
     }
@@ -91,13 +101,7 @@ drop_session(HakoConsoleSpice *self)
         g_signal_handlers_disconnect_by_data(self->channel, self);
         g_clear_object(&self->channel);
     }
-    if (self->session != NULL) {
-        g_signal_handlers_disconnect_by_data(self->session, self);
-        /* A secondary console's session is its owner's, to end. */
-        if (!self->secondary)
-            spice_session_disconnect(self->session);
-        g_clear_object(&self->session);
-    }
+    g_clear_object(&session);
 }
 
 /* ---------------------------------------------------------------------- */
