@@ -1300,6 +1300,9 @@ transfer_start(Transfer *t)
                                     t->cancellable, transfer_cb, transfer_ref(t));
 }
 
+/* Where the last upload or download went, for the next one's chooser (this run only). */
+static char *last_transfer_folder;
+
 static void
 transfer_chooser_cb(GtkNativeDialog *chooser, int response, gpointer user_data)
 {
@@ -1308,6 +1311,15 @@ transfer_chooser_cb(GtkNativeDialog *chooser, int response, gpointer user_data)
 
     if (response == GTK_RESPONSE_ACCEPT)
         file = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(chooser));
+    /* The next upload or download starts where this one went. */
+    if (file != NULL) {
+        g_autoptr(GFile) parent = g_file_get_parent(file);
+
+        if (parent != NULL && g_file_peek_path(parent) != NULL) {
+            g_free(last_transfer_folder);
+            last_transfer_folder = g_file_get_path(parent);
+        }
+    }
     g_object_unref(chooser);
     if (file != NULL && g_file_peek_path(file) != NULL) {
         t->path = g_file_get_path(file);
@@ -1348,6 +1360,8 @@ transfer_clicked(HakoStoragePage *self, gboolean upload)
         gtk_file_chooser_set_current_name(GTK_FILE_CHOOSER(chooser), volume->name);
     }
     gtk_file_chooser_set_local_only(GTK_FILE_CHOOSER(chooser), TRUE);
+    if (last_transfer_folder != NULL)
+        gtk_file_chooser_set_current_folder(GTK_FILE_CHOOSER(chooser), last_transfer_folder);
     g_signal_connect(chooser, "response", G_CALLBACK(transfer_chooser_cb), t);
     gtk_native_dialog_show(GTK_NATIVE_DIALOG(chooser));
 }
