@@ -540,8 +540,19 @@ test_ten_hosts(Fixture *f, gconstpointer data)
         hosts[i] = hako_connection_manager_add(f->manager, uri, HAKO_CONNECT_NONE);
     }
     monitor = hako_gap_monitor_start();
+#if defined(__SANITIZE_ADDRESS__)
+    /* AddressSanitizer's allocator is not safe across fork() (GCC 12): with ten threads in
+     * libvirt forking ssh at once, a child was seen stuck before exec, on a lock another
+     * thread held. Under it the hosts connect one after another; the release build (and the
+     * ui suite) connects them all at once. */
+    for (guint i = 0; i < N_HOSTS; i++) {
+        hako_connection_manager_connect(f->manager, hosts[i]);
+        g_assert_true(hako_test_wait_until(host_connected, hosts[i], 60000));
+    }
+#else
     for (guint i = 0; i < N_HOSTS; i++)
         hako_connection_manager_connect(f->manager, hosts[i]);
+#endif
     g_assert_true(hako_test_wait_until(all_connected, hosts, 90000));
     gap = hako_gap_monitor_stop(monitor);
     g_test_message("largest main-loop gap while ten SSH hosts connected: %" G_GINT64_FORMAT " ms",
