@@ -30,6 +30,7 @@
 #include <libvirt/virterror.h>
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
+#include <signal.h>
 
 #define KEEPALIVE_INTERVAL_S 5
 #define KEEPALIVE_COUNT 3
@@ -697,6 +698,65 @@ close_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancella
     g_task_return_boolean(task, TRUE);
 }
 
+/* An SSH session taken from its host when the connection was dropped: it ends (SIGTERM) once
+ * nothing uses the connection any more, neither the close below nor a stats tick in flight. If
+ * it ended first, libvirt would meet the end of its transport in the middle of a call while
+ * another thread closes the connection. */
+typedef struct {
+    gatomicrefcount refs;
+    GSubprocess *process;
+} Retired;
+
+static Retired *
+retired_new(GSubprocess *process)
+{
+    Retired *r = g_new0(Retired, 1);
+
+    g_atomic_ref_count_init(&r->refs);
+    r->process = process;
+    return r;
+}
+
+static gpointer
+retired_ref(gpointer data)
+{
+    g_atomic_ref_count_inc(&((Retired *)data)->refs);
+    return data;
+}
+
+static void
+retired_unref(gpointer data)
+{
+    Retired *r = data;
+
+    if (!g_atomic_ref_count_dec(&r->refs))
+        return;
+    if (r->process != NULL) {
+        if (g_subprocess_get_identifier(r->process) != NULL)
+            g_subprocess_send_signal(r->process, SIGTERM);
+        g_object_unref(r->process);
+    }
+    g_free(r);
+}
+
+typedef struct {
+    virConnectPtr conn;
+    Retired *retired;
+} CloseRetired;
+
+static void
+close_retired_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    CloseRetired *c = data;
+
+    virConnectUnregisterCloseCallback(c->conn, close_cb);
+    virConnectClose(c->conn);
+    virResetLastError();
+    retired_unref(c->retired);
+    g_free(c);
+    g_task_return_boolean(task, TRUE);
+}
+
 /* Closing may wait on a dead network peer: never on the main thread. */
 static void
 close_conn_in_thread(virConnectPtr conn)
@@ -724,7 +784,14 @@ stop_poller(HostEntry *entry)
 static void
 drop_connection(HostEntry *entry)
 {
-    stop_poller(entry);
+    /* No SSH process outlives its host's connection, but none ends under it either. */
+    Retired *retired = entry->ssh != NULL ? retired_new(_hako_ssh_master_retire(entry->ssh)) : NULL;
+
+    if (entry->poller != NULL) {
+        _hako_stats_poller_stop_then(entry->poller, retired != NULL ? retired_unref : NULL,
+                                     retired != NULL ? retired_ref(retired) : NULL);
+        g_clear_object(&entry->poller);
+    }
     entry->generation++;
     if (entry->link != NULL) {
         entry->link->entry = NULL;
@@ -735,10 +802,20 @@ drop_connection(HostEntry *entry)
         g_clear_object(&entry->auth);
     }
     g_clear_handle_id(&entry->retry_id, g_source_remove);
-    close_conn_in_thread(g_steal_pointer(&entry->conn));
-    /* No SSH process outlives its host's connection. */
-    if (entry->ssh != NULL)
-        _hako_ssh_master_stop(entry->ssh);
+    if (entry->conn != NULL && retired != NULL) {
+        g_autoptr(GTask) task = g_task_new(NULL, NULL, NULL, NULL);
+        CloseRetired *c = g_new0(CloseRetired, 1);
+
+        c->conn = g_steal_pointer(&entry->conn);
+        c->retired = retired;
+        g_task_set_source_tag(task, drop_connection);
+        g_task_set_task_data(task, c, NULL);
+        _hako_task_run_in_own_thread(task, close_retired_thread);
+    } else {
+        close_conn_in_thread(g_steal_pointer(&entry->conn));
+        if (retired != NULL)
+            retired_unref(retired);
+    }
     entry->list_applied = FALSE;
     g_hash_table_remove_all(entry->early_events);
     g_hash_table_remove_all(entry->refreshing);

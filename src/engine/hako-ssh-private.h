@@ -48,6 +48,7 @@ gboolean _hako_ssh_master_has_ended(HakoSshMaster *master);
 const char *_hako_ssh_master_get_host(HakoSshMaster *master);
 gpointer _hako_ssh_master_get_ask_data(HakoSshMaster *master);
 void _hako_ssh_master_stop(HakoSshMaster *master);
+GSubprocess *_hako_ssh_master_retire(HakoSshMaster *master);
 char *_hako_ssh_master_dup_last_error(HakoSshMaster *master);
 char *_hako_ssh_master_rewrite_uri(HakoSshMaster *master, const char *uri);
 int _hako_ssh_master_open_tunnel(HakoSshMaster *master, const char *host, int port, GError **error);

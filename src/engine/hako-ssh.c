@@ -60,6 +60,7 @@ struct _HakoSshMaster {
 
     GMutex lock;
     GSubprocess *process; /* the running master, or NULL */
+    guint starts;         /* how many times it was started: each start has paths of its own */
 };
 
 /* ---------------------------------------------------------------------------------------- */
@@ -656,11 +657,21 @@ _hako_ssh_master_start(HakoSshMaster *self, GCancellable *cancellable, GError **
     _hako_ssh_master_stop(self);
     if (!context_ensure_ready(self->context, error))
         return FALSE;
-    if (self->control == NULL) {
-        self->control = g_strdup_printf("%s/%u.sock", self->context->dir, self->id);
-        self->wrapper = g_strdup_printf("%s/%u.ssh", self->context->dir, self->id);
-        self->log = g_strdup_printf("%s/%u.log", self->context->dir, self->id);
-    }
+    /* Paths of this start's own: a session retired a moment ago may still be ending, and removes
+     * its control socket when it does. */
+    g_mutex_lock(&self->lock);
+    if (self->wrapper != NULL)
+        g_unlink(self->wrapper);
+    if (self->log != NULL)
+        g_unlink(self->log);
+    g_free(self->control);
+    g_free(self->wrapper);
+    g_free(self->log);
+    self->starts++;
+    self->control = g_strdup_printf("%s/%u-%u.sock", self->context->dir, self->id, self->starts);
+    self->wrapper = g_strdup_printf("%s/%u-%u.ssh", self->context->dir, self->id, self->starts);
+    self->log = g_strdup_printf("%s/%u-%u.log", self->context->dir, self->id, self->starts);
+    g_mutex_unlock(&self->lock);
     g_unlink(self->control);
     if (!write_wrapper(self, error))
         return FALSE;
@@ -775,6 +786,25 @@ const char *
 _hako_ssh_master_get_host(HakoSshMaster *self)
 {
     return self->target->host;
+}
+
+/**
+ * _hako_ssh_master_retire:
+ *
+ * Takes the running session away from @self without ending it, for whoever still uses it to
+ * end it when done (SIGTERM); @self can start a new one meanwhile.
+ *
+ * Returns: (transfer full) (nullable): the session's process.
+ */
+GSubprocess *
+_hako_ssh_master_retire(HakoSshMaster *self)
+{
+    GSubprocess *process;
+
+    g_mutex_lock(&self->lock);
+    process = g_steal_pointer(&self->process);
+    g_mutex_unlock(&self->lock);
+    return process;
 }
 
 /* Ends the session (and every channel on it). Does not wait for it. */

@@ -14,5 +14,6 @@ HakoStatsPoller *_hako_stats_poller_new(HakoHost *host,
                                         HakoStatsPolled polled,
                                         guint history_length);
 void _hako_stats_poller_stop(HakoStatsPoller *self);
+void _hako_stats_poller_stop_then(HakoStatsPoller *self, GDestroyNotify then, gpointer data);
 
 G_END_DECLS

@@ -104,6 +104,8 @@ devices_free(gpointer data)
 typedef struct {
     HakoStatsPoller *poller; /* a reference, dropped on the main thread */
     gboolean stop;           /* the last request: drop the connection and end the thread */
+    GDestroyNotify then;     /* with stop: called once the connection is dropped */
+    gpointer then_data;
     /* in */
     virConnectPtr conn;
     HakoStatsPolled polled;
@@ -627,6 +629,8 @@ worker_main(gpointer data)
         _hako_invoke_in_main(tick_done, tick);
     }
     tick_drop_conn(tick);
+    if (tick->then != NULL)
+        tick->then(tick->then_data);
     g_free(tick);
     g_async_queue_unref(queue);
     return NULL;
@@ -766,6 +770,14 @@ _hako_stats_poller_new(HakoHost *host,
 void
 _hako_stats_poller_stop(HakoStatsPoller *self)
 {
+    _hako_stats_poller_stop_then(self, NULL, NULL);
+}
+
+/* The same; @then(@data) is called once no tick uses the connection any more (on the poller's
+ * thread, or at once if it has none). */
+void
+_hako_stats_poller_stop_then(HakoStatsPoller *self, GDestroyNotify then, gpointer data)
+{
     g_return_if_fail(HAKO_IS_STATS_POLLER(self));
 
     self->stopped = TRUE;
@@ -776,7 +788,11 @@ _hako_stats_poller_stop(HakoStatsPoller *self)
 
         last->stop = TRUE;
         last->conn = g_steal_pointer(&self->conn);
+        last->then = then;
+        last->then_data = data;
         push_to_worker(self, last);
+    } else if (then != NULL) {
+        then(data);
     }
     g_clear_pointer(&self->queue, g_async_queue_unref);
     if (self->host != NULL)
