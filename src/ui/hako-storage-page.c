@@ -99,12 +99,6 @@ show_error(HakoStoragePage *self, const GError *error)
     gtk_widget_show(GTK_WIDGET(self->error_bar));
 }
 
-static void
-error_response_cb(HakoStoragePage *self, int response, GtkInfoBar *bar)
-{
-    gtk_widget_hide(GTK_WIDGET(bar));
-}
-
 /* The chosen pool (a copy) or NULL. */
 static HakoStoragePool *
 dup_selected_pool(HakoStoragePage *self)
@@ -1395,19 +1389,7 @@ build(HakoStoragePage *self)
     gtk_container_set_border_width(GTK_CONTAINER(self), 12);
     gtk_box_set_spacing(GTK_BOX(self), 6);
 
-    self->error_bar = GTK_INFO_BAR(gtk_info_bar_new());
-    gtk_info_bar_set_message_type(self->error_bar, GTK_MESSAGE_ERROR);
-    gtk_info_bar_set_show_close_button(self->error_bar, TRUE);
-    self->error_label = GTK_LABEL(gtk_label_new(NULL));
-    gtk_label_set_line_wrap(self->error_label, TRUE);
-    gtk_label_set_selectable(self->error_label, TRUE);
-    gtk_label_set_xalign(self->error_label, 0.0);
-    gtk_container_add(GTK_CONTAINER(gtk_info_bar_get_content_area(self->error_bar)),
-                      GTK_WIDGET(self->error_label));
-    g_signal_connect_object(self->error_bar, "response", G_CALLBACK(error_response_cb), self,
-                            G_CONNECT_SWAPPED);
-    gtk_widget_set_no_show_all(GTK_WIDGET(self->error_bar), TRUE);
-    gtk_widget_show(GTK_WIDGET(self->error_label));
+    self->error_bar = hako_widgets_error_bar_new(&self->error_label);
     gtk_box_pack_start(GTK_BOX(self), GTK_WIDGET(self->error_bar), FALSE, FALSE, 0);
 
     /* Pools */

@@ -63,3 +63,28 @@ hako_widgets_scrolled(GtkWidget *child)
     gtk_container_add(GTK_CONTAINER(window), child);
     return window;
 }
+
+/**
+ * hako_widgets_error_bar_new:
+ * @label: (out) (transfer none): where the bar's message goes
+ *
+ * Returns: (transfer floating): an error bar, hidden until shown, that hides itself when its
+ *   close button is pressed.
+ */
+GtkInfoBar *
+hako_widgets_error_bar_new(GtkLabel **label)
+{
+    GtkInfoBar *bar = GTK_INFO_BAR(gtk_info_bar_new());
+
+    gtk_info_bar_set_message_type(bar, GTK_MESSAGE_ERROR);
+    gtk_info_bar_set_show_close_button(bar, TRUE);
+    *label = GTK_LABEL(gtk_label_new(NULL));
+    gtk_label_set_line_wrap(*label, TRUE);
+    gtk_label_set_selectable(*label, TRUE);
+    gtk_label_set_xalign(*label, 0.0);
+    gtk_container_add(GTK_CONTAINER(gtk_info_bar_get_content_area(bar)), GTK_WIDGET(*label));
+    g_signal_connect(bar, "response", G_CALLBACK(gtk_widget_hide), NULL);
+    gtk_widget_set_no_show_all(GTK_WIDGET(bar), TRUE);
+    gtk_widget_show(GTK_WIDGET(*label));
+    return bar;
+}

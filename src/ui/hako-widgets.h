@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Small pieces the pages built in code share: a toolbar button, a text column, a scrolled list. */
+/* Small pieces the pages built in code share: a toolbar button, a text column, a scrolled list,
+ * an error bar. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -11,5 +12,6 @@ GtkWidget *hako_widgets_add_button(
 void
 hako_widgets_add_text_column(GtkTreeView *view, const char *title, int column, gboolean expand);
 GtkWidget *hako_widgets_scrolled(GtkWidget *child);
+GtkInfoBar *hako_widgets_error_bar_new(GtkLabel **label);
 
 G_END_DECLS
