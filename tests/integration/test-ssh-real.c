@@ -56,34 +56,37 @@ logins(void)
     return atoi(out);
 }
 
-/* ssh processes of this test's port (the master and any mux clients). */
+/* Processes with an argument that is @arg (exact) or holds it; with @ssh_only, ssh's alone. */
 static int
-ssh_processes(void)
+count_processes(const char *arg, gboolean exact, gboolean ssh_only)
 {
     g_autoptr(GDir) dir = g_dir_open("/proc", 0, NULL);
-    g_autofree char *port_arg = g_strdup_printf("%s", ssh_port);
     const char *name;
     int n = 0;
 
     while ((name = g_dir_read_name(dir)) != NULL) {
         g_autofree char *path = g_build_filename("/proc", name, "cmdline", NULL);
         g_autofree char *cmdline = NULL;
+        gboolean found = FALSE;
         gsize len;
-        gboolean is_ssh = FALSE;
-        gboolean our_port = FALSE;
 
         if (!g_ascii_isdigit(name[0]) || !g_file_get_contents(path, &cmdline, &len, NULL) ||
             len == 0)
             continue;
-        for (gsize i = 0; i < len; i += strlen(cmdline + i) + 1) {
-            if (i == 0 && (g_str_equal(cmdline, "ssh") || g_str_has_suffix(cmdline, "/ssh")))
-                is_ssh = TRUE;
-            if (g_str_equal(cmdline + i, port_arg))
-                our_port = TRUE;
-        }
-        n += is_ssh && our_port;
+        if (ssh_only && !g_str_equal(cmdline, "ssh") && !g_str_has_suffix(cmdline, "/ssh"))
+            continue;
+        for (gsize i = 0; i < len && !found; i += strlen(cmdline + i) + 1)
+            found = exact ? g_str_equal(cmdline + i, arg) : strstr(cmdline + i, arg) != NULL;
+        n += found;
     }
     return n;
+}
+
+/* ssh processes of this test's port (the master and any mux clients). */
+static int
+ssh_processes(void)
+{
+    return count_processes(ssh_port, TRUE, TRUE);
 }
 
 static gboolean
@@ -337,24 +340,7 @@ test_password_kept(Fixture *f, gconstpointer data)
 static int
 processes_with(const char *needle)
 {
-    g_autoptr(GDir) dir = g_dir_open("/proc", 0, NULL);
-    const char *name;
-    int n = 0;
-
-    while ((name = g_dir_read_name(dir)) != NULL) {
-        g_autofree char *path = g_build_filename("/proc", name, "cmdline", NULL);
-        g_autofree char *cmdline = NULL;
-        gsize len;
-
-        if (!g_ascii_isdigit(name[0]) || !g_file_get_contents(path, &cmdline, &len, NULL))
-            continue;
-        for (gsize i = 0; i < len; i += strlen(cmdline + i) + 1)
-            if (strstr(cmdline + i, needle) != NULL) {
-                n++;
-                break;
-            }
-    }
-    return n;
+    return count_processes(needle, FALSE, FALSE);
 }
 
 static gboolean
