@@ -932,16 +932,51 @@ hako_storage_set_pool_autostart_finish(HakoStorage *self, GAsyncResult *result, 
 /* ---------------------------------------------------------------------- */
 /* Volumes */
 
+/*
+ * A backing store that is a volume of this host has a format of its own, which the new volume's
+ * XML must name: a qcow2 image named "base.img" is still qcow2. A path libvirt knows no volume
+ * for keeps the format the spec guessed.
+ */
+static void
+detect_backing_format(OpData *d)
+{
+    HakoVolumeSpec *spec = d->volume_spec;
+    virStorageVolPtr vol;
+    char *xml;
+    xmlDocPtr doc;
+    g_autofree char *format = NULL;
+
+    if (spec->backing_path == NULL || *spec->backing_path == '\0')
+        return;
+    vol = virStorageVolLookupByPath(d->conn, spec->backing_path);
+    if (vol == NULL)
+        return;
+    xml = virStorageVolGetXMLDesc(vol, 0);
+    virStorageVolFree(vol);
+    doc = xml != NULL ? parse_xml(xml) : NULL;
+    free(xml);
+    if (doc == NULL)
+        return;
+    format = xpath_string(doc, "/volume/target/format/@type");
+    xmlFreeDoc(doc);
+    if (g_strcmp0(format, "qcow2") == 0)
+        spec->backing_format = HAKO_VOLUME_FORMAT_QCOW2;
+    else if (g_strcmp0(format, "raw") == 0)
+        spec->backing_format = HAKO_VOLUME_FORMAT_RAW;
+}
+
 static gboolean
 create_volume_op(OpData *d, GError **error)
 {
-    g_autofree char *xml = hako_volume_spec_to_xml(d->volume_spec);
+    g_autofree char *xml = NULL;
     virStoragePoolPtr pool = lookup_pool(d, error);
     virStorageVolPtr vol;
     HakoStorageVolume *value;
 
     if (pool == NULL)
         return FALSE;
+    detect_backing_format(d);
+    xml = hako_volume_spec_to_xml(d->volume_spec);
     vol = virStorageVolCreateXML(pool, xml, 0);
     virStoragePoolFree(pool);
     if (vol == NULL) {

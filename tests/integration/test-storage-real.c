@@ -157,7 +157,8 @@ create_volume(const char *pool,
     spec->format = format;
     spec->capacity = capacity;
     spec->backing_path = g_strdup(backing);
-    spec->backing_format = HAKO_VOLUME_FORMAT_QCOW2;
+    /* a wrong guess on purpose: the engine reads a volume's format from libvirt */
+    spec->backing_format = HAKO_VOLUME_FORMAT_RAW;
     hako_storage_create_volume_async(storage, host, pool, spec, NULL, done_cb, &w);
     volume = hako_storage_create_volume_finish(storage, wait_result(&w), error);
     g_clear_object(&w.result);
@@ -317,6 +318,30 @@ define_guest(const char *name, const char *disk_xml)
     g_assert_nonnull(dom);
     virDomainFree(dom);
     virConnectClose(conn);
+}
+
+/* The format the XML of the volume at @path names for its backing store. */
+static char *
+backing_format_of(const char *path)
+{
+    virConnectPtr conn = virConnectOpen(uri);
+    virStorageVolPtr vol;
+    char *xml;
+    char *start;
+    char *format = NULL;
+
+    g_assert_nonnull(conn);
+    vol = virStorageVolLookupByPath(conn, path);
+    g_assert_nonnull(vol);
+    xml = virStorageVolGetXMLDesc(vol, 0);
+    g_assert_nonnull(xml);
+    start = strstr(xml, "<backingStore>");
+    if (start != NULL && (start = strstr(start, "<format type='")) != NULL)
+        format = g_strndup(start + 14, strcspn(start + 14, "'"));
+    free(xml);
+    virStorageVolFree(vol);
+    virConnectClose(conn);
+    return format;
 }
 
 static gboolean
@@ -501,6 +526,7 @@ test_volumes_and_users(void)
     g_autoptr(GPtrArray) volumes = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *disk = NULL;
+    g_autofree char *format = NULL;
     HakoStorageVolume *v;
 
     make_pool("vols");
@@ -512,6 +538,8 @@ test_volumes_and_users(void)
         create_volume("vols", "top.qcow2", HAKO_VOLUME_FORMAT_QCOW2, 64 * MiB, base->path, &error);
     g_assert_no_error(error);
     g_assert_cmpstr(top->backing_path, ==, base->path);
+    format = backing_format_of(top->path);
+    g_assert_cmpstr(format, ==, "qcow2");
     raw = create_volume("vols", "data.img", HAKO_VOLUME_FORMAT_RAW, 8 * MiB, NULL, &error);
     g_assert_no_error(error);
     g_assert_cmpstr(raw->format, ==, "raw");
