@@ -131,6 +131,50 @@ hako_volume_spec_validate(const HakoVolumeSpec *spec, GError **error)
 }
 
 /**
+ * hako_volume_spec_check_space:
+ * @spec: a volume
+ * @available: the bytes free in its pool; 0 when not known, and then nothing is checked
+ * @warning: (out) (optional) (nullable): a sentence when the volume fits now but can outgrow
+ *   the pool later, else %NULL
+ *
+ * A new volume takes its allocation at once and grows up to its capacity as the guest writes.
+ *
+ * Returns: %FALSE with a %HAKO_MODEL_ERROR_INVALID_SPEC error when the allocation does not fit.
+ */
+gboolean
+hako_volume_spec_check_space(const HakoVolumeSpec *spec,
+                             guint64 available,
+                             char **warning,
+                             GError **error)
+{
+    g_autofree char *free_text = NULL;
+    g_autofree char *size_text = NULL;
+
+    g_return_val_if_fail(spec != NULL, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (warning != NULL)
+        *warning = NULL;
+    if (available == 0)
+        return TRUE;
+    free_text = g_format_size_full(available, G_FORMAT_SIZE_IEC_UNITS);
+    if (spec->allocation > available) {
+        size_text = g_format_size_full(spec->allocation, G_FORMAT_SIZE_IEC_UNITS);
+        return invalid(error,
+                       _("Allocating %s now does not fit: the pool has %s free. Allocate less, "
+                         "or nothing to let the volume grow as it fills."),
+                       size_text, free_text);
+    }
+    if (spec->capacity > available && warning != NULL) {
+        size_text = g_format_size_full(spec->capacity, G_FORMAT_SIZE_IEC_UNITS);
+        *warning = g_strdup_printf(_("The volume can grow to %s, more than the %s free in the "
+                                     "pool: a guest that fills it stops until space is freed."),
+                                   size_text, free_text);
+    }
+    return TRUE;
+}
+
+/**
  * hako_volume_spec_to_xml:
  * @spec: a spec that hako_volume_spec_validate() accepts
  *

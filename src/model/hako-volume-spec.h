@@ -31,6 +31,10 @@ HakoVolumeSpec *hako_volume_spec_new(void);
 HakoVolumeSpec *hako_volume_spec_copy(const HakoVolumeSpec *spec);
 void hako_volume_spec_free(HakoVolumeSpec *spec);
 gboolean hako_volume_spec_validate(const HakoVolumeSpec *spec, GError **error);
+gboolean hako_volume_spec_check_space(const HakoVolumeSpec *spec,
+                                      guint64 available,
+                                      char **warning,
+                                      GError **error);
 char *hako_volume_spec_to_xml(const HakoVolumeSpec *spec);
 
 gboolean hako_storage_parse_size(const char *text, guint64 *bytes, GError **error);

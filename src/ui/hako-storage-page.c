@@ -84,6 +84,7 @@ static guint signals[N_SIGNALS];
 
 /* Set once at start-up by the wizards layer, which the ui layer cannot include. */
 static HakoCreatePoolFunc create_pool_func;
+static HakoCreateVolumeFunc create_volume_func;
 
 static void list_volumes(HakoStoragePage *self);
 
@@ -142,7 +143,8 @@ update_buttons(HakoStoragePage *self)
     gtk_widget_set_sensitive(self->delete_pool_button, writable && pool != NULL && !active);
     gtk_widget_set_sensitive(GTK_WIDGET(self->autostart_check),
                              writable && pool != NULL && pool->persistent);
-    gtk_widget_set_sensitive(self->new_volume_button, writable && active);
+    gtk_widget_set_sensitive(self->new_volume_button,
+                             writable && active && create_volume_func != NULL);
     gtk_widget_set_sensitive(self->delete_volume_button, writable && active && volume != NULL);
     gtk_widget_set_sensitive(self->resize_button, writable && active && volume != NULL);
     gtk_widget_set_sensitive(self->clone_button, writable && active && volume != NULL);
@@ -576,126 +578,6 @@ delete_volume_clicked_cb(HakoStoragePage *self)
     }
 }
 
-/* The New Volume dialog: name, format, capacity, allocation, backing store. */
-typedef struct {
-    HakoStoragePage *page; /* ref */
-    GtkDialog *dialog;
-    GtkEntry *name;
-    GtkComboBoxText *format;
-    GtkEntry *capacity;
-    GtkEntry *allocation;
-    GtkEntry *backing;
-    GtkLabel *message;
-    GtkSpinner *spinner;
-    char *pool;
-} NewVolume;
-
-static void
-new_volume_free(NewVolume *nv)
-{
-    g_object_unref(nv->page);
-    g_free(nv->pool);
-    g_free(nv);
-}
-
-/* The dialog's fields as a spec, or NULL with the message shown. */
-static HakoVolumeSpec *
-new_volume_spec(NewVolume *nv)
-{
-    g_autoptr(HakoVolumeSpec) spec = hako_volume_spec_new();
-    g_autoptr(GError) error = NULL;
-    const char *allocation = gtk_entry_get_text(nv->allocation);
-    const char *backing = gtk_entry_get_text(nv->backing);
-
-    spec->name = g_strdup(gtk_entry_get_text(nv->name));
-    spec->format = g_strcmp0(gtk_combo_box_get_active_id(GTK_COMBO_BOX(nv->format)), "raw") == 0
-                       ? HAKO_VOLUME_FORMAT_RAW
-                       : HAKO_VOLUME_FORMAT_QCOW2;
-    if (!hako_storage_parse_size(gtk_entry_get_text(nv->capacity), &spec->capacity, &error) ||
-        (*allocation != '\0' && !hako_storage_parse_size(allocation, &spec->allocation, &error))) {
-        gtk_label_set_text(nv->message, error->message);
-        return NULL;
-    }
-    if (*backing != '\0') {
-        spec->backing_path = g_strdup(backing);
-        spec->backing_format =
-            g_str_has_suffix(backing, ".qcow2") ? HAKO_VOLUME_FORMAT_QCOW2 : HAKO_VOLUME_FORMAT_RAW;
-    }
-    if (!hako_volume_spec_validate(spec, &error)) {
-        gtk_label_set_text(nv->message, error->message);
-        return NULL;
-    }
-    gtk_label_set_text(nv->message, "");
-    return g_steal_pointer(&spec);
-}
-
-static void
-new_volume_changed_cb(NewVolume *nv)
-{
-    g_autoptr(HakoVolumeSpec) spec = new_volume_spec(nv);
-
-    gtk_dialog_set_response_sensitive(nv->dialog, GTK_RESPONSE_OK, spec != NULL);
-}
-
-static void
-create_volume_cb(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    NewVolume *nv = user_data;
-    g_autoptr(GError) error = NULL;
-    g_autoptr(HakoStorageVolume) volume =
-        hako_storage_create_volume_finish(HAKO_STORAGE(source), result, &error);
-
-    if (nv->dialog == NULL) {
-        /* The dialog went away meanwhile: still show what came of it. */
-        if (volume == NULL)
-            show_error(nv->page, error);
-        hako_storage_page_refresh(nv->page);
-        new_volume_free(nv);
-        return;
-    }
-    gtk_spinner_stop(nv->spinner);
-    gtk_widget_set_sensitive(GTK_WIDGET(nv->dialog), TRUE);
-    if (volume == NULL) {
-        gtk_label_set_text(nv->message, error->message);
-        g_object_set_data(G_OBJECT(nv->dialog), "busy", NULL);
-        return;
-    }
-    g_free(nv->page->selected_volume);
-    nv->page->selected_volume = g_strdup(volume->name);
-    hako_storage_page_refresh(nv->page);
-    gtk_widget_destroy(GTK_WIDGET(nv->dialog));
-}
-
-static void
-new_volume_response_cb(GtkDialog *dialog, int response, NewVolume *nv)
-{
-    g_autoptr(HakoVolumeSpec) spec = NULL;
-
-    if (g_object_get_data(G_OBJECT(dialog), "busy") != NULL)
-        return;
-    if (response != GTK_RESPONSE_OK) {
-        gtk_widget_destroy(GTK_WIDGET(dialog));
-        return;
-    }
-    spec = new_volume_spec(nv);
-    if (spec == NULL)
-        return;
-    g_object_set_data(G_OBJECT(dialog), "busy", GINT_TO_POINTER(1));
-    gtk_spinner_start(nv->spinner);
-    gtk_label_set_text(nv->message, _("Creating the volume…"));
-    hako_storage_create_volume_async(nv->page->storage, nv->page->host, nv->pool, spec,
-                                     nv->page->cancellable, create_volume_cb, nv);
-}
-
-static void
-new_volume_destroy_cb(GtkWidget *dialog, NewVolume *nv)
-{
-    nv->dialog = NULL;
-    /* A create still running frees it when it ends. */
-    if (g_object_get_data(G_OBJECT(dialog), "busy") == NULL)
-        new_volume_free(nv);
-}
-
 static GtkEntry *
 add_field(GtkGrid *grid, int row, const char *caption, const char *text, const char *hint)
 {
@@ -716,69 +598,26 @@ add_field(GtkGrid *grid, int row, const char *caption, const char *text, const c
 }
 
 static void
+volume_created_cb(HakoStoragePage *self, const char *name)
+{
+    g_free(self->selected_volume);
+    self->selected_volume = g_strdup(name);
+    hako_storage_page_refresh(self);
+}
+
+static void
 new_volume_clicked_cb(HakoStoragePage *self)
 {
     g_autoptr(HakoStoragePool) pool = dup_selected_pool(self);
-    NewVolume *nv;
-    GtkWidget *dialog;
-    GtkWidget *grid;
-    GtkWidget *label;
-    GtkWidget *box;
-    g_autofree char *title = NULL;
+    GtkWidget *wizard;
 
-    if (pool == NULL)
+    if (pool == NULL || create_volume_func == NULL)
         return;
-    nv = g_new0(NewVolume, 1);
-    nv->page = g_object_ref(self);
-    nv->pool = g_strdup(pool->name);
-    title = g_strdup_printf(_("New Volume in “%s”"), pool->name);
-    dialog =
-        gtk_dialog_new_with_buttons(title, GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(self))),
-                                    GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, _("_Cancel"),
-                                    GTK_RESPONSE_CANCEL, _("C_reate"), GTK_RESPONSE_OK, NULL);
-    nv->dialog = GTK_DIALOG(dialog);
-    gtk_dialog_set_default_response(GTK_DIALOG(dialog), GTK_RESPONSE_OK);
-    grid = gtk_grid_new();
-    gtk_grid_set_row_spacing(GTK_GRID(grid), 6);
-    gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
-    gtk_container_set_border_width(GTK_CONTAINER(grid), 12);
-    nv->name = add_field(GTK_GRID(grid), 0, _("_Name:"), "", _("disk.qcow2"));
-    label = gtk_label_new_with_mnemonic(_("_Format:"));
-    gtk_label_set_xalign(GTK_LABEL(label), 1.0);
-    nv->format = GTK_COMBO_BOX_TEXT(gtk_combo_box_text_new());
-    gtk_combo_box_text_append(nv->format, "qcow2", _("qcow2 (grows as it is used, snapshots)"));
-    gtk_combo_box_text_append(nv->format, "raw", _("raw (fastest, no snapshots)"));
-    gtk_combo_box_set_active_id(GTK_COMBO_BOX(nv->format), "qcow2");
-    gtk_label_set_mnemonic_widget(GTK_LABEL(label), GTK_WIDGET(nv->format));
-    gtk_grid_attach(GTK_GRID(grid), label, 0, 1, 1, 1);
-    gtk_grid_attach(GTK_GRID(grid), GTK_WIDGET(nv->format), 1, 1, 1, 1);
-    nv->capacity = add_field(GTK_GRID(grid), 2, _("_Capacity:"), "20 GiB", _("such as 20 GiB"));
-    nv->allocation =
-        add_field(GTK_GRID(grid), 3, _("_Allocate now:"), "", _("nothing (sparse), or a size"));
-    nv->backing = add_field(GTK_GRID(grid), 4, _("_Backing store:"), "",
-                            _("none, or the path of an image to start from (qcow2)"));
-    box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-    nv->spinner = GTK_SPINNER(gtk_spinner_new());
-    nv->message = GTK_LABEL(gtk_label_new(NULL));
-    gtk_label_set_line_wrap(nv->message, TRUE);
-    gtk_label_set_max_width_chars(nv->message, 50);
-    gtk_label_set_xalign(nv->message, 0.0);
-    gtk_box_pack_start(GTK_BOX(box), GTK_WIDGET(nv->spinner), FALSE, FALSE, 0);
-    gtk_box_pack_start(GTK_BOX(box), GTK_WIDGET(nv->message), TRUE, TRUE, 0);
-    gtk_grid_attach(GTK_GRID(grid), box, 1, 5, 1, 1);
-    gtk_container_add(GTK_CONTAINER(gtk_dialog_get_content_area(GTK_DIALOG(dialog))), grid);
-
-    g_signal_connect_swapped(nv->name, "changed", G_CALLBACK(new_volume_changed_cb), nv);
-    g_signal_connect_swapped(nv->format, "changed", G_CALLBACK(new_volume_changed_cb), nv);
-    g_signal_connect_swapped(nv->capacity, "changed", G_CALLBACK(new_volume_changed_cb), nv);
-    g_signal_connect_swapped(nv->allocation, "changed", G_CALLBACK(new_volume_changed_cb), nv);
-    g_signal_connect_swapped(nv->backing, "changed", G_CALLBACK(new_volume_changed_cb), nv);
-    g_signal_connect(dialog, "response", G_CALLBACK(new_volume_response_cb), nv);
-    g_signal_connect(dialog, "destroy", G_CALLBACK(new_volume_destroy_cb), nv);
-    new_volume_changed_cb(nv);
-    /* Empty at first: say what is missing without shouting. */
-    gtk_label_set_text(nv->message, _("Name the volume."));
-    gtk_widget_show_all(dialog);
+    wizard = create_volume_func(GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(self))),
+                                self->manager, self->host, pool->name, pool->available);
+    g_signal_connect_object(wizard, "volume-created", G_CALLBACK(volume_created_cb), self,
+                            G_CONNECT_SWAPPED);
+    gtk_widget_show(wizard);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1666,4 +1505,17 @@ void
 hako_storage_page_set_create_pool_func(HakoCreatePoolFunc func)
 {
     create_pool_func = func;
+}
+
+/**
+ * hako_storage_page_set_create_volume_func:
+ * @func: (nullable): opens the Create Volume wizard
+ *
+ * Likewise for New Volume…: the wizard it opens emits "volume-created" with the new volume's
+ * name, which the page then lists and selects.
+ */
+void
+hako_storage_page_set_create_volume_func(HakoCreateVolumeFunc func)
+{
+    create_volume_func = func;
 }

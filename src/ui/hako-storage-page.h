@@ -22,5 +22,11 @@ typedef GtkWidget *(*HakoCreatePoolFunc)(GtkWindow *parent,
                                          HakoConnectionManager *manager,
                                          HakoHost *host);
 void hako_storage_page_set_create_pool_func(HakoCreatePoolFunc func);
+typedef GtkWidget *(*HakoCreateVolumeFunc)(GtkWindow *parent,
+                                           HakoConnectionManager *manager,
+                                           HakoHost *host,
+                                           const char *pool,
+                                           guint64 available);
+void hako_storage_page_set_create_volume_func(HakoCreateVolumeFunc func);
 
 G_END_DECLS

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The Storage page of Connection Details, against a directory pool of the private libvirtd:
 #  - the pool is listed, with its type and state;
-#  - New Volume… refuses a size it cannot read, saying why, and creates a qcow2 volume that is
-#    then listed with its size (and is really there, as virsh sees it);
+#  - New Volume…'s wizard refuses a size it cannot read, saying why, and creates a qcow2 volume
+#    that is then listed with its size (and is really there, as virsh sees it); a second volume
+#    starts from the first, chosen as its backing store with the storage browser;
 #  - Resize… grows the volume, and refuses to shrink it until told so; Clone… copies it under a
 #    new name; both are listed with their sizes;
 #  - Delete Volume… asks first, then the volume is gone;
@@ -36,6 +37,7 @@ POOL = "hako-ui-pool"
 VOLUME = "hako-ui-vol.qcow2"
 RAW = "hako-ui-raw.img"
 CLONE = "hako-ui-vol-clone.qcow2"
+TOP = "hako-ui-top.qcow2"
 NEW_POOL = "hako-ui-wizard-pool"
 NEW_POOL_DIR = os.path.join(os.environ["HAKO_TEST_DIR"], "ui-wizard-pool", "images")
 
@@ -68,6 +70,30 @@ def row_texts(view, name):
     return None
 
 
+def labels(window):
+    return [n.name.replace("\xa0", " ") for n in find_all(window, roleName="label") if n.name]
+
+
+def labelled(window, text):
+    """The field the label @text names (its label-for relation, as a screen reader sees it)."""
+    label = find(window, roleName="label", name=text)
+    if label is None:
+        bail("there is a field labelled %r" % text, "no such label")
+    for relation in label.getRelationSet():
+        if relation.getRelationType() == pyatspi.RELATION_LABEL_FOR:
+            return relation.getTarget(0)
+    bail("the label %r names its field" % text, "no label-for relation")
+
+
+def open_volume_wizard(app):
+    wizard = poll("wizard", 10, lambda: next(
+        (w for w in app.children if w.name == "Name and Size"), None))
+    if wizard is None:
+        bail("New Volume… opens the Create Volume wizard", "windows %r"
+             % [c.name for c in app.children])
+    return wizard
+
+
 def click(window, name):
     button = find(window, roleName="push button", name=name)
     if button is None:
@@ -77,7 +103,7 @@ def click(window, name):
 
 
 def main():
-    plan("storage", 13)
+    plan("storage", 14)
     os.makedirs(POOL_DIR, exist_ok=True)
     virsh("pool-define-as", POOL, "dir", "--target", POOL_DIR)
     virsh("pool-start", POOL)
@@ -113,34 +139,33 @@ def main():
     if new is None or volumes is None:
         bail("a running pool offers New Volume…", "button %r, volume list %r" % (new, volumes))
     new.doActionNamed("click")
-    dialog = poll("dialog", 10, lambda: find(app, roleName="dialog",
-                                             name="New Volume in “%s”" % POOL))
-    if dialog is None:
-        bail("New Volume… opens its dialog", "no dialog")
-    entries = {e.name: e for e in find_all(dialog, roleName="text")}
-    for field in ("Name:", "Capacity:"):
-        if field not in entries:
-            bail("the dialog has a %s field" % field, "fields %r" % list(entries))
-    entries["Name:"].queryEditableText().setTextContents(VOLUME)
-    entries["Capacity:"].queryEditableText().setTextContents("lots")
-    create = find(dialog, roleName="push button", name="Create")
+    wizard = open_volume_wizard(app)
+    name, capacity = labelled(wizard, "Name:"), labelled(wizard, "Capacity:")
+    name.queryEditableText().setTextContents(VOLUME)
+    capacity.queryEditableText().setTextContents("lots")
+    nxt = find(wizard, roleName="push button", name="Next")
 
     def refused():
-        labels = [n.name for n in find_all(dialog, roleName="label") if n.name]
-        return not sensitive(create) and any("lots" in text for text in labels)
+        return not sensitive(nxt) and any("lots" in text for text in labels(wizard))
 
     if poll("refused", 10, refused) is None:
-        bail("a size the dialog cannot read is refused, saying why",
-             "Create sensitive: %s; labels %r" % (sensitive(create), [
-                 n.name for n in find_all(dialog, roleName="label") if n.name]))
-    ok("a size the dialog cannot read disables Create, and the dialog says why")
+        bail("a size the wizard cannot read is refused, saying why",
+             "Next sensitive: %s; labels %r" % (sensitive(nxt), labels(wizard)))
+    ok("the Create Volume wizard refuses a size it cannot read, and says why")
 
-    entries["Capacity:"].queryEditableText().setTextContents("16 MiB")
-    if poll("accepted", 10, lambda: sensitive(create)) is None:
-        bail("a valid volume enables Create", "Create stays off")
-    create.doActionNamed("click")
-    if poll("dialog closes", 30, lambda: dialog.dead or not showing(dialog)) is None:
-        bail("Create makes the volume and closes the dialog", "the dialog stays")
+    capacity.queryEditableText().setTextContents("16 MiB")
+    if poll("accepted", 10, lambda: sensitive(nxt)) is None:
+        bail("a valid volume enables Next", "Next stays off")
+    nxt.doActionNamed("click")
+    apply = poll("Apply", 10, lambda: (lambda b: b if b and showing(b) and sensitive(b) else None)(
+        find(wizard, roleName="push button", name="Apply")))
+    if apply is None or not any("16.0 MiB in the pool" in t for t in labels(wizard)):
+        bail("the last page sums up the volume and can be applied",
+             "Apply %r; labels %r" % (apply, labels(wizard)))
+    apply.doActionNamed("click")
+    if poll("wizard closes", 30, lambda: wizard.dead or not showing(wizard)) is None:
+        bail("Apply makes the volume and closes the wizard", "it stays; labels %r"
+             % labels(wizard))
     row = poll("volume listed", 20, lambda: row_texts(volumes, VOLUME))
     if row is None or "16.0 MiB" not in row:
         bail("the new volume is listed with its size", "row %r" % (row,))
@@ -150,6 +175,50 @@ def main():
     if "16.00 MiB" not in info:
         bail("the volume really is there, 16 MiB", "virsh vol-info: %r" % info)
     ok("virsh sees the volume, 16 MiB")
+
+    # A second volume on top of the first: its backing store chosen with the storage browser.
+    new.doActionNamed("click")
+    wizard = open_volume_wizard(app)
+    labelled(wizard, "Name:").queryEditableText().setTextContents(TOP)
+    labelled(wizard, "Capacity:").queryEditableText().setTextContents("16 MiB")
+    nxt = find(wizard, roleName="push button", name="Next")
+    if poll("Next", 10, lambda: sensitive(nxt)) is None:
+        bail("a valid volume enables Next", "Next stays off")
+    nxt.doActionNamed("click")
+    browse = poll("Browse", 10, lambda: (lambda b: b if b and showing(b) else None)(
+        find(wizard, roleName="push button", name="Browse…")))
+    if browse is None:
+        bail("the backing store page offers Browse…", "no button")
+    browse.doActionNamed("click")
+    browser = poll("browser", 10, lambda: find(app, roleName="dialog",
+                                               name="Choose Storage on QEMU/KVM"))
+    if browser is None:
+        bail("Browse… opens the storage browser", "windows %r" % [c.name for c in app.children])
+    poll("pool in browser", 20, lambda: select_cell(browser, POOL))
+    if poll("volume in browser", 20, lambda: select_cell(browser, VOLUME)) is None:
+        bail("the storage browser lists the pool's volumes", "no %s" % VOLUME)
+    choose = poll("Choose", 10, lambda: (lambda b: b if b and sensitive(b) else None)(
+        find(browser, roleName="push button", name="Choose Volume")))
+    if choose is None:
+        bail("a chosen volume can be taken", "Choose Volume stays off")
+    choose.doActionNamed("click")
+    backing = labelled(wizard, "Backing store:")
+    base_path = os.path.join(POOL_DIR, VOLUME)
+    if poll("backing set", 10, lambda: backing.queryText().getText(0, -1) == base_path) is None:
+        bail("the chosen volume becomes the backing store", "the field says %r"
+             % backing.queryText().getText(0, -1))
+    apply = poll("Apply", 10, lambda: (lambda b: b if b and showing(b) and sensitive(b) else None)(
+        find(wizard, roleName="push button", name="Apply")))
+    if apply is None:
+        bail("a volume with a backing store can be applied", "labels %r" % labels(wizard))
+    apply.doActionNamed("click")
+    if poll("wizard closes", 30, lambda: wizard.dead or not showing(wizard)) is None:
+        bail("Apply makes the volume and closes the wizard", "labels %r" % labels(wizard))
+    xml = virsh("vol-dumpxml", "--pool", POOL, TOP)
+    if base_path not in xml or "<format type='qcow2'/>" not in xml.split("<backingStore>")[-1]:
+        bail("the new volume starts from the chosen one, a qcow2 image", xml)
+    ok("a volume's backing store can be chosen with the storage browser (%s)" % base_path)
+    virsh("vol-delete", "--pool", POOL, TOP)
 
     # Resize…: a smaller size is refused until the shrink box is ticked; a larger one is applied.
     select_cell(volumes, VOLUME)

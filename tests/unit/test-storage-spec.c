@@ -410,6 +410,48 @@ test_volume_value(void)
     g_assert_cmpstr(copy->path, ==, "/images/a.qcow2");
 }
 
+static void
+test_volume_space(void)
+{
+    g_autoptr(HakoVolumeSpec) spec = hako_volume_spec_new();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *warning = NULL;
+    /* sizes as GLib writes them (a no-break space before the unit) */
+    g_autofree char *twenty = g_format_size_full(20 * GiB, G_FORMAT_SIZE_IEC_UNITS);
+    g_autofree char *six = g_format_size_full(6 * GiB, G_FORMAT_SIZE_IEC_UNITS);
+    g_autofree char *five = g_format_size_full(5 * GiB, G_FORMAT_SIZE_IEC_UNITS);
+    g_autofree char *allocating = g_strdup_printf("Allocating %s now does not fit", six);
+    g_autofree char *five_free = g_strdup_printf("%s free", five);
+
+    spec->name = g_strdup("disk.qcow2");
+    spec->capacity = 20 * GiB;
+
+    /* room for all of it: no word */
+    g_assert_true(hako_volume_spec_check_space(spec, 40 * GiB, &warning, &error));
+    g_assert_no_error(error);
+    g_assert_null(warning);
+
+    /* nothing allocated now, but it can outgrow the pool: a warning, not a refusal */
+    g_assert_true(hako_volume_spec_check_space(spec, 5 * GiB, &warning, &error));
+    g_assert_no_error(error);
+    g_assert_nonnull(strstr(warning, twenty));
+    g_assert_nonnull(strstr(warning, five_free));
+    g_clear_pointer(&warning, g_free);
+
+    /* allocating more than is free is refused, saying how much there is */
+    spec->allocation = 6 * GiB;
+    g_assert_false(hako_volume_spec_check_space(spec, 5 * GiB, &warning, &error));
+    g_assert_error(error, HAKO_MODEL_ERROR, HAKO_MODEL_ERROR_INVALID_SPEC);
+    g_assert_nonnull(strstr(error->message, allocating));
+    g_assert_nonnull(strstr(error->message, five_free));
+    g_assert_null(warning);
+    g_clear_error(&error);
+
+    /* an unknown free space checks nothing */
+    g_assert_true(hako_volume_spec_check_space(spec, 0, NULL, &error));
+    g_assert_no_error(error);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -432,5 +474,6 @@ main(int argc, char *argv[])
     }
     g_test_add_func("/model/storage/pool-value", test_pool_value);
     g_test_add_func("/model/storage/volume-value", test_volume_value);
+    g_test_add_func("/model/storage/volume-space", test_volume_space);
     return g_test_run();
 }
