@@ -267,9 +267,19 @@ hako_console_vnc_dispose(GObject *object)
     HakoConsoleVnc *self = HAKO_CONSOLE_VNC(object);
 
     if (self->display != NULL) {
+        VncConnection *connection = vnc_display_get_connection(self->display);
+
         g_signal_handlers_disconnect_by_data(self->display, self);
         if (vnc_display_is_open(self->display))
             vnc_display_close(self->display);
+        /*
+         * A connection that is shutting down may still deliver a frame it had queued, and
+         * gtk-vnc's handler then measures the window of a display that is gone (a
+         * Gdk-CRITICAL in gdk_window_get_width). The display is destroyed with the console:
+         * nothing of the connection is wanted any more.
+         */
+        if (connection != NULL)
+            g_signal_handlers_disconnect_by_data(connection, self->display);
         self->display = NULL; /* a child: destroyed with the console */
     }
     G_OBJECT_CLASS(hako_console_vnc_parent_class)->dispose(object);
