@@ -103,8 +103,9 @@ typedef struct {
 } HakoVmSpec;
 
 /*
- * What the checks compare the spec with: the host's size and what already exists there. Zero,
- * NULL or FALSE where not known: that check is then left out.
+ * What the checks compare the spec with: the host's size and what already exists there. Zero
+ * or NULL where not known: that check is then left out. uefi_available is the exception:
+ * FALSE refuses UEFI firmware (pass NULL limits to skip every check).
  */
 typedef struct {
     guint64 host_memory_mib;
@@ -113,7 +114,7 @@ typedef struct {
     const char *const *existing_names;   /* the host's guests */
     const char *const *existing_volumes; /* the chosen pool's volumes */
     guint64 pool_available;              /* bytes free in the chosen pool */
-    gboolean uefi_available;
+    gboolean uefi_available;             /* FALSE: UEFI is refused */
 } HakoVmSpecLimits;
 
 /* The wizard's pages, each checked on its own (hako_vm_spec_validate_step()). */

@@ -674,7 +674,17 @@ main(int argc, char *argv[])
     /* the workers drop their tasks (and so the installer) just after returning */
     g_assert_true(hako_test_wait_until(is_gone, &weak, 10000));
     g_clear_object(&manager);
+    {
+        virStoragePoolPtr pool = virStoragePoolLookupByName(conn, POOL);
+
+        g_assert_nonnull(pool);
+        g_assert_cmpint(virStoragePoolDestroy(pool), ==, 0);
+        g_assert_cmpint(virStoragePoolDelete(pool, 0), ==, 0);
+        g_assert_cmpint(virStoragePoolUndefine(pool), ==, 0);
+        virStoragePoolFree(pool);
+    }
     virConnectClose(conn);
+    g_rmdir(boot_dir);
     g_free(boot_dir);
     return status;
 }
