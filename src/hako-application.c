@@ -6,6 +6,7 @@
 
 #include "hako-add-connection-dialog.h"
 #include "hako-auth-dialog.h"
+#include "hako-create-wizard.h"
 #include "hako-details-window.h"
 #include "hako-host-window.h"
 #include "hako-manager-window.h"
@@ -36,6 +37,7 @@ struct _HakoApplication {
 
     /* One of each at a time; gtk_widget_destroyed() clears them. */
     GtkWidget *add_connection_dialog;
+    GtkWidget *create_wizard;
     GtkWidget *preferences_window;
     GtkWidget *shortcuts_window;
 };
@@ -55,6 +57,8 @@ static const GOptionEntry option_entries[] = {
      N_("GUEST")},
     {"show-host-summary", 0, 0, G_OPTION_ARG_NONE, NULL,
      N_("Open the details of the first --connect host"), NULL},
+    {"show-domain-creator", 0, 0, G_OPTION_ARG_NONE, NULL,
+     N_("Open the New Virtual Machine wizard, on the first --connect host if given"), NULL},
     {"debug", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print debugging messages"), NULL},
     {"version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -66,6 +70,7 @@ static const struct {
     const char *accels[3];
 } accels[] = {
     {"app.add-connection", {"<Primary><Shift>n", NULL}},
+    {"app.new-guest", {"<Primary>n", NULL}},
     {"app.preferences", {"<Primary>comma", NULL}},
     {"app.about", {"F1", NULL}},
     {"app.quit", {"<Primary>q", NULL}},
@@ -192,6 +197,26 @@ host_added_cb(HakoApplication *self, HakoHost *host, HakoAddConnectionDialog *di
         hako_manager_window_select_host(window, host);
 }
 
+/* One New Virtual Machine wizard at a time; @host (nullable) is chosen in it at first. */
+static void
+show_create_wizard(HakoApplication *self, HakoHost *host)
+{
+    if (self->create_wizard == NULL) {
+        GtkWindow *parent = GTK_WINDOW(get_manager_window(self));
+
+        self->create_wizard = hako_create_wizard_new(parent, self->manager, self->settings, host);
+        g_signal_connect(self->create_wizard, "destroy", G_CALLBACK(gtk_widget_destroyed),
+                         &self->create_wizard);
+    }
+    gtk_window_present(GTK_WINDOW(self->create_wizard));
+}
+
+static void
+new_guest_activate(GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+    show_create_wizard(user_data, NULL);
+}
+
 static void
 add_connection_activate(GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -274,6 +299,7 @@ quit_activate(GSimpleAction *action, GVariant *parameter, gpointer user_data)
 
 static const GActionEntry app_entries[] = {
     {"add-connection", add_connection_activate, NULL, NULL, NULL, {0}},
+    {"new-guest", new_guest_activate, NULL, NULL, NULL, {0}},
     {"preferences", preferences_activate, NULL, NULL, NULL, {0}},
     {"shortcuts", shortcuts_activate, NULL, NULL, NULL, {0}},
     {"about", about_activate, NULL, NULL, NULL, {0}},
@@ -495,6 +521,9 @@ hako_application_command_line(GApplication *application, GApplicationCommandLine
                                      self->settings);
         }
     }
+    if (g_variant_dict_contains(options, "show-domain-creator") && status == 0)
+        show_create_wizard(self, have_uris ? hako_connection_manager_lookup(self->manager, uris[0])
+                                           : NULL);
     /* The exit status of this invocation, which may be a second `hako` handing over. */
     return status;
 }

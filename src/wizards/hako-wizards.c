@@ -7,6 +7,7 @@
 #include "hako-create-network-wizard.h"
 #include "hako-create-pool-wizard.h"
 #include "hako-create-volume-wizard.h"
+#include "hako-create-wizard.h"
 #include "hako-networks-page.h"
 
 #include <glib.h>
@@ -35,6 +36,7 @@ void
 hako_wizards_register_types(void)
 {
     g_type_ensure(HAKO_TYPE_CREATE_NETWORK_WIZARD);
+    g_type_ensure(HAKO_TYPE_CREATE_WIZARD);
     hako_networks_page_set_add_network_func(open_create_network_wizard);
     hako_create_pool_wizard_register();
     hako_create_volume_wizard_register();

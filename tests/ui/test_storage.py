@@ -4,7 +4,8 @@
 #  - the pool is listed, with its type and state;
 #  - New Volume…'s wizard refuses a size it cannot read, saying why, and creates a qcow2 volume
 #    that is then listed with its size (and is really there, as virsh sees it); a second volume
-#    starts from the first, chosen as its backing store with the storage browser;
+#    starts from the first, chosen as its backing store with the storage browser; the New
+#    Virtual Machine wizard's storage browser lists the volume too, and takes it as a disk;
 #  - Resize… grows the volume, and refuses to shrink it until told so; Clone… copies it under a
 #    new name; both are listed with their sizes;
 #  - Delete Volume… asks first, then the volume is gone;
@@ -103,7 +104,7 @@ def click(window, name):
 
 
 def main():
-    plan("storage", 14)
+    plan("storage", 15)
     os.makedirs(POOL_DIR, exist_ok=True)
     virsh("pool-define-as", POOL, "dir", "--target", POOL_DIR)
     virsh("pool-start", POOL)
@@ -175,6 +176,48 @@ def main():
     if "16.00 MiB" not in info:
         bail("the volume really is there, 16 MiB", "virsh vol-info: %r" % info)
     ok("virsh sees the volume, 16 MiB")
+
+    # The New Virtual Machine wizard's storage browser shows the new volume: importing it as a
+    # guest's disk, Browse… lists it with its size, and choosing it fills in its path.
+    second_hako("--connect", URI, "--show-domain-creator")
+    creator = poll("creator", 20, lambda: next(
+        (w for w in app.children if w.name == "Install Method" and showing(w)), None))
+    if creator is None:
+        bail("--show-domain-creator opens the wizard", "windows %r" % [c.name for c in app.children])
+    find(creator, roleName="radio button", name="Import an existing disk image").doActionNamed(
+        "click")
+    nxt = find(creator, roleName="push button", name="Next")
+    if poll("Next", 30, lambda: sensitive(nxt) and showing(nxt)) is None:
+        bail("the wizard reads the host", "Next stays off; labels %r" % labels(creator))
+    nxt.doActionNamed("click")
+    creator = poll("source page", 20, lambda: next(
+        (w for w in app.children if w.name == "Install Source" and showing(w)), None))
+    browse = next((b for b in find_all(creator, roleName="push button", name="Browse…")
+                   if showing(b)), None)
+    if browse is None:
+        bail("importing a disk offers Browse…", "buttons %r" % [
+            b.name for b in find_all(creator, roleName="push button") if showing(b)])
+    browse.doActionNamed("click")
+    browser = poll("browser", 10, lambda: find(app, roleName="dialog",
+                                               name="Choose Storage on QEMU/KVM"))
+    if browser is None:
+        bail("Browse… opens the storage browser", "windows %r" % [c.name for c in app.children])
+    poll("pool in browser", 20, lambda: select_cell(browser, POOL))
+    listed = poll("volume in browser", 20, lambda: row_texts(
+        find(browser, name="Volumes"), VOLUME))
+    if listed is None or "16.0 MiB" not in listed:
+        bail("the create wizard's storage browser lists the new volume with its size",
+             "row %r" % (listed,))
+    select_cell(browser, VOLUME)
+    find(browser, roleName="push button", name="Choose Volume").doActionNamed("click")
+    disk = labelled(creator, "Disk image:")
+    if poll("path", 10, lambda: disk.queryText().getText(0, -1) ==
+            os.path.join(POOL_DIR, VOLUME)) is None:
+        bail("the chosen volume becomes the disk to import", "the field says %r"
+             % disk.queryText().getText(0, -1))
+    ok("the create wizard's storage browser shows the new volume (%s), and takes it" % listed[1])
+    find(creator, roleName="push button", name="Cancel").doActionNamed("click")
+    poll("creator closed", 10, lambda: creator.dead or not showing(creator))
 
     # A second volume on top of the first: its backing store chosen with the storage browser.
     new.doActionNamed("click")
