@@ -220,7 +220,7 @@ create_pool_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     gtk_spinner_stop(self->spinner);
     if (pool == NULL) {
         /* Back to the last question, with the answer: nothing the user typed is lost. */
-        gtk_assistant_set_current_page(GTK_ASSISTANT(self), 1);
+        gtk_assistant_previous_page(GTK_ASSISTANT(self)); /* from the progress page */
         update_pages(self);
         gtk_label_set_text(self->build_message, error->message);
         return;

@@ -206,7 +206,7 @@ create_volume_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     gtk_spinner_stop(self->spinner);
     if (volume == NULL) {
         /* Back to the summary, with libvirt's words: nothing the user typed is lost. */
-        gtk_assistant_set_current_page(GTK_ASSISTANT(self), PAGE_BACKING);
+        gtk_assistant_previous_page(GTK_ASSISTANT(self)); /* from the progress page */
         gtk_label_set_text(self->backing_message, error->message);
         return;
     }

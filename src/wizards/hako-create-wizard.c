@@ -1176,8 +1176,10 @@ installed_cb(GObject *source, GAsyncResult *result, gpointer user_data)
         return;
     self->installing = FALSE;
     if (uuid == NULL) {
-        /* Back to the last page, with the step that failed: nothing typed is lost. */
-        gtk_assistant_set_current_page(GTK_ASSISTANT(self), PAGE_FINISH);
+        /* Back to the last page, with the step that failed: nothing typed is lost. Back from
+         * the progress page, not to the last page again, so that Back there still leads on
+         * to the pages before it. */
+        gtk_assistant_previous_page(GTK_ASSISTANT(self));
         update(self);
         gtk_label_set_text(self->finish_message, error->message);
         set_complete(self, self->finish_page, TRUE);
@@ -1204,6 +1206,16 @@ step_changed_cb(HakoCreateWizard *self, HakoInstallStep step)
     gtk_progress_bar_set_text(self->progress_bar, hako_install_step_describe(step));
 }
 
+static gboolean
+back_to_finish_cb(gpointer data)
+{
+    HakoCreateWizard *self = data;
+
+    if (gtk_assistant_get_current_page(GTK_ASSISTANT(self)) == PAGE_PROGRESS)
+        gtk_assistant_previous_page(GTK_ASSISTANT(self));
+    return G_SOURCE_REMOVE;
+}
+
 static void
 apply_cb(HakoCreateWizard *self)
 {
@@ -1215,7 +1227,9 @@ apply_cb(HakoCreateWizard *self)
     read_fields(self);
     make_limits(self, &limits, names);
     if (!hako_vm_spec_validate(self->spec, &limits, &error)) {
-        gtk_assistant_set_current_page(GTK_ASSISTANT(self), PAGE_FINISH);
+        /* (Finish is off while the spec is wrong: this is a last guard.) The assistant moves
+         * to the progress page after this handler: come back from there. */
+        g_idle_add_full(G_PRIORITY_DEFAULT, back_to_finish_cb, g_object_ref(self), g_object_unref);
         gtk_label_set_text(self->finish_message, error->message);
         return;
     }

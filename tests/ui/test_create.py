@@ -7,6 +7,8 @@
 #    operating system is then found by searching the list, and its recommendations fill in
 #    memory and vCPUs;
 #  - memory beyond the host's is refused, with why; a name that is taken is refused, with why;
+#  - a creation that fails (an existing disk that is missing) comes back to the last page with
+#    the step that failed, and leaves no guest;
 #  - Finish creates a qcow2 volume in the directory pool, defines and starts the guest, and its
 #    window opens on the Console page showing the running guest; virsh sees the guest running
 #    with its disk, and booting its disk next time.
@@ -41,6 +43,7 @@ POOL_DIR = os.path.join(os.environ["HAKO_TEST_DIR"], "create-pool")
 POOL = "hako-create-pool"
 GUEST = "hako-created"
 MEMTEST = "/usr/lib/memtest86+/memtest86+x64.iso"
+MISSING = "/nonexistent/hako-missing.qcow2"
 
 
 def virsh(*args, check=True):
@@ -100,7 +103,7 @@ def next_page(window, then):
 
 
 def main():
-    plan("create", 10)
+    plan("create", 11)
     os.makedirs(POOL_DIR, exist_ok=True)
     virsh("pool-define-as", POOL, "dir", "--target", POOL_DIR)
     virsh("pool-start", POOL)
@@ -205,9 +208,42 @@ def main():
             bail("the summary says %r" % words, summary)
     ok("a taken name is refused; the summary says what will be made")
     screenshot(os.path.join(LOGS, "ui-create-summary.png"))
+
+    # 6. A creation that fails (an existing disk that is not there) comes back to this page,
+    #    saying which step failed and why, and leaves nothing behind.
+    button(window, "Back").doActionNamed("click")
+    window = wizard_page(app, "Storage")
+    find(window, roleName="radio button", name="Use existing storage").doActionNamed("click")
+    labelled(window, "Path:").queryEditableText().setTextContents(MISSING)
+    next_page(window, "the summary")
+    window = wizard_page(app, "Ready to Begin")
+    finish = button(window, "Finish")
+    if poll("Finish", 10, lambda: finish is not None and sensitive(finish)) is None:
+        bail("a guest on an existing path can be created", "labels %r" % labels(window))
+    finish.doActionNamed("click")
+    failed = poll("failure", 120, lambda: (lambda w: next(
+        (t for t in labels(w) if "failed" in t), None) if w is not None else None)(
+        next((w for w in app.children if w.name == "Ready to Begin" and showing(w)), None)))
+    if failed is None:
+        bail("a failed creation comes back to the last page, saying why", "windows %r"
+             % [c.name for c in app.children])
+    diag(failed)
+    if GUEST in virsh("list", "--all", "--name"):
+        bail("a failed creation leaves no guest", virsh("list", "--all", "--name"))
+    ok("a failed creation comes back to the last page with the step that failed; no guest is "
+       "left")
+    window = wizard_page(app, "Ready to Begin")
+    button(window, "Back").doActionNamed("click")
+    window = wizard_page(app, "Storage")
+    find(window, roleName="radio button", name="Create a disk image").doActionNamed("click")
+    next_page(window, "the summary")
+    window = wizard_page(app, "Ready to Begin")
+    finish = button(window, "Finish")
+    if poll("Finish", 10, lambda: finish is not None and sensitive(finish)) is None:
+        bail("the guest can be created after a failure", "labels %r" % labels(window))
     finish.doActionNamed("click")
 
-    # 6. The guest's window opens on its console, with the guest running.
+    # 7. The guest's window opens on its console, with the guest running.
     title = "%s on QEMU/KVM" % GUEST
     guest = poll("guest window", 120, lambda: find(app, roleName="frame", name=title))
     if guest is None:
