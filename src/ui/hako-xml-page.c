@@ -178,6 +178,8 @@ loaded_cb(GObject *source, GAsyncResult *result, gpointer user_data)
         update(self);
         return;
     }
+    /* an earlier failure to read is over; a refused define left edits, never reloaded */
+    hide_error(self);
     /* the same as shown and not edited: keep the cursor where it is */
     if (g_strcmp0(xml, self->original) != 0 ||
         gtk_text_buffer_get_modified(GTK_TEXT_BUFFER(self->buffer))) {
@@ -217,14 +219,15 @@ hako_xml_page_reload(HakoXmlPage *self)
         load(self);
 }
 
-/* Shown again (the tab chosen): the definition may have changed meanwhile. */
+/* Shown again (the tab chosen): the definition may have changed meanwhile, or a first read
+ * that failed (host not connected yet) may work now. */
 static void
 hako_xml_page_map(GtkWidget *widget)
 {
     HakoXmlPage *self = HAKO_XML_PAGE(widget);
 
     GTK_WIDGET_CLASS(hako_xml_page_parent_class)->map(widget);
-    if (self->original != NULL && !self->busy && !is_reviewing(self) &&
+    if (!self->busy && !is_reviewing(self) &&
         !gtk_text_buffer_get_modified(GTK_TEXT_BUFFER(self->buffer)))
         load(self);
 }

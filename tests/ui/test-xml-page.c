@@ -539,6 +539,50 @@ test_refused(void)
     g_assert_null(page);
 }
 
+static gboolean
+host_connected(gpointer data)
+{
+    return hako_host_is_connected(data);
+}
+
+/* A guest whose host drops: the read fails and says so; shown again once the host is back, the
+ * page reads the XML. */
+static void
+test_not_connected(void)
+{
+    g_autoptr(HakoConnectionManager) manager = hako_connection_manager_new(NULL);
+    HakoHost *host = hako_connection_manager_add(manager, "test:///default", HAKO_CONNECT_NONE);
+    GtkWidget *window = gtk_window_new(GTK_WINDOW_TOPLEVEL);
+    g_autoptr(HakoDomain) domain = NULL;
+    g_autofree char *text = NULL;
+    GtkWidget *page;
+
+    hako_connection_manager_connect(manager, host);
+    wait_until(host_has_test, host);
+    domain = g_object_ref(hako_domain_list_lookup_by_name(hako_host_get_domains(host), "test"));
+    hako_connection_manager_disconnect(manager, host);
+
+    page = hako_xml_page_new(manager, domain);
+    g_object_add_weak_pointer(G_OBJECT(page), (gpointer *)&page);
+    gtk_container_add(GTK_CONTAINER(window), page);
+    gtk_widget_show(window);
+    wait_until((Condition)error_shown, page);
+    g_assert_nonnull(strstr(error_text(page), "is not connected"));
+    g_assert_false(can_click(page, "_Apply…"));
+    g_assert_false(can_click(page, "_Revert"));
+
+    hako_connection_manager_connect(manager, host);
+    wait_until(host_connected, host);
+    gtk_widget_hide(page);
+    gtk_widget_show(page);
+    wait_until(loaded, page);
+    text = editor_text(page);
+    g_assert_nonnull(strstr(text, "<name>test</name>"));
+    g_assert_false(error_shown(page));
+    gtk_widget_destroy(window);
+    g_assert_null(page);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -548,5 +592,6 @@ main(int argc, char *argv[])
 
     g_test_add_func("/ui/xml-page/edit-review-apply", test_edit_review_apply);
     g_test_add_func("/ui/xml-page/refused", test_refused);
+    g_test_add_func("/ui/xml-page/not-connected", test_not_connected);
     return g_test_run();
 }
