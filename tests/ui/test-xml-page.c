@@ -234,7 +234,7 @@ save_png(GtkWidget *window, const char *name)
     g_autofree char *path = g_build_filename(dir, file, NULL);
     g_autoptr(GdkPixbuf) pixbuf = NULL;
 
-    spin(500); /* drawn, past the stack's crossfade */
+    spin(100); /* drawn */
     pixbuf = gdk_pixbuf_get_from_window(gtk_widget_get_window(window), 0, 0,
                                         gtk_widget_get_allocated_width(window),
                                         gtk_widget_get_allocated_height(window));
