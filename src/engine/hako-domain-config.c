@@ -1847,7 +1847,8 @@ hako_domain_config_device_set(
  * hako_domain_config_add_device:
  * @device_xml: one device element
  *
- * Adds the device after the last one of its kind, or after the last device.
+ * Adds the device after the last one of its kind, or after the last device. A NIC without a
+ * MAC address is given one (52:54:00:…), so that the definition and the running guest agree.
  *
  * Returns: the new device's index, or -1 with @error set
  */
@@ -1905,6 +1906,17 @@ hako_domain_config_add_device(HakoDomainConfig *self, const char *device_xml, GE
     insert_formatted(parent, node, after, NULL);
     xmlReconciliateNs(self->doc, node);
     node->_private = NULL;
+    /* A new NIC gets its MAC address here, so that the definition and the running guest, to
+     * which it is plugged separately, agree on it (libvirt would pick two). */
+    if (kind_of(node) == HAKO_DEVICE_INTERFACE && child(node, "mac") == NULL) {
+        g_autofree char *mac =
+            g_strdup_printf("52:54:00:%02x:%02x:%02x", g_random_int_range(0, 256),
+                            g_random_int_range(0, 256), g_random_int_range(0, 256));
+        xmlNode *element = xmlNewDocNode(self->doc, NULL, BAD_CAST "mac", NULL);
+
+        insert_formatted(node, element, NULL, first_child_element(node));
+        xmlSetProp(element, BAD_CAST "address", BAD_CAST mac);
+    }
 
     update_modified(self);
     g_signal_emit(self, signals[DEVICES_CHANGED], 0);
