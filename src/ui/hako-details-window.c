@@ -8,6 +8,8 @@
 #include "hako-console-page.h"
 #include "hako-fullscreen.h"
 #include "hako-graph.h"
+#include "hako-hardware-pages.h"
+#include "hako-xml-page.h"
 
 #include <glib/gi18n.h>
 
@@ -47,6 +49,7 @@ struct _HakoDetailsWindow {
 
     HakoGraph *graphs[N_GRAPHS];
     HakoConsolePage *console_page;
+    HakoHardwarePages *hardware; /* the settings and device pages */
 
     guint hide_bar_id; /* hides the full-screen bar a moment after the pointer leaves it */
     guint follow_id;   /* looks for the guest on the other hosts after it migrated away */
@@ -496,6 +499,7 @@ static void
 hako_details_window_constructed(GObject *object)
 {
     HakoDetailsWindow *self = HAKO_DETAILS_WINDOW(object);
+    GtkWidget *xml_page;
 
     G_OBJECT_CLASS(hako_details_window_parent_class)->constructed(object);
 
@@ -517,6 +521,13 @@ hako_details_window_constructed(GObject *object)
     /* The full-screen bar's Ctrl+Alt+Del is the page's. */
     gtk_widget_insert_action_group(GTK_WIDGET(self), "console",
                                    hako_console_page_get_actions(self->console_page));
+    self->hardware = hako_hardware_pages_new(self->stack, self->manager, self->domain);
+    xml_page = hako_xml_page_new(self->manager, self->domain);
+    gtk_widget_show(xml_page);
+    /* Translators: the page of a guest's window with its libvirt XML */
+    gtk_stack_add_titled(self->stack, xml_page, "xml", _("XML"));
+    g_signal_connect_object(xml_page, "defined", G_CALLBACK(hako_hardware_pages_reload),
+                            self->hardware, G_CONNECT_SWAPPED);
     update_title(self);
     update_host_state(self);
     update_addresses(self);
@@ -550,6 +561,11 @@ hako_details_window_dispose(GObject *object)
     for (guint i = 0; i < N_GRAPHS; i++)
         self->graphs[i] = NULL;
     self->console_page = NULL;
+    if (self->hardware != NULL) {
+        /* a read or an apply still running ends without touching the pages */
+        g_object_run_dispose(G_OBJECT(self->hardware));
+        g_clear_object(&self->hardware);
+    }
 
     g_clear_object(&self->domains);
     g_clear_object(&self->host);

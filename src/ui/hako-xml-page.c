@@ -56,6 +56,10 @@ enum { PROP_0, PROP_MANAGER, PROP_DOMAIN, N_PROPS };
 
 static GParamSpec *properties[N_PROPS];
 
+enum { DEFINED, N_SIGNALS };
+
+static guint signals[N_SIGNALS];
+
 static void load(HakoXmlPage *self);
 
 /* ---------------------------------------------------------------------- */
@@ -386,6 +390,7 @@ defined_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     hide_error(self);
     /* libvirt fills in defaults: show what it now has */
     load(self);
+    g_signal_emit(self, signals[DEFINED], 0);
 }
 
 static void
@@ -500,6 +505,10 @@ hako_xml_page_class_init(HakoXmlPageClass *klass)
     object_class->get_property = hako_xml_page_get_property;
     object_class->set_property = hako_xml_page_set_property;
     widget_class->map = hako_xml_page_map;
+
+    /* The edited XML was defined: the guest's other pages read it again. */
+    signals[DEFINED] = g_signal_new("defined", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                    NULL, NULL, G_TYPE_NONE, 0);
 
     properties[PROP_MANAGER] =
         g_param_spec_object("manager", NULL, NULL, HAKO_TYPE_CONNECTION_MANAGER,

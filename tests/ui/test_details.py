@@ -1,0 +1,257 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# A guest's settings and devices in its window, against the private libvirtd, through AT-SPI:
+#  - the window lists the settings pages (Overview, CPUs, Memory, Boot Options) and one page per
+#    device;
+#  - a value the configuration refuses (no vCPUs) keeps Apply off and says why;
+#  - the memory changed on the Memory page and applied is what `virsh dumpxml` shows, and the
+#    parts of the XML Hako knows nothing about (foreign metadata) are still there;
+#  - a CD-ROM page changes the media;
+#  - Add Hardware… adds a watchdog (applied at once), and its page removes it;
+#  - the XML tab refuses a broken edit, with the parser's words, and the guest is unchanged.
+#
+# Started by run-ui-test with hako running as `hako --connect "$HAKO_TEST_URI"`. Prints TAP.
+
+import os
+import subprocess
+import tempfile
+
+from hakoui import (
+    application,
+    bail,
+    cell_named,
+    diag,
+    find,
+    find_all,
+    ok,
+    plan,
+    point_at,
+    poll,
+    pyatspi,
+    quit_with_ctrl_q,
+    rawinput,
+    sensitive,
+    showing,
+)
+
+URI = os.environ["HAKO_TEST_URI"]
+GUEST = "hako-details"
+MEMTEST = "/usr/lib/memtest86+/memtest86+x64.iso"
+
+
+def virsh(*args, check=True):
+    r = subprocess.run(["virsh", "-q", "-c", URI] + list(args), capture_output=True, text=True,
+                       timeout=60)
+    if check and r.returncode != 0:
+        bail("virsh %s" % " ".join(args), r.stderr.strip())
+    return r.stdout.strip()
+
+
+def define_guest():
+    xml = """<domain type='qemu'>
+  <name>%s</name>
+  <metadata>
+    <hako-test:note xmlns:hako-test='http://example.org/hako-test'>keep me</hako-test:note>
+  </metadata>
+  <memory unit='MiB'>64</memory>
+  <currentMemory unit='MiB'>64</currentMemory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='cdrom'/></os>
+  <devices>
+    <disk type='file' device='cdrom'>
+      <driver name='qemu' type='raw'/>
+      <target dev='hdc' bus='ide'/>
+      <readonly/>
+    </disk>
+    <graphics type='vnc' port='-1' listen='127.0.0.1'/>
+    <video><model type='vga'/></video>
+  </devices>
+</domain>
+""" % GUEST
+    with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
+        f.write(xml)
+    virsh("define", f.name)
+    os.unlink(f.name)
+
+
+def labels(window):
+    return [n.name.replace("\xa0", " ") for n in find_all(window, roleName="label")
+            if n.name and showing(n)]
+
+
+def labelled(window, text):
+    label = next((l for l in find_all(window, roleName="label", name=text) if showing(l)), None)
+    if label is None:
+        bail("there is a field labelled %r" % text, "no such label on screen")
+    for relation in label.getRelationSet():
+        if relation.getRelationType() == pyatspi.RELATION_LABEL_FOR:
+            return relation.getTarget(0)
+    bail("the label %r names its field" % text, "no label-for relation")
+
+
+def button(window, name):
+    return next((b for b in find_all(window, roleName="push button", name=name) if showing(b)),
+                None)
+
+
+def page_names(window):
+    """The titles in the window's sidebar (a list item's name, or its label's)."""
+    names = []
+    for n in find_all(window, roleName="list item"):
+        label = find(n, roleName="label")
+        names.append(n.name or (label.name if label is not None else ""))
+    return names
+
+
+def open_page(window, title):
+    item = poll("page " + title, 20, lambda: next(
+        (n for n in find_all(window, roleName="list item")
+         if n.name == title or find(n, roleName="label", name=title) is not None), None))
+    if item is None:
+        bail("the window has a %s page" % title, "sidebar %r" % [
+            n.name for n in find_all(window, roleName="list item")])
+    item.parent.querySelection().selectChild(item.indexInParent)
+    return item
+
+
+def main():
+    plan("details", 10)
+    define_guest()
+    app = application()
+    frame = find(app, roleName="frame", name="Hako")
+
+    def select():
+        c = cell_named(app, GUEST)
+        if c is None:
+            return False
+        itable = c.parent.queryTable()
+        itable.addRowSelection(itable.getRowAtIndex(c.indexInParent))
+        return c.getState().contains(pyatspi.STATE_SELECTED)
+
+    if not poll("select", 30, select):
+        bail("%s is listed" % GUEST, "no row")
+    point_at(frame)
+    rawinput.keyCombo("<Control>o")
+    title = "%s on QEMU/KVM" % GUEST
+    window = poll("window", 15, lambda: find(app, roleName="frame", name=title))
+    if window is None:
+        bail("Ctrl+O opens the guest's window", "no frame %r" % title)
+
+    # 1. The pages: settings, then one per device.
+    for page in ("Overview", "CPUs", "Memory", "Boot Options"):
+        open_page(window, page)
+    items = page_names(window)
+    diag("pages: %r" % items)
+    if not any("hdc" in i for i in items) or not any("Video" in i or "video" in i
+                                                      for i in items):
+        bail("each device has a page", "pages %r" % items)
+    ok("the window has the settings pages and one page per device")
+
+    # 2. No vCPUs is refused: Apply stays off and the page says why.
+    open_page(window, "CPUs")
+    cpus = labelled(window, "vCPUs:")
+    cpus.queryValue().currentValue = 0
+    apply = button(window, "Apply")
+    if poll("refused", 10, lambda: apply is not None and not sensitive(apply) and any(
+            "CPU" in t or "cpu" in t for t in labels(window) if t != "vCPUs:")) is None:
+        bail("0 vCPUs is refused, saying why", "Apply %r; labels %r"
+             % (apply and sensitive(apply), labels(window)))
+    diag(" | ".join(labels(window)))
+    cpus.queryValue().currentValue = 1
+    ok("a value the configuration refuses keeps Apply off, and the page says why")
+
+    # 3. Memory: 128 MiB at most, 96 MiB given; applied, virsh sees it.
+    open_page(window, "Memory")
+    labelled(window, "Maximum memory (MiB):").queryValue().currentValue = 128
+    labelled(window, "Current memory (MiB):").queryValue().currentValue = 96
+    apply = button(window, "Apply")
+    if poll("Apply", 10, lambda: apply is not None and sensitive(apply)) is None:
+        bail("a memory change can be applied", "labels %r" % labels(window))
+    apply.doActionNamed("click")
+    if poll("applied", 20, lambda: any(t.startswith("Applied") for t in labels(window))) is None:
+        bail("Apply says it is done", "labels %r" % labels(window))
+    xml = virsh("dumpxml", "--inactive", GUEST)
+    if "<memory unit='KiB'>131072</memory>" not in xml or \
+            "<currentMemory unit='KiB'>98304</currentMemory>" not in xml:
+        bail("virsh dumpxml shows the new memory", xml)
+    ok("the memory applied on the Memory page is in virsh dumpxml (128 MiB, 96 MiB given)")
+    if "keep me" not in xml or "http://example.org/hako-test" not in xml:
+        bail("what Hako does not know survives an edit", xml)
+    ok("the foreign metadata Hako knows nothing about is still there")
+
+    # 4. The CD-ROM's page: new media.
+    open_page(window, next(i for i in items if "hdc" in i))
+    labelled(window, "Media:").queryEditableText().setTextContents(MEMTEST)
+    apply = button(window, "Apply")
+    if poll("Apply", 10, lambda: apply is not None and sensitive(apply)) is None:
+        bail("new media can be applied", "labels %r" % labels(window))
+    apply.doActionNamed("click")
+    if poll("media", 20, lambda: MEMTEST in virsh("dumpxml", "--inactive", GUEST)) is None:
+        bail("the CD-ROM gets the media", "labels %r" % labels(window))
+    ok("the CD-ROM's page puts new media in the drive")
+
+    # 5. Add Hardware…: a watchdog, added and applied at once; then removed from its page.
+    add = button(window, "Add Hardware…")
+    if add is None:
+        bail("the pages offer Add Hardware…", "buttons %r" % [
+            b.name for b in find_all(window, roleName="push button") if showing(b)])
+    add.doActionNamed("click")
+    dialog = poll("dialog", 10, lambda: find(app, roleName="dialog", name="Add Hardware"))
+    if dialog is None:
+        bail("Add Hardware… opens its dialog", "windows %r" % [c.name for c in app.children])
+    open_page(dialog, "Watchdog")
+    model = labelled(dialog, "Model:")
+    diag("watchdog models: %r" % [i.name for i in find_all(model, roleName="menu item")])
+    button(dialog, "Add").doActionNamed("click")
+    if poll("watchdog", 20, lambda: "<watchdog model='i6300esb'" in virsh(
+            "dumpxml", "--inactive", GUEST)) is None:
+        bail("the watchdog is added to the guest", "labels %r" % labels(window))
+    ok("Add Hardware… adds a watchdog, applied at once")
+    page = poll("watchdog page", 20, lambda: next(
+        (n for n in page_names(window) if "Watchdog" in n or "watchdog" in n), None))
+    if page is None:
+        bail("the new device has its page", "pages %r" % page_names(window))
+    open_page(window, page)
+    button(window, "Remove").doActionNamed("click")
+    apply = button(window, "Apply")
+    if poll("Apply", 10, lambda: apply is not None and sensitive(apply)) is None:
+        apply = button(window, "Apply")
+    if apply is None or not sensitive(apply):
+        bail("a removal can be applied", "labels %r" % labels(window))
+    apply.doActionNamed("click")
+    if poll("gone", 20, lambda: "<watchdog" not in virsh("dumpxml", "--inactive", GUEST)) is None:
+        bail("Remove and Apply take the watchdog away", "labels %r" % labels(window))
+    ok("a device's page removes it (Remove, then Apply)")
+
+    # 6. The XML tab: a broken edit is refused with the parser's words; the guest is unchanged.
+    before = virsh("dumpxml", "--inactive", GUEST)
+    open_page(window, "XML")
+    source = poll("xml text", 20, lambda: next(
+        (t for t in find_all(window, roleName="text") if showing(t) and
+         "<domain" in t.queryText().getText(0, -1)), None))
+    if source is None:
+        bail("the XML page shows the guest's XML", "no text with <domain")
+    text = source.queryText().getText(0, -1)
+    source.queryEditableText().setTextContents(text.replace("</devices>", "</devices", 1))
+    review = poll("Apply…", 10, lambda: (lambda b: b if b is not None and sensitive(b) else None)(
+        button(window, "Apply…")))
+    if review is None:
+        bail("an edited XML can be applied", "labels %r" % labels(window))
+    review.doActionNamed("click")
+    said = poll("refused", 20, lambda: next(
+        (t for t in labels(window) if "not well-formed" in t), None))
+    if said is None:
+        bail("a broken XML edit is refused, saying why", "labels %r" % labels(window))
+    diag(said)
+    if virsh("dumpxml", "--inactive", GUEST) != before:
+        bail("a refused XML edit leaves the guest as it was", "the XML changed")
+    ok("the XML tab refuses a broken edit with the parser's words; the guest is unchanged")
+
+    virsh("undefine", GUEST, check=False)
+    poll("closed", 10, lambda: window.dead or not showing(window))
+    quit_with_ctrl_q(app)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
