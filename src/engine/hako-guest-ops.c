@@ -992,15 +992,16 @@ clone_op(OpData *d, GError **error)
         return FALSE;
     }
 
-    /* a new name, and none of what makes a guest unique: libvirt makes new ones */
+    /* a new name, and none of what makes a guest unique: libvirt makes new ones (a fixed
+     * display port becomes an automatic one, so that both guests can run at once) */
     names = xpath_nodes(doc, "/domain/name");
     if (names->len > 0)
         xmlNodeSetContent(names->pdata[0], BAD_CAST d->name);
-    remove_nodes(
-        doc,
-        "/domain/uuid | /domain/devices/interface/mac | "
-        "/domain/devices/interface/target | /domain/devices/graphics/@port[../@autoport='no'] | "
-        "/domain/title");
+    remove_nodes(doc, "/domain/uuid | /domain/devices/interface/mac | "
+                      "/domain/devices/interface/target | /domain/title | "
+                      "/domain/devices/graphics[@autoport='no']/@port | "
+                      "/domain/devices/graphics[@autoport='no']/@tlsPort | "
+                      "/domain/devices/graphics/@autoport[.='no']");
 
     if (!clone_disks(d, doc, created, error) || !clone_nvram(d, doc, created, error)) {
         delete_volumes(created);

@@ -265,7 +265,8 @@ test_clone(void)
     g_autofree char *vdb = disk_xml(iso, "raw", "vdb", TRUE);
     g_autofree char *devices =
         g_strconcat(vda, vdb, "<interface type='user'><mac address='52:54:00:12:34:56'/>",
-                    "<model type='virtio'/></interface>", NULL);
+                    "<model type='virtio'/></interface>",
+                    "<graphics type='vnc' port='5987' autoport='no' listen='127.0.0.1'/>", NULL);
     g_autofree char *suggested = NULL;
     g_autofree char *name = NULL;
     g_autofree char *xml = NULL;
@@ -310,6 +311,9 @@ test_clone(void)
     g_assert_nonnull(uuid);
     g_assert_cmpstr(uuid, !=, original_uuid);
     g_assert_null(strstr(xml, "52:54:00:12:34:56"));
+    /* the original's fixed display port would clash: the clone's is automatic */
+    g_assert_nonnull(strstr(original_xml, "port='5987'"));
+    g_assert_null(strstr(xml, "port='5987'"));
     g_assert_nonnull(strstr(xml, "<mac address="));
     dir = g_path_get_dirname(system);
     copy_path = g_build_filename(dir, "hako-cl-clone.qcow2", NULL);
