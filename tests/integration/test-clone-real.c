@@ -20,6 +20,8 @@
 #include <string.h>
 
 #define POOL "hako-clone-pool"
+#define OVMF_CODE "/usr/share/OVMF/OVMF_CODE_4M.fd"
+#define OVMF_VARS "/usr/share/OVMF/OVMF_VARS_4M.fd"
 #define MiB (G_GUINT64_CONSTANT(1) << 20)
 
 static const char *uri;
@@ -358,6 +360,55 @@ test_clone(void)
     remove_guest("hako-cl-shared");
 }
 
+/* A UEFI guest's variables are no pool's volume here: the clone's are made afresh by libvirt
+ * from the template, under its own name, never the original's file. */
+static void
+test_clone_uefi(void)
+{
+    g_autofree char *system = make_volume("hako-efi.qcow2", "qcow2");
+    g_autofree char *vda = disk_xml(system, "qcow2", "vda", FALSE);
+    g_autofree char *xml = NULL;
+    g_autofree char *clone_xml = NULL;
+    g_autofree char *nvram = NULL;
+    g_autofree char *clone_nvram = NULL;
+    g_autofree char *name = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *domain_xml = NULL;
+    virDomainPtr dom;
+
+    if (!g_file_test(OVMF_CODE, G_FILE_TEST_EXISTS)) {
+        g_test_skip("no OVMF");
+        return;
+    }
+    domain_xml = g_strdup_printf(
+        "<domain type='qemu'><name>hako-efi</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+        "<os><type arch='x86_64' machine='pc'>hvm</type>"
+        "<loader readonly='yes' type='pflash'>" OVMF_CODE "</loader>"
+        "<nvram template='" OVMF_VARS "'/></os><features><acpi/></features>"
+        "<devices>%s</devices></domain>",
+        vda);
+    dom = virDomainDefineXML(conn, domain_xml);
+    g_assert_nonnull(dom);
+    virDomainFree(dom);
+    xml = guest_xml("hako-efi");
+    nvram = between(strstr(xml, "<nvram"), ">", "</nvram>");
+    g_assert_nonnull(nvram);
+    g_test_message("original nvram: %s", nvram);
+
+    name = clone(domain("hako-efi"), "hako-efi-clone", NULL, NULL, &error);
+    g_assert_no_error(error);
+    clone_xml = guest_xml("hako-efi-clone");
+    g_assert_nonnull(strstr(clone_xml, OVMF_CODE));
+    clone_nvram = between(strstr(clone_xml, "<nvram"), ">", "</nvram>");
+    g_test_message("clone nvram: %s", clone_nvram);
+    g_assert_nonnull(clone_nvram);
+    g_assert_cmpstr(clone_nvram, !=, nvram);
+    g_assert_nonnull(strstr(clone_nvram, "hako-efi-clone"));
+
+    remove_guest("hako-efi-clone");
+    remove_guest("hako-efi");
+}
+
 static void
 test_delete(void)
 {
@@ -518,6 +569,7 @@ main(int argc, char *argv[])
     ops = hako_guest_ops_new(manager);
 
     g_test_add_func("/engine/guest-ops/real/clone", test_clone);
+    g_test_add_func("/engine/guest-ops/real/clone-uefi", test_clone_uefi);
     g_test_add_func("/engine/guest-ops/real/delete", test_delete);
     g_test_add_func("/engine/guest-ops/real/delete-forced", test_delete_forced);
     g_test_add_func("/engine/guest-ops/real/save-restore", test_save_restore);

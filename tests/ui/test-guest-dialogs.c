@@ -9,7 +9,9 @@
 #include "hako-connection-manager.h"
 #include "hako-delete-dialog.h"
 #include "hako-domain-ops.h"
+#include "hako-domain-xml.h"
 #include "hako-engine.h"
+#include "hako-storage.h"
 #include "hako-ui.h"
 
 #include <gtk/gtk.h>
@@ -268,6 +270,175 @@ test_clone_delete(void)
     g_clear_pointer(&cloned_name, g_free);
 }
 
+typedef struct {
+    gboolean done;
+    GAsyncResult *result;
+} Wait;
+
+static void
+wait_cb(GObject *source, GAsyncResult *result, gpointer data)
+{
+    Wait *w = data;
+
+    w->result = g_object_ref(result);
+    w->done = TRUE;
+}
+
+static GAsyncResult *
+wait_result(Wait *w)
+{
+    wait_for(flag_set, &w->done);
+    w->done = FALSE;
+    return w->result;
+}
+
+static gboolean
+volume_exists(HakoStorage *storage, HakoHost *host, const char *name)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) volumes = NULL;
+    Wait w = {FALSE, NULL};
+    gboolean found = FALSE;
+
+    hako_storage_list_volumes_async(storage, host, "default-pool", NULL, wait_cb, &w);
+    volumes = hako_storage_list_volumes_finish(storage, wait_result(&w), &error);
+    g_clear_object(&w.result);
+    g_assert_no_error(error);
+    for (guint i = 0; i < volumes->len; i++)
+        found |= g_str_equal(((HakoStorageVolume *)volumes->pdata[i])->name, name);
+    return found;
+}
+
+static void
+clone_with(HakoConnectionManager *manager, HakoDomain *domain, const char *name, gboolean share)
+{
+    GtkWidget *dialog = hako_clone_dialog_new(NULL, manager, domain);
+    GtkComboBox *disk;
+
+    g_object_add_weak_pointer(G_OBJECT(dialog), (gpointer *)&dialog);
+    g_signal_connect(dialog, "cloned", G_CALLBACK(cloned_cb), NULL);
+    gtk_widget_show(dialog);
+    wait_for(clone_idle, dialog);
+    gtk_entry_set_text(
+        GTK_ENTRY(gtk_label_get_mnemonic_widget(GTK_LABEL(find(dialog, GTK_TYPE_LABEL, "_Name:")))),
+        name);
+    /* a pool's volume: copied unless shared on request */
+    disk = GTK_COMBO_BOX(find(dialog, GTK_TYPE_COMBO_BOX, NULL));
+    g_assert_true(gtk_widget_get_sensitive(GTK_WIDGET(disk)));
+    g_assert_cmpstr(gtk_combo_box_get_active_id(disk), ==, "copy");
+    if (share)
+        gtk_combo_box_set_active_id(disk, "share");
+    gtk_dialog_response(GTK_DIALOG(dialog), GTK_RESPONSE_OK);
+    wait_for(is_null, &dialog);
+    g_assert_cmpstr(cloned_name, ==, name);
+    wait_for(domain_listed, cloned_name);
+    g_clear_pointer(&cloned_name, g_free);
+}
+
+static void
+test_volumes(void)
+{
+    g_autoptr(HakoConnectionManager) manager = hako_connection_manager_new(NULL);
+    HakoHost *host = hako_connection_manager_add(manager, "test:///default", HAKO_CONNECT_NONE);
+    g_autoptr(HakoStorage) storage = hako_storage_new(manager);
+    g_autoptr(HakoDomainOps) ops = hako_domain_ops_new(manager);
+    g_autoptr(HakoVolumeSpec) spec = hako_volume_spec_new();
+    g_autoptr(HakoStorageVolume) volume = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *xml = NULL;
+    g_auto(GStrv) parts = NULL;
+    g_autofree char *edited = NULL;
+    Wait w = {FALSE, NULL};
+    HakoDomain *domain;
+    GtkWidget *dialog;
+    GtkWidget *disk;
+    GtkWidget *anyway;
+    gboolean off = FALSE;
+
+    hako_connection_manager_connect(manager, host);
+    wait_for(host_connected, host);
+    the_host = host;
+    domain = hako_domain_list_lookup_by_name(hako_host_get_domains(host), "test");
+    g_assert_nonnull(domain);
+
+    /* the guest's disk becomes a volume of default-pool */
+    spec->name = g_strdup("gd.img");
+    spec->format = HAKO_VOLUME_FORMAT_RAW;
+    spec->capacity = 16 << 20;
+    hako_storage_create_volume_async(storage, host, "default-pool", spec, NULL, wait_cb, &w);
+    volume = hako_storage_create_volume_finish(storage, wait_result(&w), &error);
+    g_clear_object(&w.result);
+    g_assert_no_error(error);
+    hako_domain_xml_get_async(manager, host, hako_domain_get_uuid(domain), NULL, wait_cb, &w);
+    xml = hako_domain_xml_get_finish(manager, wait_result(&w), &error);
+    g_clear_object(&w.result);
+    g_assert_no_error(error);
+    parts = g_strsplit(xml, "/guest/diskimage1", -1);
+    edited = g_strjoinv(volume->path, parts);
+    hako_domain_xml_define_async(manager, host, hako_domain_get_uuid(domain), edited, NULL, wait_cb,
+                                 &w);
+    g_assert_true(hako_domain_xml_define_finish(manager, wait_result(&w), &error));
+    g_clear_object(&w.result);
+    g_assert_no_error(error);
+    if (hako_domain_is_active(domain)) {
+        hako_domain_ops_lifecycle_async(ops, domain, HAKO_DOMAIN_ACTION_FORCE_OFF, NULL,
+                                        force_off_cb, &off);
+        wait_for(flag_set, &off);
+    }
+
+    /* one clone with a copy, one sharing the volume */
+    clone_with(manager, domain, "test-copy", FALSE);
+    g_assert_true(volume_exists(storage, host, "test-copy-gd.img"));
+    clone_with(manager, domain, "test-share", TRUE);
+
+    /* the shared volume: not ticked, marked, and only deleted after "Delete anyway" */
+    dialog = hako_delete_dialog_new(
+        NULL, manager, hako_domain_list_lookup_by_name(hako_host_get_domains(host), "test-share"));
+    g_object_add_weak_pointer(G_OBJECT(dialog), (gpointer *)&dialog);
+    g_signal_connect(dialog, "deleted", G_CALLBACK(deleted_cb), NULL);
+    gtk_widget_show(dialog);
+    wait_for(delete_idle, dialog);
+    disk = find(dialog, GTK_TYPE_CHECK_BUTTON, NULL);
+    g_assert_true(gtk_widget_get_sensitive(disk));
+    g_assert_false(gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(disk)));
+    find(dialog, GTK_TYPE_LABEL, "Also used by test");
+    anyway = find(dialog, GTK_TYPE_CHECK_BUTTON, "Delete _anyway the volumes other guests use");
+    g_assert_false(gtk_widget_get_visible(anyway));
+    g_assert_true(sensitive(dialog, "_Delete"));
+    gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(disk), TRUE);
+    g_assert_true(gtk_widget_get_visible(anyway));
+    g_assert_false(sensitive(dialog, "_Delete"));
+    gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(anyway), TRUE);
+    g_assert_true(sensitive(dialog, "_Delete"));
+    /* changed our mind: the volume stays */
+    gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(disk), FALSE);
+    deleted = FALSE;
+    gtk_dialog_response(GTK_DIALOG(dialog), GTK_RESPONSE_OK);
+    gtk_dialog_response(open_dialog(), GTK_RESPONSE_ACCEPT);
+    wait_for(is_null, &dialog);
+    g_assert_true(deleted);
+    wait_for(domain_gone, "test-share");
+    g_assert_true(volume_exists(storage, host, "gd.img"));
+
+    /* the copy's own volume: ticked, and deleted with it */
+    dialog = hako_delete_dialog_new(
+        NULL, manager, hako_domain_list_lookup_by_name(hako_host_get_domains(host), "test-copy"));
+    g_object_add_weak_pointer(G_OBJECT(dialog), (gpointer *)&dialog);
+    g_signal_connect(dialog, "deleted", G_CALLBACK(deleted_cb), NULL);
+    gtk_widget_show(dialog);
+    wait_for(delete_idle, dialog);
+    disk = find(dialog, GTK_TYPE_CHECK_BUTTON, NULL);
+    g_assert_true(gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(disk)));
+    deleted = FALSE;
+    gtk_dialog_response(GTK_DIALOG(dialog), GTK_RESPONSE_OK);
+    gtk_dialog_response(open_dialog(), GTK_RESPONSE_ACCEPT);
+    wait_for(is_null, &dialog);
+    g_assert_true(deleted);
+    wait_for(domain_gone, "test-copy");
+    g_assert_false(volume_exists(storage, host, "test-copy-gd.img"));
+    g_assert_true(volume_exists(storage, host, "gd.img"));
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -275,5 +446,6 @@ main(int argc, char *argv[])
     hako_engine_init();
     hako_ui_init();
     g_test_add_func("/ui/guest-dialogs/clone-delete", test_clone_delete);
+    g_test_add_func("/ui/guest-dialogs/volumes", test_volumes);
     return g_test_run();
 }
