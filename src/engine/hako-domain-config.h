@@ -39,7 +39,8 @@ typedef enum {
     HAKO_CONFIG_ARCH,           /* <os><type arch=''> */
     HAKO_CONFIG_MACHINE,        /* <os><type machine=''> */
     HAKO_CONFIG_EMULATOR,       /* <devices><emulator> */
-    HAKO_CONFIG_FIRMWARE,       /* "efi" or "bios": <os firmware=''>, or a pflash <loader> */
+    HAKO_CONFIG_FIRMWARE,       /* "efi" or "bios": <os firmware=''>, a pflash <loader>, or
+                                 * "bios" for any other HVM guest */
     HAKO_CONFIG_HYPERVISOR,     /* <domain type=''>: kvm, qemu, xen… */
     HAKO_CONFIG_OS_ID,          /* the libosinfo OS ID in <metadata> */
     HAKO_CONFIG_OS_TYPE,        /* <os><type>: hvm, xen (Xen PV), linux, exe */
@@ -132,7 +133,8 @@ char *hako_domain_config_device_describe(HakoDomainConfig *self, guint index);
 char *hako_domain_config_device_get(HakoDomainConfig *self, guint index, const char *path);
 gboolean hako_domain_config_device_set(
     HakoDomainConfig *self, guint index, const char *path, const char *value, GError **error);
-/* Appends a device after the last one of its kind (or at the end); returns its index, or -1. */
+/* Appends a device after the last one of its kind (or at the end); returns its index, or -1.
+ * Any element but <emulator> is accepted: libvirt judges it when applying. */
 int hako_domain_config_add_device(HakoDomainConfig *self, const char *device_xml, GError **error);
 gboolean hako_domain_config_remove_device(HakoDomainConfig *self, guint index, GError **error);
 char *hako_domain_config_device_to_xml(HakoDomainConfig *self, guint index);
@@ -151,8 +153,11 @@ hako_domain_config_device_needs_restart(HakoDomainConfig *self, guint index, con
  * carries to the running guest what can change live (memory, vCPUs, devices added or removed,
  * new CD/floppy media, a NIC's link state). On failure the guest is left as it was, and the
  * error carries libvirt's reason. @not_live gets the sentences (NULL-terminated, or NULL when
- * none) naming the edits that will only take effect at the next boot. On success the applied
- * XML becomes what is_modified() compares with.
+ * none) naming the edits that will only take effect at the next boot, or that the running guest
+ * refused (the definition then stands). After a PERSISTENT apply the configuration holds
+ * libvirt's own version of the XML it defined (addresses, defaults; "devices-changed" is
+ * emitted) and is no longer modified; after a LIVE-only apply the edits stay pending. A new NIC
+ * without a MAC address gets one in hako_domain_config_add_device(), so that both agree.
  */
 void hako_domain_config_apply_async(HakoDomainConfig *self,
                                     HakoConnectionManager *manager,

@@ -430,6 +430,41 @@ test_live(void)
     source = hako_domain_config_get_live(config, HAKO_CONFIG_VCPUS_CURRENT);
     g_assert_cmpstr(source, ==, NULL);
 
+    /* The title and the NIC's link state, live too. */
+    set(config, HAKO_CONFIG_TITLE, "Live title");
+    nic = find_device(config, "mac/@address", mac);
+    g_assert_null(hako_domain_config_device_needs_restart(config, (guint)nic, "link/@state"));
+    g_assert_true(hako_domain_config_device_set(config, (guint)nic, "link/@state", "down", &error));
+    g_assert_no_error(error);
+    apply_ok(config, HAKO_APPLY_PERSISTENT | HAKO_APPLY_LIVE);
+    g_clear_object(&live);
+    live = now("hako-config-run", TRUE);
+    assert_field(live, HAKO_CONFIG_TITLE, "Live title");
+    g_clear_pointer(&source, g_free);
+    source = hako_domain_config_device_get(live, (guint)find_device(live, "mac/@address", mac),
+                                           "link/@state");
+    g_assert_cmpstr(source, ==, "down");
+
+    /* The media ejected from the running guest only: the definition keeps it, and the edit
+     * stays pending for the definition. */
+    cd = find_device(config, "target/@dev", "hdc");
+    g_assert_true(hako_domain_config_device_set(config, (guint)cd, "source/@file", NULL, &error));
+    g_assert_true(apply(config, HAKO_APPLY_LIVE, &not_live, &error));
+    g_assert_no_error(error);
+    g_assert_null(not_live);
+    g_assert_true(hako_domain_config_is_modified(config));
+    g_clear_object(&live);
+    live = now("hako-config-run", TRUE);
+    g_clear_pointer(&source, g_free);
+    source = hako_domain_config_device_get(live, (guint)find_device(live, "target/@dev", "hdc"),
+                                           "source/@file");
+    g_assert_null(source);
+    g_clear_object(&persistent);
+    persistent = now("hako-config-run", FALSE);
+    source = hako_domain_config_device_get(
+        persistent, (guint)find_device(persistent, "target/@dev", "hdc"), "source/@file");
+    g_assert_cmpstr(source, ==, media);
+
     /* Unplugged again (SCSI and USB leave at once, without the guest's help), media ejected. */
     g_assert_true(hako_domain_config_remove_device(
         config, (guint)find_device(config, "target/@dev", "sda"), &error));
