@@ -9,6 +9,7 @@
 #include "hako-fullscreen.h"
 #include "hako-graph.h"
 #include "hako-hardware-pages.h"
+#include "hako-snapshots-page.h"
 #include "hako-xml-page.h"
 
 #include <glib/gi18n.h>
@@ -500,6 +501,7 @@ hako_details_window_constructed(GObject *object)
 {
     HakoDetailsWindow *self = HAKO_DETAILS_WINDOW(object);
     GtkWidget *xml_page;
+    GtkWidget *snapshots_page;
 
     G_OBJECT_CLASS(hako_details_window_parent_class)->constructed(object);
 
@@ -521,6 +523,9 @@ hako_details_window_constructed(GObject *object)
     /* The full-screen bar's Ctrl+Alt+Del is the page's. */
     gtk_widget_insert_action_group(GTK_WIDGET(self), "console",
                                    hako_console_page_get_actions(self->console_page));
+    snapshots_page = hako_snapshots_page_new(self->manager, self->domain);
+    gtk_widget_show(snapshots_page);
+    gtk_stack_add_titled(self->stack, snapshots_page, "snapshots", _("Snapshots"));
     self->hardware = hako_hardware_pages_new(self->stack, self->manager, self->domain);
     xml_page = hako_xml_page_new(self->manager, self->domain);
     gtk_widget_show(xml_page);

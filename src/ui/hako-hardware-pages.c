@@ -776,13 +776,10 @@ rebuild(HakoHardwarePages *self)
         }
     }
     /* the XML page stays last, after the devices */
-    if (gtk_stack_get_child_by_name(self->stack, "xml") != NULL) {
-        g_autoptr(GList) children = gtk_container_get_children(GTK_CONTAINER(self->stack));
-
+    if (gtk_stack_get_child_by_name(self->stack, "xml") != NULL)
         gtk_container_child_set(GTK_CONTAINER(self->stack),
-                                gtk_stack_get_child_by_name(self->stack, "xml"), "position",
-                                (int)g_list_length(children) - 1, NULL);
-    }
+                                gtk_stack_get_child_by_name(self->stack, "xml"), "position", -1,
+                                NULL);
     if (visible != NULL && gtk_stack_get_child_by_name(self->stack, visible) != NULL)
         gtk_stack_set_visible_child_name(self->stack, visible);
     self->populating = FALSE;

@@ -4,6 +4,8 @@
 
 #include "hako-manager-window.h"
 
+#include "hako-clone-dialog.h"
+#include "hako-delete-dialog.h"
 #include "hako-details-window.h"
 #include "hako-domain-ops.h"
 #include "hako-figure-renderer.h"
@@ -855,6 +857,10 @@ update_actions(HakoManagerWindow *self)
     set_action_enabled(self, "host-remove", host != NULL);
 
     set_action_enabled(self, "open", domain != NULL);
+    /* a guest is cloned while it is off; deleting a running one stops it first (it asks) */
+    set_action_enabled(self, "clone",
+                       usable && hako_domain_get_state(domain) == HAKO_DOMAIN_STATE_SHUTOFF);
+    set_action_enabled(self, "delete", usable);
     set_action_enabled(self, "host-details", host != NULL || self->selected_domain_host != NULL);
 
     autoconnect = g_action_map_lookup_action(G_ACTION_MAP(self), "host-autoconnect");
@@ -1123,6 +1129,31 @@ open_domain(HakoManagerWindow *self, HakoDomain *domain)
     hako_details_window_present(GTK_WINDOW(self), self->manager, domain, self->settings);
 }
 
+/* Clone… and Delete…: each a dialog of its own for the selected guest. */
+static void
+clone_activate(GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+    HakoManagerWindow *self = user_data;
+    GtkWidget *dialog;
+
+    if (self->selected_domain == NULL)
+        return;
+    dialog = hako_clone_dialog_new(GTK_WINDOW(self), self->manager, self->selected_domain);
+    gtk_window_present(GTK_WINDOW(dialog));
+}
+
+static void
+delete_activate(GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+    HakoManagerWindow *self = user_data;
+    GtkWidget *dialog;
+
+    if (self->selected_domain == NULL)
+        return;
+    dialog = hako_delete_dialog_new(GTK_WINDOW(self), self->manager, self->selected_domain);
+    gtk_window_present(GTK_WINDOW(dialog));
+}
+
 static void
 open_activate(GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -1159,6 +1190,8 @@ static const GActionEntry win_entries[] = {
     {"host-autoconnect", NULL, NULL, "false", host_autoconnect_change_state, {0}},
     {"host-remove", host_remove_activate, NULL, NULL, NULL, {0}},
     {"open", open_activate, NULL, NULL, NULL, {0}},
+    {"clone", clone_activate, NULL, NULL, NULL, {0}},
+    {"delete", delete_activate, NULL, NULL, NULL, {0}},
     {"host-details", host_details_activate, NULL, NULL, NULL, {0}},
 };
 

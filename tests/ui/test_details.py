@@ -8,7 +8,8 @@
 #    parts of the XML Hako knows nothing about (foreign metadata) are still there;
 #  - a CD-ROM page changes the media;
 #  - Add Hardware… adds a watchdog (applied at once), and its page removes it;
-#  - the XML tab refuses a broken edit, with the parser's words, and the guest is unchanged.
+#  - the XML tab refuses a broken edit, with the parser's words, and the guest is unchanged;
+#  - Clone… (the guest's context menu) copies the stopped guest; Delete… removes the copy.
 #
 # Started by run-ui-test with hako running as `hako --connect "$HAKO_TEST_URI"`. Prints TAP.
 
@@ -18,6 +19,7 @@ import tempfile
 
 from hakoui import (
     application,
+    give_keyboard,
     bail,
     cell_named,
     diag,
@@ -114,8 +116,35 @@ def open_page(window, title):
     return item
 
 
+def menu_item(app, frame, guest, name):
+    """Selects @guest's row and opens its context menu from the keyboard; the item @name."""
+    def select():
+        c = cell_named(app, guest)
+        if c is None:
+            return False
+        itable = c.parent.queryTable()
+        itable.addRowSelection(itable.getRowAtIndex(c.indexInParent))
+        return c.getState().contains(pyatspi.STATE_SELECTED)
+
+    if not poll("select " + guest, 30, select):
+        bail("%s is listed" % guest, "no row")
+    item = None
+    for _ in range(3):
+        give_keyboard(frame)
+        table = cell_named(app, guest).parent
+        table.queryComponent().grabFocus()
+        rawinput.keyCombo("<Shift>F10")
+        item = poll("menu", 5, lambda: next(
+            (i for i in find_all(app, roleName="menu item", name=name) if showing(i) and
+             sensitive(i)), None))
+        if item is not None:
+            return item
+        rawinput.keyCombo("Escape")
+    bail("the guest's context menu offers %s" % name, "no such item on screen")
+
+
 def main():
-    plan("details", 10)
+    plan("details", 12)
     define_guest()
     app = application()
     frame = find(app, roleName="frame", name="Hako")
@@ -247,8 +276,39 @@ def main():
         bail("a refused XML edit leaves the guest as it was", "the XML changed")
     ok("the XML tab refuses a broken edit with the parser's words; the guest is unchanged")
 
-    virsh("undefine", GUEST, check=False)
+    # 7. Clone… (from the guest's context menu, Shift+F10) makes a copy; Delete… removes it.
+    point_at(window)
+    rawinput.keyCombo("Escape")
     poll("closed", 10, lambda: window.dead or not showing(window))
+    clone = menu_item(app, frame, GUEST, "Clone…")
+    clone.doActionNamed("click")
+    dialog = poll("clone dialog", 10, lambda: find(app, roleName="dialog",
+                                                   name="Clone “%s”" % GUEST))
+    if dialog is None:
+        bail("Clone… opens its dialog", "windows %r" % [c.name for c in app.children])
+    name = labelled(dialog, "Name:").queryText().getText(0, -1)
+    button(dialog, "Clone").doActionNamed("click")
+    if poll("clone", 30, lambda: name in virsh("list", "--all", "--name").split()) is None:
+        bail("Clone makes the copy", "guests %r" % virsh("list", "--all", "--name"))
+    ok("Clone… copies the stopped guest as %s" % name)
+    delete = menu_item(app, frame, name, "Delete…")
+    delete.doActionNamed("click")
+    dialog = poll("delete dialog", 10, lambda: find(app, roleName="dialog",
+                                                    name="Delete “%s”" % name))
+    if dialog is None:
+        bail("Delete… opens its dialog", "windows %r" % [c.name for c in app.children])
+    button(dialog, "Delete").doActionNamed("click")
+    confirm = poll("confirmation", 10, lambda: next(
+        (d for d in find_all(app, roleName="alert") + find_all(app, roleName="dialog")
+         if button(d, "Delete") is not None and d != dialog), None))
+    if confirm is not None:
+        button(confirm, "Delete").doActionNamed("click")
+    if poll("deleted", 30, lambda: name not in virsh("list", "--all", "--name").split()) is None:
+        bail("Delete… removes the guest, after asking", "guests %r"
+             % virsh("list", "--all", "--name"))
+    ok("Delete… asks, then the copy is gone")
+
+    virsh("undefine", GUEST, check=False)
     quit_with_ctrl_q(app)
     return 0
 
