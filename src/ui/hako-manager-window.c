@@ -9,6 +9,7 @@
 #include "hako-details-window.h"
 #include "hako-domain-ops.h"
 #include "hako-figure-renderer.h"
+#include "hako-guest-ops.h"
 #include "hako-host-store.h"
 #include "hako-host-window.h"
 #include "hako-sparkline-renderer.h"
@@ -39,6 +40,7 @@ struct _HakoManagerWindow {
     /* The selected row: a guest (selected_domain) or a host (selected_host). */
     HakoDomain *selected_domain;
     HakoHost *selected_domain_host;
+    char *save_folder; /* where the last Save to File… went: Restore from File… opens there */
     HakoHost *selected_host;
 
     GtkWidget *menubar;
@@ -147,6 +149,7 @@ static const struct {
 };
 
 static void update_actions(HakoManagerWindow *self);
+static gboolean host_is_local(HakoHost *host);
 static GtkTreeViewColumn *stats_column(HakoManagerWindow *self, StatsColumn column);
 
 /* ---------------------------------------------------------------------------------------- */
@@ -861,6 +864,16 @@ update_actions(HakoManagerWindow *self)
     set_action_enabled(self, "clone",
                        usable && hako_domain_get_state(domain) == HAKO_DOMAIN_STATE_SHUTOFF);
     set_action_enabled(self, "delete", usable);
+    set_action_enabled(self, "save-to-file",
+                       usable && host_is_local(hako_domain_get_host(domain)) &&
+                           hako_domain_can(domain, HAKO_DOMAIN_ACTION_SAVE));
+    {
+        HakoHost *restore_host = host != NULL ? host : self->selected_domain_host;
+
+        set_action_enabled(self, "restore-from-file",
+                           restore_host != NULL && host_is_usable(restore_host) &&
+                               host_is_local(restore_host));
+    }
     set_action_enabled(self, "host-details", host != NULL || self->selected_domain_host != NULL);
 
     autoconnect = g_action_map_lookup_action(G_ACTION_MAP(self), "host-autoconnect");
@@ -1129,6 +1142,118 @@ open_domain(HakoManagerWindow *self, HakoDomain *domain)
     hako_details_window_present(GTK_WINDOW(self), self->manager, domain, self->settings);
 }
 
+/*
+ * Save to File… and Restore from File…: the guest's memory to a file on the host and back. The
+ * file chooser shows this machine's files, so both are offered on local connections only.
+ */
+static gboolean
+host_is_local(HakoHost *host)
+{
+    const char *uri = host != NULL ? hako_host_get_uri(host) : NULL;
+
+    return uri != NULL && strstr(uri, ":///") != NULL;
+}
+
+typedef struct {
+    HakoManagerWindow *self; /* ref */
+    HakoDomain *domain;      /* ref; NULL for a restore */
+    HakoHost *host;          /* ref */
+} FileJob;
+
+static void
+file_job_free(FileJob *job)
+{
+    g_object_unref(job->self);
+    g_clear_object(&job->domain);
+    g_object_unref(job->host);
+    g_free(job);
+}
+
+static void
+file_job_done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    FileJob *job = user_data;
+    g_autoptr(GError) error = NULL;
+    gboolean done = job->domain != NULL
+                        ? hako_guest_ops_save_finish(HAKO_GUEST_OPS(source), result, &error)
+                        : hako_guest_ops_restore_finish(HAKO_GUEST_OPS(source), result, &error);
+
+    if (!done)
+        hako_manager_window_show_error(job->self, error->message);
+    file_job_free(job);
+}
+
+static void
+file_chosen_cb(GtkNativeDialog *chooser, int response, gpointer user_data)
+{
+    FileJob *job = user_data;
+    g_autoptr(GFile) file = NULL;
+    g_autofree char *path = NULL;
+    g_autoptr(HakoGuestOps) ops = NULL;
+
+    if (response == GTK_RESPONSE_ACCEPT)
+        file = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(chooser));
+    g_object_unref(chooser);
+    if (file != NULL)
+        path = g_file_get_path(file);
+    if (path == NULL) {
+        file_job_free(job);
+        return;
+    }
+    g_free(job->self->save_folder);
+    job->self->save_folder = g_path_get_dirname(path);
+    ops = hako_guest_ops_new(job->self->manager);
+    if (job->domain != NULL)
+        hako_guest_ops_save_async(ops, job->domain, path, NULL, file_job_done_cb, job);
+    else
+        hako_guest_ops_restore_async(ops, job->host, path, NULL, file_job_done_cb, job);
+}
+
+static void
+save_to_file_activate(GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+    HakoManagerWindow *self = user_data;
+    GtkFileChooserNative *chooser;
+    FileJob *job;
+    g_autofree char *name = NULL;
+
+    if (self->selected_domain == NULL)
+        return;
+    job = g_new0(FileJob, 1);
+    job->self = g_object_ref(self);
+    job->domain = g_object_ref(self->selected_domain);
+    job->host = g_object_ref(hako_domain_get_host(self->selected_domain));
+    chooser = gtk_file_chooser_native_new(_("Save the Guest to a File"), GTK_WINDOW(self),
+                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+    gtk_file_chooser_set_do_overwrite_confirmation(GTK_FILE_CHOOSER(chooser), TRUE);
+    name = g_strconcat(hako_domain_get_name(self->selected_domain), ".save", NULL);
+    if (self->save_folder != NULL)
+        gtk_file_chooser_set_current_folder(GTK_FILE_CHOOSER(chooser), self->save_folder);
+    gtk_file_chooser_set_current_name(GTK_FILE_CHOOSER(chooser), name);
+    g_signal_connect(chooser, "response", G_CALLBACK(file_chosen_cb), job);
+    gtk_native_dialog_show(GTK_NATIVE_DIALOG(chooser));
+}
+
+static void
+restore_from_file_activate(GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+    HakoManagerWindow *self = user_data;
+    HakoHost *host = self->selected_host != NULL ? self->selected_host : self->selected_domain_host;
+    GtkFileChooserNative *chooser;
+    FileJob *job;
+
+    if (host == NULL)
+        return;
+    job = g_new0(FileJob, 1);
+    job->self = g_object_ref(self);
+    job->host = g_object_ref(host);
+    chooser =
+        gtk_file_chooser_native_new(_("Restore a Guest from a File"), GTK_WINDOW(self),
+                                    GTK_FILE_CHOOSER_ACTION_OPEN, _("_Restore"), _("_Cancel"));
+    g_signal_connect(chooser, "response", G_CALLBACK(file_chosen_cb), job);
+    gtk_native_dialog_show(GTK_NATIVE_DIALOG(chooser));
+}
+
 /* Clone… and Delete…: each a dialog of its own for the selected guest. */
 static void
 clone_activate(GSimpleAction *action, GVariant *parameter, gpointer user_data)
@@ -1191,6 +1316,8 @@ static const GActionEntry win_entries[] = {
     {"host-remove", host_remove_activate, NULL, NULL, NULL, {0}},
     {"open", open_activate, NULL, NULL, NULL, {0}},
     {"clone", clone_activate, NULL, NULL, NULL, {0}},
+    {"save-to-file", save_to_file_activate, NULL, NULL, NULL, {0}},
+    {"restore-from-file", restore_from_file_activate, NULL, NULL, NULL, {0}},
     {"delete", delete_activate, NULL, NULL, NULL, {0}},
     {"host-details", host_details_activate, NULL, NULL, NULL, {0}},
 };
@@ -1830,6 +1957,7 @@ hako_manager_window_finalize(GObject *object)
     HakoManagerWindow *self = HAKO_MANAGER_WINDOW(object);
 
     g_free(self->search_key);
+    g_free(self->save_folder);
     g_hash_table_unref(self->collapsed_uris);
 
     G_OBJECT_CLASS(hako_manager_window_parent_class)->finalize(object);

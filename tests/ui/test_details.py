@@ -9,7 +9,8 @@
 #  - a CD-ROM page changes the media;
 #  - Add Hardware… adds a watchdog (applied at once), and its page removes it;
 #  - the XML tab refuses a broken edit, with the parser's words, and the guest is unchanged;
-#  - Clone… (the guest's context menu) copies the stopped guest; Delete… removes the copy.
+#  - Clone… (the guest's context menu) copies the stopped guest; Delete… removes the copy;
+#  - Save to File… saves the running guest into a file, and Restore from File… brings it back.
 #
 # Started by run-ui-test with hako running as `hako --connect "$HAKO_TEST_URI"`. Prints TAP.
 
@@ -144,7 +145,7 @@ def menu_item(app, frame, guest, name):
 
 
 def main():
-    plan("details", 12)
+    plan("details", 14)
     define_guest()
     app = application()
     frame = find(app, roleName="frame", name="Hako")
@@ -307,6 +308,50 @@ def main():
         bail("Delete… removes the guest, after asking", "guests %r"
              % virsh("list", "--all", "--name"))
     ok("Delete… asks, then the copy is gone")
+
+    # 8. Save to File… (a running guest, idle in its BIOS) and Restore from File…, the choosers
+    #    driven through their fields and buttons only.
+    virsh("start", GUEST)
+    if poll("running", 30, lambda: virsh("domstate", GUEST) == "running") is None:
+        bail("the guest starts", virsh("domstate", GUEST))
+    save = menu_item(app, frame, GUEST, "Save to File…")
+    save.doActionNamed("click")
+    chooser = poll("save chooser", 15, lambda: find(app, name="Save the Guest to a File"))
+    entry = chooser and poll("name entry", 10, lambda: next(
+        (n for n in find_all(chooser, roleName="text") if n.name in ("Name", "")
+         and showing(n)), None))
+    if entry is None:
+        bail("Save to File… asks where, with a name field", "no chooser or field")
+    target = os.path.join(os.environ["HAKO_TEST_DIR"], "%s.save" % GUEST)
+    entry.text = target
+    find(chooser, roleName="push button", name="Save").doActionNamed("click")
+    if poll("saved", 60, lambda: os.path.exists(target) and
+            virsh("domstate", GUEST) == "shut off") is None:
+        bail("the guest is saved to the file and stops", "state %r, file %s"
+             % (virsh("domstate", GUEST), os.path.exists(target)))
+    ok("Save to File… saves the running guest into %s" % os.path.basename(target))
+    restore = menu_item(app, frame, GUEST, "Restore from File…")
+    restore.doActionNamed("click")
+    chooser = poll("restore chooser", 15, lambda: find(app, name="Restore a Guest from a File"))
+    if chooser is None:
+        bail("Restore from File… asks which file", "no chooser")
+    cell = poll("file listed", 20, lambda: find(chooser, roleName="table cell",
+                                                name=os.path.basename(target)))
+    if cell is None:
+        bail("the restore chooser opens where the save went", "no %s in its list"
+             % os.path.basename(target))
+    if cell.parent.roleName == "table cell":
+        cell = cell.parent
+    table = cell.parent.queryTable()
+    table.addRowSelection(table.getRowAtIndex(cell.indexInParent))
+    go = find(chooser, roleName="push button", name="Restore")
+    if poll("Restore enabled", 10, lambda: sensitive(go)) is None:
+        bail("a chosen file can be restored", "Restore stays off")
+    go.doActionNamed("click")
+    if poll("restored", 60, lambda: virsh("domstate", GUEST) == "running") is None:
+        bail("Restore from File… brings the guest back", virsh("domstate", GUEST))
+    ok("Restore from File… brings the guest back, running")
+    virsh("destroy", GUEST, check=False)
 
     virsh("undefine", GUEST, check=False)
     quit_with_ctrl_q(app)
