@@ -95,7 +95,7 @@ make_volume(const char *name, const char *format)
 {
     virStoragePoolPtr pool = virStoragePoolLookupByName(conn, POOL);
     g_autofree char *xml =
-        g_strdup_printf("<volume><name>%s</name><capacity unit='MiB'>16</capacity>"
+        g_strdup_printf("<volume><name>%s</name><capacity unit='MiB'>256</capacity>"
                         "<target><format type='%s'/></target></volume>",
                         name, format);
     virStorageVolPtr vol;
@@ -108,6 +108,22 @@ make_volume(const char *name, const char *format)
     virStorageVolFree(vol);
     virStoragePoolFree(pool);
     return path;
+}
+
+/* Writes @mib MiB of data into the qcow2 image at @path. */
+static void
+fill_volume(const char *path, guint mib)
+{
+    g_autofree char *command = g_strdup_printf("write -P 0x55 0 %uM", mib);
+    const char *argv[] = {"qemu-io", "-f", "qcow2", "-c", command, path, NULL};
+    g_autoptr(GError) error = NULL;
+    int status = -1;
+
+    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL,
+                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                               NULL, &status, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(status, ==, 0);
 }
 
 static gboolean
@@ -214,6 +230,7 @@ list_disks(HakoDomain *guest)
 
 typedef struct {
     guint calls;
+    guint between; /* reports while the copy ran */
     guint64 done;
     guint64 total;
 } Progress;
@@ -225,6 +242,9 @@ progress_cb(guint64 done, guint64 total, gpointer user_data)
 
     g_assert_true(g_thread_self() == main_thread);
     g_assert_cmpuint(done, <=, total);
+    g_assert_cmpuint(done, >=, p->done);
+    if (done > 0 && done < total)
+        p->between++;
     p->calls++;
     p->done = done;
     p->total = total;
@@ -286,6 +306,8 @@ test_clone(void)
     virDomainPtr b;
     HakoDomain *guest;
 
+    /* 192 MiB of data to copy, so that the copy takes a while */
+    fill_volume(system, 192);
     define_guest("hako-cl", devices);
     guest = domain("hako-cl");
     suggested = hako_guest_ops_suggest_clone_name(hako_host_get_domains(host), "hako-cl");
@@ -302,8 +324,12 @@ test_clone(void)
     name = clone(guest, suggested, NULL, &p, &error);
     g_assert_no_error(error);
     g_assert_cmpstr(name, ==, "hako-cl-clone");
-    g_assert_cmpuint(p.calls, >=, 1);
+    g_test_message("progress: %u reports, %u while copying, %" G_GUINT64_FORMAT
+                   " of %" G_GUINT64_FORMAT,
+                   p.calls, p.between, p.done, p.total);
+    g_assert_cmpuint(p.calls, >=, 2);
     g_assert_cmpuint(p.done, ==, p.total);
+    g_assert_cmpuint(p.total, >=, 192 * MiB);
 
     /* a new UUID and MAC address; vda copied next to the original, vdb shared */
     original_xml = guest_xml("hako-cl");
