@@ -8,9 +8,10 @@
  * Serialised without an XML declaration, an unedited document gives back what it was read from
  * (byte for byte when that was written in libxml2's own way, else the same canonical document).
  *
- * Each device element read from libvirt is marked (node->_private) with its index in the
- * baseline document, so that applying can tell added, removed and changed devices apart and
- * carry them to the running guest. */
+ * Each device element read from libvirt is marked (node->_private) with a serial number that
+ * its twin in the baseline document shares, so that applying can tell added (unmarked, or
+ * marked but not in the baseline), removed and changed devices apart and carry them to the
+ * running guest. */
 #include "config.h"
 
 #include "hako-domain-config.h"
@@ -37,6 +38,7 @@ struct _HakoDomainConfig {
     char *base_xml;   /* base_doc serialised, what is_modified() compares with */
     xmlDoc *live;     /* the live XML, or NULL */
     gboolean modified;
+    guint next_serial; /* the next device mark */
 };
 
 G_DEFINE_FINAL_TYPE(HakoDomainConfig, hako_domain_config, G_TYPE_OBJECT)
@@ -1264,13 +1266,33 @@ nth_device(HakoDomainConfig *self, guint index)
     return index < devices->len ? devices->pdata[index] : NULL;
 }
 
+/* Marks the devices of @base with new serials, and those of @doc, which holds the same
+ * devices in the same order, with the same ones. */
 static void
-mark_origins(xmlDoc *doc)
+mark_twins(guint *next_serial, xmlDoc *base, xmlDoc *doc)
 {
+    g_autoptr(GPtrArray) base_devices = list_devices(base);
     g_autoptr(GPtrArray) devices = list_devices(doc);
 
-    for (guint i = 0; i < devices->len; i++)
-        ((xmlNode *)devices->pdata[i])->_private = GUINT_TO_POINTER(i + 1);
+    g_assert(devices->len == base_devices->len);
+    for (guint i = 0; i < base_devices->len; i++) {
+        gpointer mark = GUINT_TO_POINTER((*next_serial)++);
+
+        ((xmlNode *)base_devices->pdata[i])->_private = mark;
+        ((xmlNode *)devices->pdata[i])->_private = mark;
+    }
+}
+
+/* The device of the baseline that @node (of the edited document) is, or NULL for a new one. */
+static xmlNode *
+base_twin(GPtrArray *base_devices, xmlNode *node)
+{
+    if (node->_private == NULL)
+        return NULL;
+    for (guint i = 0; i < base_devices->len; i++)
+        if (((xmlNode *)base_devices->pdata[i])->_private == node->_private)
+            return base_devices->pdata[i];
+    return NULL;
 }
 
 static gboolean
@@ -1557,6 +1579,7 @@ hako_domain_config_class_init(HakoDomainConfigClass *klass)
 static void
 hako_domain_config_init(HakoDomainConfig *self)
 {
+    self->next_serial = 1;
 }
 
 /* Makes @xml the baseline and the edited document (both parsed already). */
@@ -1569,8 +1592,7 @@ take_inactive(HakoDomainConfig *self, xmlDoc *doc, xmlDoc *base)
     self->doc = doc;
     self->base_doc = base;
     self->base_xml = doc_to_string(base);
-    mark_origins(self->doc);
-    mark_origins(self->base_doc);
+    mark_twins(&self->next_serial, self->base_doc, self->doc);
 }
 
 /**
@@ -1649,7 +1671,7 @@ hako_domain_config_revert(HakoDomainConfig *self)
         return;
     g_clear_pointer(&self->doc, xmlFreeDoc);
     self->doc = xmlCopyDoc(self->base_doc, 1);
-    mark_origins(self->doc);
+    mark_twins(&self->next_serial, self->base_doc, self->doc);
     update_modified(self);
     g_signal_emit(self, signals[DEVICES_CHANGED], 0);
 }
@@ -2055,8 +2077,12 @@ hako_domain_config_device_needs_restart(HakoDomainConfig *self, guint index, con
                    ? NULL
                    : _("Adding or removing this device takes effect when the guest next starts.");
     /* A device not applied yet is plugged in whole, edits included. */
-    if (node->_private == NULL || is_live_path(node, path))
-        return NULL;
+    {
+        g_autoptr(GPtrArray) base_devices = list_devices(self->base_doc);
+
+        if (base_twin(base_devices, node) == NULL || is_live_path(node, path))
+            return NULL;
+    }
     return next_boot_sentence();
 }
 
@@ -2400,7 +2426,8 @@ typedef struct {
     char *restore;  /* the XML defined before, to go back to */
     GPtrArray *ops; /* LiveOp, with HAKO_APPLY_LIVE */
     GPtrArray *not_live;
-    char *sent; /* what the document was when applied */
+    char *sent;         /* what the document was when applied */
+    GArray *sent_marks; /* the marks of its devices, in order */
     /* results */
     char *inactive;
     char *live;
@@ -2421,6 +2448,7 @@ apply_data_free(gpointer data)
     g_clear_pointer(&d->ops, g_ptr_array_unref);
     g_clear_pointer(&d->not_live, g_ptr_array_unref);
     g_free(d->sent);
+    g_clear_pointer(&d->sent_marks, g_array_unref);
     g_free(d->inactive);
     g_free(d->live);
     g_free(d);
@@ -2522,7 +2550,7 @@ plan_live(HakoDomainConfig *self, ApplyData *d)
 {
     g_autoptr(GPtrArray) base_devices = list_devices(self->base_doc);
     g_autoptr(GPtrArray) devices = list_devices(self->doc);
-    g_autofree gboolean *kept = g_new0(gboolean, base_devices->len + 1);
+    g_autoptr(GHashTable) kept = g_hash_table_new(NULL, NULL);
     guint64 base_mem = field_number(self->base_doc, HAKO_CONFIG_CURRENT_MEMORY, HAKO_CONFIG_MEMORY);
     guint64 mem = field_number(self->doc, HAKO_CONFIG_CURRENT_MEMORY, HAKO_CONFIG_MEMORY);
     guint64 live_max_mem = field_number(self->live, HAKO_CONFIG_MEMORY, HAKO_CONFIG_MEMORY);
@@ -2576,18 +2604,17 @@ plan_live(HakoDomainConfig *self, ApplyData *d)
 
     /* Devices: removed ones first (a replaced disk frees its target before the new one). */
     for (guint i = 0; i < devices->len; i++) {
-        xmlNode *node = devices->pdata[i];
-        guint origin = GPOINTER_TO_UINT(node->_private);
+        xmlNode *twin = base_twin(base_devices, devices->pdata[i]);
 
-        if (origin > 0 && origin <= base_devices->len)
-            kept[origin - 1] = TRUE;
+        if (twin != NULL)
+            g_hash_table_add(kept, twin);
     }
     for (guint i = 0; i < base_devices->len; i++) {
         xmlNode *node = base_devices->pdata[i];
         g_autofree char *what = NULL;
         xmlNode *live;
 
-        if (kept[i])
+        if (g_hash_table_contains(kept, node))
             continue;
         what = describe(node);
         live = find_live_device(self->live, node);
@@ -2603,11 +2630,11 @@ plan_live(HakoDomainConfig *self, ApplyData *d)
     }
     for (guint i = 0; i < devices->len; i++) {
         xmlNode *node = devices->pdata[i];
-        guint origin = GPOINTER_TO_UINT(node->_private);
+        xmlNode *twin = base_twin(base_devices, node);
         g_autofree char *what = describe(node);
         g_autofree char *xml = NULL;
 
-        if (origin == 0) {
+        if (twin == NULL) {
             if (is_hotpluggable(node)) {
                 xml = node_to_string(node);
                 add_op(d, OP_ATTACH, 0, xml, what);
@@ -2616,9 +2643,9 @@ plan_live(HakoDomainConfig *self, ApplyData *d)
             }
             continue;
         }
-        if (nodes_equal(node, base_devices->pdata[origin - 1]))
+        if (nodes_equal(node, twin))
             continue;
-        if (differs_only_live(node, base_devices->pdata[origin - 1])) {
+        if (differs_only_live(node, twin)) {
             xml = node_to_string(node);
             add_op(d, OP_UPDATE, 0, xml, what);
         } else {
@@ -2752,16 +2779,22 @@ apply_done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
             /* libvirt's own version (addresses, defaults) becomes the document. */
             take_inactive(self, doc, xmlCopyDoc(doc, 1));
         } else {
-            /* Edited while applying: those edits stay pending over what was applied. */
+            /* Edited while applying: those edits stay pending over what was applied, whose
+             * devices keep the marks they had then (still on the edited document's). */
             xmlDoc *base = parse_domain(d->sent, NULL);
 
             g_clear_pointer(&doc, xmlFreeDoc);
             if (base != NULL) {
+                g_autoptr(GPtrArray) devices = list_devices(base);
+
+                g_assert(devices->len == d->sent_marks->len);
+                for (guint i = 0; i < devices->len; i++)
+                    ((xmlNode *)devices->pdata[i])->_private =
+                        g_array_index(d->sent_marks, gpointer, i);
                 g_clear_pointer(&self->base_doc, xmlFreeDoc);
                 g_free(self->base_xml);
                 self->base_doc = base;
                 self->base_xml = doc_to_string(base);
-                mark_origins(self->base_doc);
             }
         }
         update_modified(self);
@@ -2829,6 +2862,20 @@ hako_domain_config_apply_async(HakoDomainConfig *self,
     d->name = g_strdup(base_name != NULL ? base_name : new_name);
     d->not_live = g_ptr_array_new_with_free_func(g_free);
     d->sent = doc_to_string(self->doc);
+    /* Every device gets a mark now (a new one, not in the baseline, is still new to the plan),
+     * so that whatever is edited while the apply runs can be told apart afterwards. */
+    {
+        g_autoptr(GPtrArray) devices = list_devices(self->doc);
+
+        d->sent_marks = g_array_sized_new(FALSE, FALSE, sizeof(gpointer), devices->len);
+        for (guint i = 0; i < devices->len; i++) {
+            xmlNode *node = devices->pdata[i];
+
+            if (node->_private == NULL)
+                node->_private = GUINT_TO_POINTER(self->next_serial++);
+            g_array_append_val(d->sent_marks, node->_private);
+        }
+    }
     if (flags & HAKO_APPLY_PERSISTENT) {
         d->restore = g_strdup(self->base_xml);
         g_autofree char *base_uuid = field_get(self->base_doc, HAKO_CONFIG_UUID);

@@ -4,7 +4,7 @@
  * removed on a stopped guest; on a running one, the same carried live (balloon, vCPU hot-plug,
  * SCSI disk and USB NIC hot-plug and unplug) and the CD media changed and ejected; a definition
  * libvirt refuses, and a rename of a running guest, leave the guest as it was, with the reason.
- * Unknown metadata survives every apply.
+ * Unknown metadata and the display's password survive every apply.
  *
  * Run by tests/harness/with-private-libvirtd (HAKO_TEST_URI, HAKO_TEST_IMAGES). */
 #include "config.h"
@@ -98,34 +98,35 @@ open_raw(void)
 static HakoDomain *
 define_guest(const char *name, gboolean start)
 {
-    g_autofree char *xml =
-        g_strdup_printf("<domain type='qemu'>\n"
-                        "  <name>%s</name>\n"
-                        "  <metadata>\n"
-                        "    <t:keep xmlns:t='urn:hako:test'>this <t:b>stays</t:b></t:keep>\n"
-                        "  </metadata>\n"
-                        "  <memory unit='MiB'>128</memory>\n"
-                        "  <currentMemory unit='MiB'>64</currentMemory>\n"
-                        "  <vcpu current='1'>2</vcpu>\n"
-                        "  <os>\n"
-                        "    <type arch='x86_64' machine='pc'>hvm</type>\n"
-                        "    <boot dev='hd'/>\n"
-                        "    <bios rebootTimeout='-1'/>\n"
-                        "  </os>\n"
-                        "  <features><acpi/></features>\n"
-                        "  <devices>\n"
-                        "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"
-                        "    <disk type='file' device='cdrom'>\n"
-                        "      <driver name='qemu' type='raw'/>\n"
-                        "      <target dev='hdc' bus='ide'/>\n"
-                        "      <readonly/>\n"
-                        "    </disk>\n"
-                        "    <controller type='scsi' index='0' model='virtio-scsi'/>\n"
-                        "    <controller type='usb' index='0' model='piix3-uhci'/>\n"
-                        "    <memballoon model='virtio'/>\n"
-                        "  </devices>\n"
-                        "</domain>\n",
-                        name);
+    g_autofree char *xml = g_strdup_printf(
+        "<domain type='qemu'>\n"
+        "  <name>%s</name>\n"
+        "  <metadata>\n"
+        "    <t:keep xmlns:t='urn:hako:test'>this <t:b>stays</t:b></t:keep>\n"
+        "  </metadata>\n"
+        "  <memory unit='MiB'>128</memory>\n"
+        "  <currentMemory unit='MiB'>64</currentMemory>\n"
+        "  <vcpu current='1'>2</vcpu>\n"
+        "  <os>\n"
+        "    <type arch='x86_64' machine='pc'>hvm</type>\n"
+        "    <boot dev='hd'/>\n"
+        "    <bios rebootTimeout='-1'/>\n"
+        "  </os>\n"
+        "  <features><acpi/></features>\n"
+        "  <devices>\n"
+        "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"
+        "    <disk type='file' device='cdrom'>\n"
+        "      <driver name='qemu' type='raw'/>\n"
+        "      <target dev='hdc' bus='ide'/>\n"
+        "      <readonly/>\n"
+        "    </disk>\n"
+        "    <controller type='scsi' index='0' model='virtio-scsi'/>\n"
+        "    <controller type='usb' index='0' model='piix3-uhci'/>\n"
+        "    <graphics type='vnc' autoport='yes' listen='127.0.0.1' passwd='hako-pw'/>\n"
+        "    <memballoon model='virtio'/>\n"
+        "  </devices>\n"
+        "</domain>\n",
+        name);
     virConnectPtr conn = open_raw();
     virDomainPtr dom = virDomainDefineXML(conn, xml);
 
@@ -260,13 +261,16 @@ find_device(HakoDomainConfig *config, const char *path, const char *value)
     return -1;
 }
 
+/* What Hako does not edit survives an apply: foreign metadata, and the display's password (the
+ * XML is read with its secrets, or the define would drop them). */
 static void
 assert_metadata_kept(const char *name)
 {
-    g_autofree char *xml = raw_xml(name, VIR_DOMAIN_XML_INACTIVE);
+    g_autofree char *xml = raw_xml(name, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
 
     g_assert_nonnull(strstr(xml, "urn:hako:test"));
     g_assert_nonnull(strstr(xml, "stays"));
+    g_assert_nonnull(strstr(xml, "passwd='hako-pw'"));
 }
 
 static int
@@ -339,6 +343,30 @@ test_persistent(void)
     g_assert_cmpint(find_device(after, "mac/@address", mac), ==, -1);
     assert_field(after, HAKO_CONFIG_BOOT_ORDER, "hd");
     assert_metadata_kept("hako-config-off");
+
+    /* Edited while an apply runs: that edit stays pending, and the next apply takes it. */
+    {
+        Wait w = WAIT_INIT;
+        gboolean ok;
+
+        set(config, HAKO_CONFIG_VCPUS, "2");
+        hako_domain_config_apply_async(config, manager, host, HAKO_APPLY_PERSISTENT, NULL, done_cb,
+                                       &w);
+        set(config, HAKO_CONFIG_TITLE, "Edited during the apply");
+        ok = hako_domain_config_apply_finish(config, wait_result(&w), NULL, &error);
+        g_clear_object(&w.result);
+        g_assert_no_error(error);
+        g_assert_true(ok);
+        g_assert_true(hako_domain_config_is_modified(config));
+        g_clear_object(&after);
+        after = now("hako-config-off", FALSE);
+        assert_field(after, HAKO_CONFIG_VCPUS, "2");
+        assert_field(after, HAKO_CONFIG_TITLE, "Edited by Hako");
+        apply_ok(config, HAKO_APPLY_PERSISTENT);
+        g_clear_object(&after);
+        after = now("hako-config-off", FALSE);
+        assert_field(after, HAKO_CONFIG_TITLE, "Edited during the apply");
+    }
 
     remove_guest("hako-config-off");
 }
