@@ -6,6 +6,7 @@
 
 #include "hako-add-hardware-dialog.h"
 #include "hako-domain-config.h"
+#include "hako-os-db.h"
 
 #include <glib/gi18n.h>
 
@@ -64,7 +65,6 @@ static const RowSpec overview_rows[] = {
     FIELD(N_("Machine type:"), HAKO_CONFIG_MACHINE, ROW_READ_ONLY, NULL),
     FIELD(N_("Emulator:"), HAKO_CONFIG_EMULATOR, ROW_READ_ONLY, NULL),
     FIELD(N_("Firmware:"), HAKO_CONFIG_FIRMWARE, ROW_READ_ONLY, NULL),
-    FIELD(N_("Operating system:"), HAKO_CONFIG_OS_ID, ROW_READ_ONLY, NULL),
     END,
 };
 
@@ -275,6 +275,7 @@ struct _HakoHardwarePages {
     GPtrArray *pages;    /* the pages added to the stack (GtkWidget, not references) */
     GPtrArray *buttons;  /* Apply and Revert of every page, by pairs */
     GPtrArray *messages; /* GtkLabel, one per page */
+    HakoOsDb *os_db;     /* for the OS Information page, once loaded */
     gboolean populating;
     gboolean applying;
     char *result; /* what the last Apply said, shown on every page */
@@ -743,6 +744,58 @@ add_page(
     return page;
 }
 
+/* What libosinfo knows of the guest's operating system (its ID is in the guest's metadata). */
+static void
+add_os_page(HakoHardwarePages *self)
+{
+    g_autofree char *id = hako_domain_config_get(self->config, HAKO_CONFIG_OS_ID);
+    HakoOsEntry *os = self->os_db != NULL && id != NULL ? hako_os_db_lookup(self->os_db, id) : NULL;
+    GtkWidget *page = gtk_grid_new();
+    const struct {
+        const char *caption;
+        const char *value;
+    } rows[] = {
+        {N_("Name:"), os != NULL ? hako_os_entry_get_name(os) : NULL},
+        {N_("Vendor:"), os != NULL ? hako_os_entry_get_vendor(os) : NULL},
+        {N_("Family:"), os != NULL ? hako_os_entry_get_family(os) : NULL},
+        {N_("Version:"), os != NULL ? hako_os_entry_get_version(os) : NULL},
+        {N_("Released:"), os != NULL ? hako_os_entry_get_release_date(os) : NULL},
+        {N_("Supported:"),
+         os != NULL ? (hako_os_entry_get_eol(os) ? _("No longer (end of life)") : _("Yes")) : NULL},
+        {N_("libosinfo ID:"), id},
+    };
+    int row = 0;
+
+    gtk_container_set_border_width(GTK_CONTAINER(page), 12);
+    gtk_grid_set_row_spacing(GTK_GRID(page), 6);
+    gtk_grid_set_column_spacing(GTK_GRID(page), 12);
+    if (id == NULL) {
+        GtkWidget *none = gtk_label_new(
+            _("The guest does not say which operating system it runs (no libosinfo ID in its "
+              "metadata)."));
+
+        gtk_label_set_line_wrap(GTK_LABEL(none), TRUE);
+        gtk_label_set_xalign(GTK_LABEL(none), 0.0);
+        gtk_grid_attach(GTK_GRID(page), none, 0, 0, 2, 1);
+    }
+    for (guint i = 0; id != NULL && i < G_N_ELEMENTS(rows); i++) {
+        GtkWidget *label = gtk_label_new(_(rows[i].caption));
+        GtkWidget *value = gtk_label_new(rows[i].value != NULL ? rows[i].value : "—");
+
+        gtk_label_set_xalign(GTK_LABEL(label), 1.0);
+        gtk_label_set_xalign(GTK_LABEL(value), 0.0);
+        gtk_label_set_selectable(GTK_LABEL(value), TRUE);
+        atk_object_add_relationship(gtk_widget_get_accessible(value), ATK_RELATION_LABELLED_BY,
+                                    gtk_widget_get_accessible(label));
+        gtk_grid_attach(GTK_GRID(page), label, 0, row, 1, 1);
+        gtk_grid_attach(GTK_GRID(page), value, 1, row, 1, 1);
+        row++;
+    }
+    gtk_widget_show_all(page);
+    gtk_stack_add_titled(self->stack, page, "os", _("OS Information"));
+    g_ptr_array_add(self->pages, page);
+}
+
 static void
 clear_pages(HakoHardwarePages *self)
 {
@@ -765,6 +818,7 @@ rebuild(HakoHardwarePages *self)
     clear_pages(self);
     if (self->config != NULL) {
         add_page(self, "overview", _("Overview"), overview_rows, -1);
+        add_os_page(self);
         add_page(self, "cpus", _("CPUs"), cpu_rows, -1);
         add_page(self, "memory", _("Memory"), memory_rows, -1);
         add_page(self, "boot", _("Boot Options"), boot_rows, -1);
@@ -806,6 +860,22 @@ loaded_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     rebuild(self);
 }
 
+static void
+os_db_loaded_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(HakoHardwarePages) self = user_data;
+    g_autoptr(GError) error = NULL;
+    HakoOsDb *db = hako_os_db_load_finish(result, &error);
+
+    if (db == NULL)
+        return;
+    self->os_db = db;
+    /* only the OS page changes: the others keep what the user is typing */
+    if (self->stack != NULL && self->config != NULL &&
+        !hako_domain_config_is_modified(self->config))
+        rebuild(self);
+}
+
 /* A guest that starts or stops changes what can change live: read it again, unless the user
  * is in the middle of edits. */
 static void
@@ -835,6 +905,7 @@ hako_hardware_pages_dispose(GObject *object)
         g_cancellable_cancel(self->cancellable);
     g_clear_object(&self->cancellable);
     g_clear_object(&self->config);
+    g_clear_object(&self->os_db);
     g_clear_object(&self->domain);
     g_clear_object(&self->host);
     g_clear_object(&self->manager);
@@ -894,6 +965,7 @@ hako_hardware_pages_new(GtkStack *stack, HakoConnectionManager *manager, HakoDom
     g_signal_connect_object(domain, "notify::state", G_CALLBACK(state_changed_cb), self,
                             G_CONNECT_SWAPPED);
     load(self);
+    hako_os_db_load_async(NULL, os_db_loaded_cb, g_object_ref(self));
     return self;
 }
 

@@ -103,7 +103,7 @@ def next_page(window, then):
 
 
 def main():
-    plan("create", 11)
+    plan("create", 12)
     os.makedirs(POOL_DIR, exist_ok=True)
     virsh("pool-define-as", POOL, "dir", "--target", POOL_DIR)
     virsh("pool-start", POOL)
@@ -257,6 +257,18 @@ def main():
     time.sleep(3)
     screenshot(os.path.join(LOGS, "ui-create-console.png"))
     ok("Finish opens the new guest's window on its console")
+
+    # Its OS Information page names the operating system chosen in the wizard.
+    item = poll("OS page", 20, lambda: next(
+        (n for n in find_all(guest, roleName="list item")
+         if n.name == "OS Information" or find(n, roleName="label", name="OS Information")), None))
+    if item is None:
+        bail("the guest's window has an OS Information page", "no such page")
+    item.parent.querySelection().selectChild(item.indexInParent)
+    if poll("OS named", 20, lambda: find(guest, roleName="label",
+                                         name="Generic Linux 2022")) is None:
+        bail("the OS Information page names the operating system", "labels %r" % labels(guest))
+    ok("the new guest's OS Information page says Generic Linux 2022")
 
     state = virsh("domstate", GUEST)
     vols = virsh("vol-list", POOL)
