@@ -56,7 +56,7 @@ typedef struct {
     }
 
 static const RowSpec overview_rows[] = {
-    FIELD(N_("Name:"), HAKO_CONFIG_NAME, ROW_READ_ONLY, NULL),
+    FIELD(N_("_Name:"), HAKO_CONFIG_NAME, ROW_TEXT, NULL),
     FIELD(N_("_Title:"), HAKO_CONFIG_TITLE, ROW_TEXT, NULL),
     FIELD(N_("_Description:"), HAKO_CONFIG_DESCRIPTION, ROW_TEXT, NULL),
     FIELD(N_("UUID:"), HAKO_CONFIG_UUID, ROW_READ_ONLY, NULL),

@@ -10,7 +10,8 @@
 #  - Add Hardware… adds a watchdog (applied at once), and its page removes it;
 #  - the XML tab refuses a broken edit, with the parser's words, and the guest is unchanged;
 #  - Clone… (the guest's context menu) copies the stopped guest; Delete… removes the copy;
-#  - Save to File… saves the running guest into a file, and Restore from File… brings it back.
+#  - Save to File… saves the running guest into a file, and Restore from File… brings it back;
+#  - the Overview page renames the guest.
 #
 # Started by run-ui-test with hako running as `hako --connect "$HAKO_TEST_URI"`. Prints TAP.
 
@@ -39,6 +40,7 @@ from hakoui import (
 
 URI = os.environ["HAKO_TEST_URI"]
 GUEST = "hako-details"
+RENAMED = "hako-details-renamed"
 MEMTEST = "/usr/lib/memtest86+/memtest86+x64.iso"
 
 
@@ -145,7 +147,7 @@ def menu_item(app, frame, guest, name):
 
 
 def main():
-    plan("details", 14)
+    plan("details", 15)
     define_guest()
     app = application()
     frame = find(app, roleName="frame", name="Hako")
@@ -352,6 +354,29 @@ def main():
         bail("Restore from File… brings the guest back", virsh("domstate", GUEST))
     ok("Restore from File… brings the guest back, running")
     virsh("destroy", GUEST, check=False)
+
+    # 9. Renamed on its Overview page (while it is off).
+    if poll("off", 20, lambda: virsh("domstate", GUEST) == "shut off") is None:
+        bail("the guest stops", virsh("domstate", GUEST))
+    if not poll("select", 30, select):
+        bail("%s is listed" % GUEST, "no row")
+    give_keyboard(frame)
+    rawinput.keyCombo("<Control>o")
+    window = poll("window", 15, lambda: find(app, roleName="frame", name=title))
+    if window is None:
+        bail("Ctrl+O opens the guest's window again", "no frame %r" % title)
+    open_page(window, "Overview")
+    labelled(window, "Name:").queryEditableText().setTextContents(RENAMED)
+    apply = button(window, "Apply")
+    if poll("Apply", 10, lambda: apply is not None and sensitive(apply)) is None:
+        bail("a new name can be applied", "labels %r" % labels(window))
+    apply.doActionNamed("click")
+    names = poll("renamed", 20, lambda: (lambda n: n if RENAMED in n and GUEST not in n else None)(
+        virsh("list", "--all", "--name").split()))
+    if names is None:
+        bail("the guest is renamed", "guests %r" % virsh("list", "--all", "--name"))
+    ok("the Overview page renames the guest (%s)" % RENAMED)
+    virsh("undefine", RENAMED, check=False)
 
     virsh("undefine", GUEST, check=False)
     quit_with_ctrl_q(app)
