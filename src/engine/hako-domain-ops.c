@@ -80,6 +80,7 @@ typedef struct {
     char *uuid;
     char *name;
     HakoDomainAction action;
+    gboolean autostart; /* for hako_domain_ops_set_autostart_async() */
 } ActionData;
 
 static void
@@ -232,6 +233,78 @@ hako_domain_ops_lifecycle_async(HakoDomainOps *self,
 
 gboolean
 hako_domain_ops_lifecycle_finish(HakoDomainOps *self, GAsyncResult *result, GError **error)
+{
+    g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
+    return g_task_propagate_boolean(G_TASK(result), error);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Autostart */
+
+static void
+autostart_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    ActionData *d = data;
+    virDomainPtr dom = virDomainLookupByUUIDString(d->conn, d->uuid);
+    int ret = dom != NULL ? virDomainSetAutostart(dom, d->autostart) : -1;
+
+    if (ret < 0) {
+        GError *error = _hako_engine_error_from_libvirt(
+            dom != NULL ? HAKO_ENGINE_ERROR_FAILED : HAKO_ENGINE_ERROR_NOT_FOUND,
+            d->autostart ? _("Could not make “%s” start with its host")
+                         : _("Could not stop “%s” from starting with its host"),
+            d->name);
+
+        if (dom != NULL)
+            virDomainFree(dom);
+        g_task_return_error(task, error);
+        return;
+    }
+    virDomainFree(dom);
+    g_task_return_boolean(task, TRUE);
+}
+
+/**
+ * hako_domain_ops_set_autostart_async:
+ * @domain: a persistent guest of a connected, writable host
+ * @autostart: whether the guest starts when its host (libvirtd) starts
+ *
+ * Sets the guest's autostart flag on a worker thread.
+ */
+void
+hako_domain_ops_set_autostart_async(HakoDomainOps *self,
+                                    HakoDomain *domain,
+                                    gboolean autostart,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+    g_autoptr(GTask) task = NULL;
+    GError *error = NULL;
+    virConnectPtr conn;
+    ActionData *d;
+
+    g_return_if_fail(HAKO_IS_DOMAIN_OPS(self));
+    g_return_if_fail(HAKO_IS_DOMAIN(domain));
+
+    task = g_task_new(self, cancellable, callback, user_data);
+    g_task_set_source_tag(task, hako_domain_ops_set_autostart_async);
+    conn = _hako_connection_manager_dup_conn_to_change(self->manager, domain, &error);
+    if (conn == NULL) {
+        g_task_return_error(task, error);
+        return;
+    }
+    d = g_new0(ActionData, 1);
+    d->conn = conn;
+    d->uuid = g_strdup(hako_domain_get_uuid(domain));
+    d->name = g_strdup(hako_domain_get_name(domain));
+    d->autostart = autostart;
+    g_task_set_task_data(task, d, action_data_free);
+    _hako_task_run_in_own_thread(task, autostart_thread);
+}
+
+gboolean
+hako_domain_ops_set_autostart_finish(HakoDomainOps *self, GAsyncResult *result, GError **error)
 {
     g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
     return g_task_propagate_boolean(G_TASK(result), error);

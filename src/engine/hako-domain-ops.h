@@ -27,6 +27,15 @@ void hako_domain_ops_lifecycle_async(HakoDomainOps *self,
 gboolean
 hako_domain_ops_lifecycle_finish(HakoDomainOps *self, GAsyncResult *result, GError **error);
 
+void hako_domain_ops_set_autostart_async(HakoDomainOps *self,
+                                         HakoDomain *domain,
+                                         gboolean autostart,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+gboolean
+hako_domain_ops_set_autostart_finish(HakoDomainOps *self, GAsyncResult *result, GError **error);
+
 void hako_domain_ops_list_consoles_async(HakoDomainOps *self,
                                          HakoDomain *domain,
                                          GCancellable *cancellable,

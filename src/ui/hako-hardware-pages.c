@@ -6,6 +6,7 @@
 
 #include "hako-add-hardware-dialog.h"
 #include "hako-domain-config.h"
+#include "hako-domain-ops.h"
 #include "hako-os-db.h"
 
 #include <glib/gi18n.h>
@@ -744,6 +745,54 @@ add_page(
     return page;
 }
 
+/* Autostart is no part of the XML: the check sets it at once, and goes back if libvirt refuses. */
+static void
+autostart_set_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(GtkToggleButton) check = user_data;
+    g_autoptr(GError) error = NULL;
+    HakoHardwarePages *self = g_object_get_data(G_OBJECT(check), "pages");
+
+    if (hako_domain_ops_set_autostart_finish(HAKO_DOMAIN_OPS(source), result, &error))
+        return;
+    if (gtk_widget_in_destruction(GTK_WIDGET(check)) || self == NULL || self->stack == NULL)
+        return;
+    g_object_set_data(G_OBJECT(check), "undoing", GINT_TO_POINTER(1));
+    gtk_toggle_button_set_active(check, !gtk_toggle_button_get_active(check));
+    g_object_set_data(G_OBJECT(check), "undoing", NULL);
+    say_everywhere(self, error->message);
+}
+
+static void
+autostart_toggled_cb(GtkToggleButton *check, HakoHardwarePages *self)
+{
+    g_autoptr(HakoDomainOps) ops = NULL;
+
+    if (g_object_get_data(G_OBJECT(check), "undoing") != NULL)
+        return;
+    ops = hako_domain_ops_new(self->manager);
+    hako_domain_ops_set_autostart_async(ops, self->domain, gtk_toggle_button_get_active(check),
+                                        NULL, autostart_set_cb, g_object_ref(check));
+}
+
+static void
+add_autostart_row(HakoHardwarePages *self, GtkWidget *page)
+{
+    GtkWidget *check = gtk_check_button_new_with_mnemonic(_("_Start when the host starts"));
+    GtkWidget *scrolled = gtk_bin_get_child(
+        GTK_BIN(g_list_nth_data(gtk_container_get_children(GTK_CONTAINER(page)), 0)));
+    GtkWidget *grid = GTK_IS_VIEWPORT(scrolled) ? gtk_bin_get_child(GTK_BIN(scrolled)) : scrolled;
+
+    gtk_widget_set_tooltip_text(check, _("libvirt starts the guest when its daemon starts "
+                                         "(applied at once)"));
+    gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(check), hako_domain_get_autostart(self->domain));
+    g_object_set_data(G_OBJECT(check), "pages", self);
+    g_signal_connect(check, "toggled", G_CALLBACK(autostart_toggled_cb), self);
+    gtk_grid_insert_row(GTK_GRID(grid), 0);
+    gtk_grid_attach(GTK_GRID(grid), check, 1, 0, 1, 1);
+    gtk_widget_show(check);
+}
+
 /* What libosinfo knows of the guest's operating system (its ID is in the guest's metadata). */
 static void
 add_os_page(HakoHardwarePages *self)
@@ -821,7 +870,7 @@ rebuild(HakoHardwarePages *self)
         add_os_page(self);
         add_page(self, "cpus", _("CPUs"), cpu_rows, -1);
         add_page(self, "memory", _("Memory"), memory_rows, -1);
-        add_page(self, "boot", _("Boot Options"), boot_rows, -1);
+        add_autostart_row(self, add_page(self, "boot", _("Boot Options"), boot_rows, -1));
         for (guint i = 0; i < hako_domain_config_get_n_devices(self->config); i++) {
             g_autofree char *name = g_strdup_printf("device-%u", i);
             g_autofree char *title = hako_domain_config_device_describe(self->config, i);

@@ -6,6 +6,7 @@
 #  - a value the configuration refuses (no vCPUs) keeps Apply off and says why;
 #  - the memory changed on the Memory page and applied is what `virsh dumpxml` shows, and the
 #    parts of the XML Hako knows nothing about (foreign metadata) are still there;
+#  - Boot Options' autostart check sets libvirt's autostart;
 #  - a CD-ROM page changes the media;
 #  - Add Hardware… adds a watchdog (applied at once), and its page removes it;
 #  - the XML tab refuses a broken edit, with the parser's words, and the guest is unchanged;
@@ -147,7 +148,7 @@ def menu_item(app, frame, guest, name):
 
 
 def main():
-    plan("details", 15)
+    plan("details", 16)
     define_guest()
     app = application()
     frame = find(app, roleName="frame", name="Hako")
@@ -210,6 +211,23 @@ def main():
     if "keep me" not in xml or "http://example.org/hako-test" not in xml:
         bail("what Hako does not know survives an edit", xml)
     ok("the foreign metadata Hako knows nothing about is still there")
+
+    # 3b. Boot Options: "Start when the host starts" sets libvirt's autostart at once.
+    open_page(window, "Boot Options")
+    check = poll("autostart", 10, lambda: next(
+        (c for c in find_all(window, roleName="check box", name="Start when the host starts")
+         if showing(c)), None))
+    if check is None:
+        bail("the Boot Options page offers autostart", "labels %r" % labels(window))
+    check.doActionNamed("click")
+    if poll("autostart on", 20, lambda: "enable" in virsh("dominfo", GUEST).split(
+            "Autostart:")[1].split("\n")[0]) is None:
+        bail("the check makes the guest start with its host", virsh("dominfo", GUEST))
+    check.doActionNamed("click")
+    if poll("autostart off", 20, lambda: "disable" in virsh("dominfo", GUEST).split(
+            "Autostart:")[1].split("\n")[0]) is None:
+        bail("unchecked, the guest no longer starts with its host", virsh("dominfo", GUEST))
+    ok("Boot Options' autostart check turns libvirt's autostart on and off")
 
     # 4. The CD-ROM's page: new media.
     open_page(window, next(i for i in items if "hdc" in i))
