@@ -279,7 +279,9 @@ struct _HakoHardwarePages {
     HakoOsDb *os_db;     /* for the OS Information page, once loaded */
     gboolean populating;
     gboolean applying;
-    char *result; /* what the last Apply said, shown on every page */
+    gboolean persistent_only; /* the user asked not to change the running guest */
+    GPtrArray *live_checks;   /* "Also change the running guest", one per page */
+    char *result;             /* what the last Apply said, shown on every page */
 };
 
 G_DEFINE_FINAL_TYPE(HakoHardwarePages, hako_hardware_pages, G_TYPE_OBJECT)
@@ -600,7 +602,7 @@ apply_clicked_cb(HakoHardwarePages *self)
 
     if (self->config == NULL || self->applying)
         return;
-    if (hako_domain_config_is_running(self->config))
+    if (hako_domain_config_is_running(self->config) && !self->persistent_only)
         flags |= HAKO_APPLY_LIVE;
     self->applying = TRUE;
     update_buttons(self);
@@ -672,6 +674,48 @@ add_hardware_clicked_cb(HakoHardwarePages *self)
     gtk_window_present(GTK_WINDOW(dialog));
 }
 
+/* One choice for all pages: the same Apply applies every edit. */
+static void
+live_toggled_cb(GtkToggleButton *check, HakoHardwarePages *self)
+{
+    self->persistent_only = !gtk_toggle_button_get_active(check);
+    for (guint i = 0; i < self->live_checks->len; i++) {
+        GtkToggleButton *other = g_ptr_array_index(self->live_checks, i);
+
+        if (other == check)
+            continue;
+        g_signal_handlers_block_by_func(other, live_toggled_cb, self);
+        gtk_toggle_button_set_active(other, !self->persistent_only);
+        g_signal_handlers_unblock_by_func(other, live_toggled_cb, self);
+    }
+}
+
+/* A row of facts that are not settings (the guest's state, its addresses). */
+static void
+add_fact_row(GtkWidget *page, const char *caption, const char *value)
+{
+    g_autoptr(GList) children = gtk_container_get_children(GTK_CONTAINER(page));
+    GtkWidget *child = gtk_bin_get_child(GTK_BIN(children->data));
+    GtkWidget *grid = GTK_IS_VIEWPORT(child) ? gtk_bin_get_child(GTK_BIN(child)) : child;
+    GtkWidget *label = gtk_label_new(caption);
+    GtkWidget *fact = gtk_label_new(value);
+    int row = 0;
+
+    while (gtk_grid_get_child_at(GTK_GRID(grid), 0, row) != NULL ||
+           gtk_grid_get_child_at(GTK_GRID(grid), 1, row) != NULL)
+        row++;
+    gtk_label_set_xalign(GTK_LABEL(label), 1.0);
+    gtk_label_set_xalign(GTK_LABEL(fact), 0.0);
+    gtk_label_set_selectable(GTK_LABEL(fact), TRUE);
+    gtk_label_set_line_wrap(GTK_LABEL(fact), TRUE);
+    atk_object_add_relationship(gtk_widget_get_accessible(fact), ATK_RELATION_LABELLED_BY,
+                                gtk_widget_get_accessible(label));
+    gtk_grid_attach(GTK_GRID(grid), label, 0, row, 1, 1);
+    gtk_grid_attach(GTK_GRID(grid), fact, 1, row, 1, 1);
+    gtk_widget_show(label);
+    gtk_widget_show(fact);
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* Pages                                                                                      */
 
@@ -717,6 +761,15 @@ add_page(
         g_signal_connect(remove, "clicked", G_CALLBACK(remove_clicked_cb), self);
         gtk_container_add(GTK_CONTAINER(buttons), remove);
         gtk_button_box_set_child_secondary(GTK_BUTTON_BOX(buttons), remove, TRUE);
+    }
+    if (hako_domain_config_is_running(self->config)) {
+        GtkWidget *live = gtk_check_button_new_with_mnemonic(_("Also change the _running guest"));
+
+        gtk_widget_set_tooltip_text(live, _("Unticked, the changes wait for the next boot"));
+        gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(live), !self->persistent_only);
+        g_signal_connect(live, "toggled", G_CALLBACK(live_toggled_cb), self);
+        gtk_container_add(GTK_CONTAINER(buttons), live);
+        g_ptr_array_add(self->live_checks, live);
     }
     gtk_container_add(GTK_CONTAINER(buttons), revert);
     gtk_container_add(GTK_CONTAINER(buttons), apply);
@@ -779,8 +832,8 @@ static void
 add_autostart_row(HakoHardwarePages *self, GtkWidget *page)
 {
     GtkWidget *check = gtk_check_button_new_with_mnemonic(_("_Start when the host starts"));
-    GtkWidget *scrolled = gtk_bin_get_child(
-        GTK_BIN(g_list_nth_data(gtk_container_get_children(GTK_CONTAINER(page)), 0)));
+    g_autoptr(GList) children = gtk_container_get_children(GTK_CONTAINER(page));
+    GtkWidget *scrolled = gtk_bin_get_child(GTK_BIN(children->data));
     GtkWidget *grid = GTK_IS_VIEWPORT(scrolled) ? gtk_bin_get_child(GTK_BIN(scrolled)) : scrolled;
 
     gtk_widget_set_tooltip_text(check, _("libvirt starts the guest when its daemon starts "
@@ -853,6 +906,7 @@ clear_pages(HakoHardwarePages *self)
     g_ptr_array_set_size(self->pages, 0);
     g_ptr_array_set_size(self->buttons, 0);
     g_ptr_array_set_size(self->messages, 0);
+    g_ptr_array_set_size(self->live_checks, 0);
 }
 
 static void
@@ -866,7 +920,12 @@ rebuild(HakoHardwarePages *self)
     self->populating = TRUE;
     clear_pages(self);
     if (self->config != NULL) {
-        add_page(self, "overview", _("Overview"), overview_rows, -1);
+        {
+            GtkWidget *overview = add_page(self, "overview", _("Overview"), overview_rows, -1);
+            g_autofree char *state = hako_domain_describe_state(self->domain);
+
+            add_fact_row(overview, _("State:"), state);
+        }
         add_os_page(self);
         add_page(self, "cpus", _("CPUs"), cpu_rows, -1);
         add_page(self, "memory", _("Memory"), memory_rows, -1);
@@ -875,7 +934,18 @@ rebuild(HakoHardwarePages *self)
             g_autofree char *name = g_strdup_printf("device-%u", i);
             g_autofree char *title = hako_domain_config_device_describe(self->config, i);
 
-            add_page(self, name, title, rows_for_device(self->config, i), (int)i);
+            GtkWidget *page = add_page(self, name, title, rows_for_device(self->config, i), (int)i);
+
+            if (hako_domain_config_device_kind(self->config, i) == HAKO_DEVICE_INTERFACE) {
+                const char *const *addresses = hako_domain_get_addresses(self->domain);
+                g_autofree char *joined =
+                    addresses != NULL && addresses[0] != NULL
+                        ? g_strjoinv(", ", (char **)addresses)
+                        : g_strdup(_("not known (the guest agent or the network's DHCP "
+                                     "leases tell them)"));
+
+                add_fact_row(page, _("Guest’s IP addresses:"), joined);
+            }
         }
     }
     /* the XML page stays last, after the devices */
@@ -950,6 +1020,7 @@ hako_hardware_pages_dispose(GObject *object)
     g_ptr_array_set_size(self->pages, 0);
     g_ptr_array_set_size(self->buttons, 0);
     g_ptr_array_set_size(self->messages, 0);
+    g_ptr_array_set_size(self->live_checks, 0);
     if (self->cancellable != NULL)
         g_cancellable_cancel(self->cancellable);
     g_clear_object(&self->cancellable);
@@ -970,6 +1041,7 @@ hako_hardware_pages_finalize(GObject *object)
     g_ptr_array_unref(self->pages);
     g_ptr_array_unref(self->buttons);
     g_ptr_array_unref(self->messages);
+    g_ptr_array_unref(self->live_checks);
     g_free(self->result);
 
     G_OBJECT_CLASS(hako_hardware_pages_parent_class)->finalize(object);
@@ -990,6 +1062,7 @@ hako_hardware_pages_init(HakoHardwarePages *self)
     self->pages = g_ptr_array_new();
     self->buttons = g_ptr_array_new();
     self->messages = g_ptr_array_new();
+    self->live_checks = g_ptr_array_new();
 }
 
 /**

@@ -148,7 +148,7 @@ def menu_item(app, frame, guest, name):
 
 
 def main():
-    plan("details", 16)
+    plan("details", 17)
     define_guest()
     app = application()
     frame = find(app, roleName="frame", name="Hako")
@@ -178,7 +178,13 @@ def main():
     if not any("hdc" in i for i in items) or not any("Video" in i or "video" in i
                                                       for i in items):
         bail("each device has a page", "pages %r" % items)
-    ok("the window has the settings pages and one page per device")
+    open_page(window, "Overview")
+    state = poll("state", 10, lambda: next(
+        (t for t in labels(window) if t.startswith("Shut off")), None))
+    if state is None:
+        bail("the Overview says the guest's state", "labels %r" % labels(window))
+    ok("the window has the settings pages and one page per device; the Overview says %r"
+       % state)
 
     # 2. No vCPUs is refused: Apply stays off and the page says why.
     open_page(window, "CPUs")
@@ -371,6 +377,38 @@ def main():
     if poll("restored", 60, lambda: virsh("domstate", GUEST) == "running") is None:
         bail("Restore from File… brings the guest back", virsh("domstate", GUEST))
     ok("Restore from File… brings the guest back, running")
+
+    # 8b. A running guest: "Also change the running guest" unticked, the memory changes only
+    #     in the definition.
+    if not poll("select", 30, select):
+        bail("%s is listed" % GUEST, "no row")
+    give_keyboard(frame)
+    rawinput.keyCombo("<Control>o")
+    window = poll("window", 15, lambda: find(app, roleName="frame", name=title))
+    if window is None:
+        bail("Ctrl+O opens the running guest's window", "no frame %r" % title)
+    open_page(window, "Memory")
+    live = poll("live check", 20, lambda: next(
+        (c for c in find_all(window, roleName="check box",
+                             name="Also change the running guest") if showing(c)), None))
+    if live is None:
+        bail("a running guest's page offers to change it live or not", "labels %r"
+             % labels(window))
+    live.doActionNamed("click")
+    labelled(window, "Current memory (MiB):").queryValue().currentValue = 64
+    apply = button(window, "Apply")
+    if poll("Apply", 10, lambda: apply is not None and sensitive(apply)) is None:
+        bail("the memory change can be applied", "labels %r" % labels(window))
+    apply.doActionNamed("click")
+    if poll("defined", 20, lambda: "<currentMemory unit='KiB'>65536</currentMemory>" in virsh(
+            "dumpxml", "--inactive", GUEST)) is None:
+        bail("the definition gets the new memory", "labels %r" % labels(window))
+    if "<currentMemory unit='KiB'>65536</currentMemory>" in virsh("dumpxml", GUEST):
+        bail("unticked, the running guest keeps its memory", virsh("dumpxml", GUEST))
+    ok("unticking 'Also change the running guest' changes only the definition")
+    point_at(window)
+    rawinput.keyCombo("Escape")
+    poll("closed", 10, lambda: window.dead or not showing(window))
     virsh("destroy", GUEST, check=False)
 
     # 9. Renamed on its Overview page (while it is off).
