@@ -1,0 +1,539 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* HakoMigrator against two private, real libvirt daemons on this machine (A is the harness's, B
+ * is started here; the migration data goes over loopback) with a memtest86+ guest under TCG:
+ * the preflight flags a guest of the same name on B, a disk missing on B, a bad spec and the
+ * same host; a live migration A→B (persistent, source undefined) reports progress, and one back
+ * (peer-to-peer); a cancelled migration leaves the guest on A only; so does B's daemon killed
+ * during a migration, with an error that says so.
+ *
+ * Run by tests/harness/with-private-libvirtd (HAKO_TEST_URI, HAKO_TEST_LIBVIRTD_CTL,
+ * HAKO_TEST_IMAGES, HAKO_TEST_GUEST). */
+#include "config.h"
+
+#include "hako-connection-manager.h"
+#include "hako-engine-error.h"
+#include "hako-engine.h"
+#include "hako-migrator.h"
+#include "hako-test-util.h"
+
+#include <glib/gstdio.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define GUEST "hako-mig"
+#define GHOST "hako-mig-ghost"
+#define POOL "hako-mig-images"
+#define MEMTEST "/usr/lib/memtest86+/memtest86+x64.iso"
+
+static const char *uri_a;
+static char *uri_b;
+static char *ctl_script; /* private-libvirtd */
+static char *dir_b;
+static HakoConnectionManager *manager;
+static HakoHost *host_a;
+static HakoHost *host_b;
+static HakoMigrator *migrator;
+static GThread *main_thread;
+static virConnectPtr conn_a; /* the test's own */
+static virConnectPtr conn_b;
+
+typedef struct {
+    gboolean done;
+    GAsyncResult *result;
+    guint progress_calls;
+    guint progress_with_data;
+    HakoMigrateProgress last;
+    GCancellable *cancel_on_data; /* cancelled at the first reading with data */
+    gboolean kill_b_on_data;      /* B's daemon killed at the first reading with data */
+    gboolean killed;
+} Wait;
+
+static void
+done_cb(GObject *source G_GNUC_UNUSED, GAsyncResult *result, gpointer user_data)
+{
+    Wait *w = user_data;
+
+    g_assert_true(g_thread_self() == main_thread);
+    w->result = g_object_ref(result);
+    w->done = TRUE;
+}
+
+static gboolean
+is_done(gpointer data)
+{
+    return ((Wait *)data)->done;
+}
+
+static void
+ctl_b(const char *command)
+{
+    const char *argv[] = {ctl_script, dir_b, command, NULL};
+    g_autoptr(GError) error = NULL;
+    int status = -1;
+
+    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(status, ==, 0);
+}
+
+static void
+progress_cb(const HakoMigrateProgress *progress, gpointer user_data)
+{
+    Wait *w = user_data;
+
+    g_assert_true(g_thread_self() == main_thread);
+    g_assert_false(w->done);
+    w->progress_calls++;
+    w->last = *progress;
+    g_test_message("progress: %s, %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes, "
+                   "%" G_GUINT64_FORMAT " left, %" G_GUINT64_FORMAT " B/s, ETA %" G_GINT64_FORMAT
+                   " s, pass %" G_GUINT64_FORMAT,
+                   hako_migrate_phase_to_string(progress->phase), progress->data_processed,
+                   progress->data_total, progress->data_remaining, progress->rate, progress->eta,
+                   progress->iterations);
+    if (progress->data_total == 0)
+        return;
+    w->progress_with_data++;
+    g_assert_cmpuint(progress->data_processed, <=, progress->data_total);
+    if (w->cancel_on_data != NULL)
+        g_cancellable_cancel(w->cancel_on_data);
+    if (w->kill_b_on_data && !w->killed) {
+        virDomainPtr dom = virDomainLookupByName(conn_a, GUEST);
+
+        w->killed = TRUE;
+        ctl_b("kill");
+        /* let the data run out quickly: the hand-over then meets the dead daemon */
+        g_assert_nonnull(dom);
+        g_assert_cmpint(virDomainMigrateSetMaxSpeed(dom, 8192, 0), ==, 0);
+        virDomainFree(dom);
+    }
+}
+
+static gboolean
+host_connected(gpointer data)
+{
+    return hako_host_get_state(data) == HAKO_HOST_STATE_CONNECTED;
+}
+
+typedef struct {
+    HakoHost *host;
+    const char *name;
+} Listed;
+
+static gboolean
+domain_listed(gpointer data)
+{
+    Listed *l = data;
+
+    return hako_domain_list_lookup_by_name(hako_host_get_domains(l->host), l->name) != NULL;
+}
+
+static HakoDomain *
+domain_on(HakoHost *host, const char *name)
+{
+    Listed l = {host, name};
+
+    g_assert_true(hako_test_wait_until(domain_listed, &l, 20000));
+    return hako_domain_list_lookup_by_name(hako_host_get_domains(host), name);
+}
+
+/* The state of @name on @conn: -1 when it is not there. */
+static int
+state_on(virConnectPtr conn, const char *name)
+{
+    virDomainPtr dom = virDomainLookupByName(conn, name);
+    int state = -1;
+
+    virResetLastError();
+    if (dom == NULL)
+        return -1;
+    g_assert_cmpint(virDomainGetState(dom, &state, NULL, 0), ==, 0);
+    virDomainFree(dom);
+    return state;
+}
+
+static char *
+memtest_xml(const char *name, const char *uuid)
+{
+    return g_strdup_printf("<domain type='qemu'><name>%s</name>%s%s%s"
+                           "<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+                           "<os><type arch='x86_64' machine='pc'>hvm</type><boot dev='cdrom'/></os>"
+                           "<on_poweroff>destroy</on_poweroff><devices>"
+                           "<emulator>/usr/bin/qemu-system-x86_64</emulator>"
+                           "<disk type='file' device='cdrom'><driver name='qemu' type='raw'/>"
+                           "<source file='" MEMTEST "'/><target dev='hdc' bus='ide'/><readonly/>"
+                           "</disk><graphics type='vnc' autoport='yes' listen='127.0.0.1'/>"
+                           "<video><model type='vga'/></video></devices></domain>",
+                           name, uuid != NULL ? "<uuid>" : "", uuid != NULL ? uuid : "",
+                           uuid != NULL ? "</uuid>" : "");
+}
+
+static void
+define_on(virConnectPtr conn, const char *xml)
+{
+    virDomainPtr dom = virDomainDefineXML(conn, xml);
+
+    if (dom == NULL)
+        g_error("define: %s", virGetLastErrorMessage());
+    virDomainFree(dom);
+}
+
+static void
+undefine_on(virConnectPtr conn, const char *name)
+{
+    virDomainPtr dom = virDomainLookupByName(conn, name);
+
+    virResetLastError();
+    if (dom == NULL)
+        return;
+    if (virDomainIsActive(dom) == 1)
+        virDomainDestroy(dom);
+    virDomainUndefine(dom);
+    virDomainFree(dom);
+}
+
+static GPtrArray *
+preflight(HakoDomain *domain, HakoHost *dest, const HakoMigrateSpec *spec)
+{
+    Wait w = {0};
+    g_autoptr(GError) error = NULL;
+    GPtrArray *checks;
+
+    hako_migrator_preflight_async(migrator, domain, dest, spec, NULL, done_cb, &w);
+    g_assert_true(hako_test_wait_until(is_done, &w, 60000));
+    checks = hako_migrator_preflight_finish(migrator, w.result, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(checks);
+    for (guint i = 0; i < checks->len; i++) {
+        const HakoPreflightCheck *c = g_ptr_array_index(checks, i);
+
+        g_test_message("%s %s [%s]: %s", hako_preflight_status_to_string(c->status),
+                       hako_preflight_kind_to_string(c->kind), c->subject ? c->subject : "",
+                       c->sentence);
+    }
+    g_object_unref(w.result);
+    return checks;
+}
+
+static void
+assert_check(GPtrArray *checks,
+             HakoPreflightKind kind,
+             const char *subject,
+             HakoPreflightStatus status,
+             const char *part)
+{
+    const HakoPreflightCheck *c = hako_preflight_find(checks, kind, subject);
+
+    g_assert_nonnull(c);
+    g_assert_cmpint(c->status, ==, status);
+    if (part != NULL && strstr(c->sentence, part) == NULL)
+        g_error("“%s” does not say “%s”", c->sentence, part);
+}
+
+static void
+test_preflight(void)
+{
+    g_autofree char *ghost_xml = NULL;
+    g_autofree char *pool_xml = NULL;
+    g_autofree char *clash_xml = memtest_xml(GUEST, NULL);
+    g_autoptr(HakoMigrateSpec) spec = hako_migrate_spec_new();
+    g_autoptr(HakoMigrateSpec) offline = hako_migrate_spec_new();
+    g_autoptr(GPtrArray) checks = NULL;
+    virStoragePoolPtr pool;
+    HakoDomain *guest = domain_on(host_a, GUEST);
+
+    /* B: a guest of the same name (another UUID), and a pool over A's image directory, where
+     * the harness guest's disk is and the ghost's is not */
+    define_on(conn_b, clash_xml);
+    pool_xml = g_markup_printf_escaped("<pool type='dir'><name>" POOL "</name>"
+                                       "<target><path>%s</path></target></pool>",
+                                       g_getenv("HAKO_TEST_IMAGES"));
+    pool = virStoragePoolCreateXML(conn_b, pool_xml, 0);
+    g_assert_nonnull(pool);
+    ghost_xml = g_markup_printf_escaped(
+        "<domain type='qemu'><name>" GHOST "</name><memory unit='MiB'>64</memory>"
+        "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>"
+        "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+        "<source file='%s/ghost.qcow2'/><target dev='vda' bus='virtio'/></disk>"
+        "<interface type='ethernet'><model type='virtio'/></interface>"
+        "<interface type='network'><source network='hako-mig-nowhere'/></interface>"
+        "</devices></domain>",
+        g_getenv("HAKO_TEST_IMAGES"));
+    define_on(conn_a, ghost_xml);
+
+    checks = preflight(guest, host_b, spec);
+    assert_check(checks, HAKO_PREFLIGHT_DESTINATION, NULL, HAKO_PREFLIGHT_PASSED, NULL);
+    assert_check(checks, HAKO_PREFLIGHT_GUEST_STATE, NULL, HAKO_PREFLIGHT_PASSED, "running");
+    assert_check(checks, HAKO_PREFLIGHT_EXISTING_GUEST, GUEST, HAKO_PREFLIGHT_FAILED,
+                 "Another guest named “" GUEST "” is already on");
+    assert_check(checks, HAKO_PREFLIGHT_CPU, NULL, HAKO_PREFLIGHT_PASSED, "Not needed");
+    /* no pool of B holds the ISO's directory */
+    assert_check(checks, HAKO_PREFLIGHT_DISK, "hdc", HAKO_PREFLIGHT_WARNING, "cannot be checked");
+    assert_check(checks, HAKO_PREFLIGHT_VERSION, NULL, HAKO_PREFLIGHT_PASSED, NULL);
+    /* both daemons give this machine's host name, which is loopback here */
+    g_assert_nonnull(hako_preflight_find(checks, HAKO_PREFLIGHT_ADDRESS, NULL));
+    g_assert_null(hako_preflight_find(checks, HAKO_PREFLIGHT_SPEC, NULL));
+    g_assert_cmpint(hako_preflight_worst(checks), ==, HAKO_PREFLIGHT_FAILED);
+    g_clear_pointer(&checks, g_ptr_array_unref);
+
+    /* a new name avoids the clash */
+    spec->new_name = g_strdup("hako-mig-renamed");
+    checks = preflight(guest, host_b, spec);
+    assert_check(checks, HAKO_PREFLIGHT_EXISTING_GUEST, "hako-mig-renamed", HAKO_PREFLIGHT_PASSED,
+                 NULL);
+    g_clear_pointer(&checks, g_ptr_array_unref);
+    g_clear_pointer(&spec->new_name, g_free);
+
+    /* offline: the ghost's disk is missing on B, its network too; the harness guest's disk is
+     * there (the same directory) */
+    offline->live = FALSE;
+    checks = preflight(domain_on(host_a, GHOST), host_b, offline);
+    assert_check(checks, HAKO_PREFLIGHT_GUEST_STATE, NULL, HAKO_PREFLIGHT_PASSED, "shut off");
+    assert_check(checks, HAKO_PREFLIGHT_DISK, "vda", HAKO_PREFLIGHT_FAILED, "is missing on");
+    assert_check(checks, HAKO_PREFLIGHT_NETWORK, "hako-mig-nowhere", HAKO_PREFLIGHT_FAILED,
+                 "no virtual network");
+    assert_check(checks, HAKO_PREFLIGHT_EXISTING_GUEST, GHOST, HAKO_PREFLIGHT_PASSED, NULL);
+    g_clear_pointer(&checks, g_ptr_array_unref);
+    checks = preflight(domain_on(host_a, g_getenv("HAKO_TEST_GUEST")), host_b, offline);
+    assert_check(checks, HAKO_PREFLIGHT_DISK, NULL, HAKO_PREFLIGHT_PASSED, "is on");
+    g_clear_pointer(&checks, g_ptr_array_unref);
+
+    /* a live migration of a shut-off guest; a bad spec; the same host */
+    checks = preflight(domain_on(host_a, GHOST), host_b, spec);
+    assert_check(checks, HAKO_PREFLIGHT_GUEST_STATE, NULL, HAKO_PREFLIGHT_FAILED, "not running");
+    g_clear_pointer(&checks, g_ptr_array_unref);
+    spec->tunnelled = TRUE;
+    checks = preflight(guest, host_b, spec);
+    assert_check(checks, HAKO_PREFLIGHT_SPEC, NULL, HAKO_PREFLIGHT_FAILED, "peer-to-peer");
+    g_clear_pointer(&checks, g_ptr_array_unref);
+    spec->tunnelled = FALSE;
+    checks = preflight(guest, host_a, spec);
+    assert_check(checks, HAKO_PREFLIGHT_DESTINATION, NULL, HAKO_PREFLIGHT_FAILED,
+                 "is the host the guest is on already");
+    g_clear_pointer(&checks, g_ptr_array_unref);
+
+    undefine_on(conn_b, GUEST);
+    undefine_on(conn_a, GHOST);
+    virStoragePoolDestroy(pool);
+    virStoragePoolFree(pool);
+}
+
+static HakoMigrateResult *
+migrate(HakoDomain *domain, HakoHost *dest, const HakoMigrateSpec *spec, Wait *w, GError **error)
+{
+    HakoMigrateResult *result;
+
+    hako_migrator_migrate_async(migrator, domain, dest, spec, progress_cb, w, NULL,
+                                w->cancel_on_data, done_cb, w);
+    g_assert_true(hako_test_wait_until(is_done, w, 150000));
+    result = hako_migrator_migrate_finish(migrator, w->result, error);
+    g_clear_object(&w->result);
+    return result;
+}
+
+static void
+test_there_and_back(void)
+{
+    g_autoptr(HakoMigrateSpec) spec = hako_migrate_spec_new();
+    g_autoptr(HakoMigrateResult) result = NULL;
+    g_autoptr(HakoMigrateResult) back = NULL;
+    g_autoptr(GError) error = NULL;
+    Wait w = {0};
+    Wait w2 = {0};
+
+    /* slow enough for a few readings of progress */
+    spec->bandwidth = 4;
+    result = migrate(domain_on(host_a, GUEST), host_b, spec, &w, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(result);
+    g_assert_cmpstr(result->host_uri, ==, uri_b);
+    g_assert_cmpstr(result->name, ==, GUEST);
+    g_assert_true(result->running);
+    g_assert_true(result->persistent);
+    g_assert_false(result->source_defined);
+    g_assert_cmpuint(w.progress_with_data, >=, 1);
+    g_assert_cmpint(state_on(conn_b, GUEST), ==, VIR_DOMAIN_RUNNING);
+    g_assert_cmpint(state_on(conn_a, GUEST), ==, -1);
+
+    /* back, peer-to-peer: B's daemon connects to A's socket */
+    spec->peer_to_peer = TRUE;
+    spec->bandwidth = 0;
+    back = migrate(domain_on(host_b, GUEST), host_a, spec, &w2, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(back->host_uri, ==, uri_a);
+    g_assert_true(back->running);
+    g_assert_cmpint(state_on(conn_a, GUEST), ==, VIR_DOMAIN_RUNNING);
+    g_assert_cmpint(state_on(conn_b, GUEST), ==, -1);
+}
+
+static void
+test_cancel(void)
+{
+    g_autoptr(HakoMigrateSpec) spec = hako_migrate_spec_new();
+    g_autoptr(HakoMigrateResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GCancellable) cancellable = g_cancellable_new();
+    Wait w = {0};
+    gint64 started = g_get_monotonic_time();
+
+    spec->bandwidth = 1;
+    w.cancel_on_data = cancellable;
+    result = migrate(domain_on(host_a, GUEST), host_b, spec, &w, &error);
+    g_assert_null(result);
+    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_test_message("%s", error->message);
+    g_assert_nonnull(strstr(error->message, "still running on"));
+    g_assert_cmpuint(w.progress_with_data, >=, 1);
+    /* 64 MiB at 1 MiB/s would take a minute */
+    g_assert_cmpint(g_get_monotonic_time() - started, <, 30 * G_TIME_SPAN_SECOND);
+    g_assert_cmpint(state_on(conn_a, GUEST), ==, VIR_DOMAIN_RUNNING);
+    g_assert_cmpint(state_on(conn_b, GUEST), ==, -1);
+}
+
+static void
+test_destination_dies(void)
+{
+    g_autoptr(HakoMigrateSpec) spec = hako_migrate_spec_new();
+    g_autoptr(HakoMigrateResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    Wait w = {0};
+
+    spec->bandwidth = 1;
+    w.kill_b_on_data = TRUE;
+    result = migrate(domain_on(host_a, GUEST), host_b, spec, &w, &error);
+    g_assert_true(w.killed);
+    g_assert_null(result);
+    g_assert_error(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_FAILED);
+    g_test_message("%s", error->message);
+    g_assert_nonnull(strstr(error->message, "does not answer"));
+    g_assert_nonnull(strstr(error->message, "still running on"));
+    g_assert_cmpint(state_on(conn_a, GUEST), ==, VIR_DOMAIN_RUNNING);
+}
+
+static gboolean
+is_gone(gpointer data)
+{
+    return *(gpointer *)data == NULL;
+}
+
+/* B's daemons go when the test ends, even when it aborts: a watcher in a session of its own
+ * stops them once the pipe from this process closes. */
+static int watcher_fd = -1;
+static GPid watcher_pid;
+
+static void
+child_setsid(gpointer data G_GNUC_UNUSED)
+{
+    setsid();
+}
+
+static void
+watch_b(void)
+{
+    const char *argv[] = {"/bin/sh",  "-c",  "read x; \"$0\" \"$1\" stop; rm -rf \"$1\"",
+                          ctl_script, dir_b, NULL};
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true(g_spawn_async_with_pipes(
+        NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+        child_setsid, NULL, &watcher_pid, &watcher_fd, NULL, NULL, &error));
+    g_assert_no_error(error);
+}
+
+static void
+stop_b(void)
+{
+    int status;
+
+    close(watcher_fd);
+    waitpid(watcher_pid, &status, 0);
+    g_spawn_close_pid(watcher_pid);
+}
+
+static void
+start_b(void)
+{
+    const char *ctl = g_getenv("HAKO_TEST_LIBVIRTD_CTL");
+    g_auto(GStrv) parts = NULL;
+    const char *argv[4] = {NULL, NULL, "uri", NULL};
+    g_autoptr(GError) error = NULL;
+    int status = -1;
+
+    g_assert_nonnull(ctl);
+    parts = g_strsplit(ctl, " ", 2);
+    ctl_script = g_strdup(parts[0]);
+    dir_b = g_dir_make_tmp("hako-libvirtd.XXXXXX", &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(g_chmod(dir_b, 0755), ==, 0);
+    watch_b();
+    ctl_b("start");
+    argv[0] = ctl_script;
+    argv[1] = dir_b;
+    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &uri_b, NULL,
+                               &status, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(status, ==, 0);
+    g_strstrip(uri_b);
+}
+
+int
+main(int argc, char *argv[])
+{
+    g_autofree char *xml = NULL;
+    HakoMigrator *weak;
+    virDomainPtr dom;
+    int status;
+
+    g_test_init(&argc, &argv, NULL);
+    hako_engine_init();
+    main_thread = g_thread_self();
+    uri_a = g_getenv("HAKO_TEST_URI");
+    g_assert_nonnull(uri_a);
+    g_assert_nonnull(g_getenv("HAKO_TEST_IMAGES"));
+    g_assert_true(g_file_test(MEMTEST, G_FILE_TEST_EXISTS));
+
+    start_b();
+    conn_a = virConnectOpen(uri_a);
+    conn_b = virConnectOpen(uri_b);
+    g_assert_nonnull(conn_a);
+    g_assert_nonnull(conn_b);
+    /* the one CPU-busy guest of this test (memtest under TCG) */
+    xml = memtest_xml(GUEST, NULL);
+    dom = virDomainDefineXML(conn_a, xml);
+    g_assert_nonnull(dom);
+    g_assert_cmpint(virDomainCreate(dom), ==, 0);
+    virDomainFree(dom);
+
+    manager = hako_connection_manager_new(NULL);
+    host_a = hako_connection_manager_add(manager, uri_a, HAKO_CONNECT_NONE);
+    host_b = hako_connection_manager_add(manager, uri_b, HAKO_CONNECT_NONE);
+    hako_connection_manager_connect(manager, host_a);
+    hako_connection_manager_connect(manager, host_b);
+    g_assert_true(hako_test_wait_until(host_connected, host_a, 60000));
+    g_assert_true(hako_test_wait_until(host_connected, host_b, 60000));
+    migrator = hako_migrator_new(manager);
+
+    g_test_add_func("/engine/migrator/real/preflight", test_preflight);
+    g_test_add_func("/engine/migrator/real/there-and-back", test_there_and_back);
+    g_test_add_func("/engine/migrator/real/cancel", test_cancel);
+    g_test_add_func("/engine/migrator/real/destination-dies", test_destination_dies);
+    status = g_test_run();
+
+    weak = migrator;
+    g_object_add_weak_pointer(G_OBJECT(migrator), (gpointer *)&weak);
+    g_clear_object(&migrator);
+    g_assert_true(hako_test_wait_until(is_gone, &weak, 10000));
+    g_clear_object(&manager);
+    undefine_on(conn_a, GUEST);
+    virConnectClose(conn_a);
+    virConnectClose(conn_b);
+    stop_b();
+    g_free(uri_b);
+    g_free(ctl_script);
+    g_free(dir_b);
+    return status;
+}
