@@ -792,6 +792,14 @@ add_page(
         gtk_style_context_add_class(gtk_widget_get_style_context(label), "monospace");
         gtk_grid_attach(GTK_GRID(grid), label, 0, 0, 2, 1);
     }
+    if (hako_host_get_read_only(self->host)) {
+        /* shown as they are, and said why they cannot change */
+        gtk_widget_set_sensitive(grid, FALSE);
+        gtk_widget_set_sensitive(buttons, FALSE);
+        gtk_label_set_text(GTK_LABEL(message),
+                           _("The connection is read-only: the guest's settings can be read but "
+                             "not changed. Connect without read-only to change them."));
+    }
     gtk_widget_show_all(page);
     gtk_stack_add_titled(self->stack, page, name, title);
     g_ptr_array_add(self->pages, page);

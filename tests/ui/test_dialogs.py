@@ -59,7 +59,7 @@ def open_and_escape(app, frame, keys, role, name, description):
 
 
 def main():
-    plan("dialogs", 10)
+    plan("dialogs", 11)
     app = application()
     if poll("guest listed", 60, lambda: cell_named(app, GUEST)) is None:
         bail("the private daemon's guest is listed", "no row named %s" % GUEST)
@@ -130,6 +130,29 @@ def main():
     if enabled:
         bail("a read-only host's running guest cannot be changed", "enabled: %r" % enabled)
     ok("a read-only host's running guest has Run, Pause and Shut Down disabled")
+
+    # Its window's settings pages show the guest but say they cannot change it.
+    frame = find(app, roleName="frame", name="Hako")
+    point_at(frame)
+    rawinput.keyCombo("<Control>o")
+    window = poll("window", 15, lambda: find(app, roleName="frame", name="test on Test"))
+    if window is None:
+        bail("Ctrl+O opens the read-only guest's window", "windows %r"
+             % [c.name for c in app.children])
+    item = poll("Memory page", 20, lambda: next(
+        (n for n in find_all(window, roleName="list item")
+         if n.name == "Memory" or find(n, roleName="label", name="Memory") is not None), None))
+    if item is None:
+        bail("the read-only guest's window has its settings pages", "no Memory page")
+    item.parent.querySelection().selectChild(item.indexInParent)
+    note = "The connection is read-only: the guest's settings can be read but not changed."
+    if poll("note", 20, lambda: any(l.name and note in l.name and showing(l)
+                                    for l in find_all(window, roleName="label"))) is None:
+        bail("a read-only guest's settings say they cannot be changed", "no such note")
+    ok("a read-only guest's settings pages say they cannot be changed")
+    point_at(window)
+    rawinput.keyCombo("Escape")
+    poll("closed", 10, lambda: window.dead or not showing(window))
 
     # The same guest shape on a host that is not read-only: the private daemon's guest is
     # shut off, so Run is enabled there (the selection follows the host's mode).
