@@ -86,6 +86,23 @@ hako_migrate_phase_to_string(HakoMigratePhase phase)
     }
 }
 
+/**
+ * hako_migrate_progress_get_fraction:
+ *
+ * Returns: how far the migration is, from 0 to 1: the data moved of the data moved and left
+ *   (memory the guest dirties again is sent again, so the total QEMU gives is not the whole).
+ */
+double
+hako_migrate_progress_get_fraction(const HakoMigrateProgress *progress)
+{
+    guint64 whole;
+
+    g_return_val_if_fail(progress != NULL, 0.0);
+
+    whole = progress->data_processed + progress->data_remaining;
+    return whole > 0 ? (double)progress->data_processed / (double)whole : 0.0;
+}
+
 static void
 hako_migrator_dispose(GObject *object)
 {

@@ -25,7 +25,7 @@ typedef enum {
 typedef struct {
     HakoMigratePhase phase;
     guint64 data_total;     /* bytes: memory and disks to move, as QEMU counts it now */
-    guint64 data_processed; /* bytes moved */
+    guint64 data_processed; /* bytes moved, more than data_total once memory is sent again */
     guint64 data_remaining; /* bytes left */
     guint64 rate;           /* bytes/s, 0 when not known yet */
     guint64 iterations;     /* passes over memory */
@@ -33,6 +33,8 @@ typedef struct {
     gint64 eta;             /* seconds left, -1 when not known */
     guint64 elapsed;        /* ms since the job started */
 } HakoMigrateProgress;
+
+double hako_migrate_progress_get_fraction(const HakoMigrateProgress *progress);
 
 /* Called on the main context of the thread that started the migration, never after its
  * callback; the progress is only valid during the call. */

@@ -32,6 +32,9 @@ static const char *uri_a;
 static char *uri_b;
 static char *ctl_script; /* private-libvirtd */
 static char *dir_b;
+static char *netns_b; /* with --netns: B's network namespace, joined to A's by a veth pair */
+static char *addr_a;  /* with --netns: the hosts' addresses on it */
+static char *addr_b;
 static HakoConnectionManager *manager;
 static HakoHost *host_a;
 static HakoHost *host_b;
@@ -98,7 +101,8 @@ progress_cb(const HakoMigrateProgress *progress, gpointer user_data)
     if (progress->data_total == 0)
         return;
     w->progress_with_data++;
-    g_assert_cmpuint(progress->data_processed, <=, progress->data_total);
+    g_assert_cmpfloat(hako_migrate_progress_get_fraction(progress), >=, 0.0);
+    g_assert_cmpfloat(hako_migrate_progress_get_fraction(progress), <=, 1.0);
     if (w->cancel_on_data != NULL)
         g_cancellable_cancel(w->cancel_on_data);
     if (w->kill_b_on_data && !w->killed) {
@@ -111,6 +115,32 @@ progress_cb(const HakoMigrateProgress *progress, gpointer user_data)
         g_assert_cmpint(virDomainMigrateSetMaxSpeed(dom, 8192, 0), ==, 0);
         virDomainFree(dom);
     }
+}
+
+static void
+run(const char *command)
+{
+    g_auto(GStrv) argv = g_strsplit(command, " ", -1);
+    g_autoptr(GError) error = NULL;
+    int status = -1;
+
+    g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                               &status, &error));
+    g_assert_no_error(error);
+    if (status != 0)
+        g_error("%s failed", command);
+}
+
+/* A spec to @dest; between two network namespaces the data must go to the destination's
+ * address on the veth pair, since the host name each daemon gives is this machine's loopback. */
+static HakoMigrateSpec *
+new_spec(HakoHost *dest)
+{
+    HakoMigrateSpec *spec = hako_migrate_spec_new();
+
+    if (netns_b != NULL)
+        spec->migrate_uri = g_strdup_printf("tcp://%s", dest == host_b ? addr_b : addr_a);
+    return spec;
 }
 
 static gboolean
@@ -240,7 +270,7 @@ test_preflight(void)
     g_autofree char *ghost_xml = NULL;
     g_autofree char *pool_xml = NULL;
     g_autofree char *clash_xml = memtest_xml(GUEST, NULL);
-    g_autoptr(HakoMigrateSpec) spec = hako_migrate_spec_new();
+    g_autoptr(HakoMigrateSpec) spec = new_spec(host_b);
     g_autoptr(HakoMigrateSpec) offline = hako_migrate_spec_new();
     g_autoptr(GPtrArray) checks = NULL;
     virStoragePoolPtr pool;
@@ -274,8 +304,12 @@ test_preflight(void)
     /* no pool of B holds the ISO's directory */
     assert_check(checks, HAKO_PREFLIGHT_DISK, "hdc", HAKO_PREFLIGHT_WARNING, "cannot be checked");
     assert_check(checks, HAKO_PREFLIGHT_VERSION, NULL, HAKO_PREFLIGHT_PASSED, NULL);
-    /* both daemons give this machine's host name, which is loopback here */
-    g_assert_nonnull(hako_preflight_find(checks, HAKO_PREFLIGHT_ADDRESS, NULL));
+    /* both daemons give this machine's host name, which is loopback here: a warning; between
+     * network namespaces the spec gives B's address */
+    if (netns_b != NULL)
+        assert_check(checks, HAKO_PREFLIGHT_ADDRESS, NULL, HAKO_PREFLIGHT_PASSED, addr_b);
+    else
+        assert_check(checks, HAKO_PREFLIGHT_ADDRESS, NULL, HAKO_PREFLIGHT_WARNING, "loopback");
     g_assert_null(hako_preflight_find(checks, HAKO_PREFLIGHT_SPEC, NULL));
     g_assert_cmpint(hako_preflight_worst(checks), ==, HAKO_PREFLIGHT_FAILED);
     g_clear_pointer(&checks, g_ptr_array_unref);
@@ -338,7 +372,8 @@ migrate(HakoDomain *domain, HakoHost *dest, const HakoMigrateSpec *spec, Wait *w
 static void
 test_there_and_back(void)
 {
-    g_autoptr(HakoMigrateSpec) spec = hako_migrate_spec_new();
+    g_autoptr(HakoMigrateSpec) spec = new_spec(host_b);
+    g_autoptr(HakoMigrateSpec) spec_back = new_spec(host_a);
     g_autoptr(HakoMigrateResult) result = NULL;
     g_autoptr(HakoMigrateResult) back = NULL;
     g_autoptr(GError) error = NULL;
@@ -360,9 +395,8 @@ test_there_and_back(void)
     g_assert_cmpint(state_on(conn_a, GUEST), ==, -1);
 
     /* back, peer-to-peer: B's daemon connects to A's socket */
-    spec->peer_to_peer = TRUE;
-    spec->bandwidth = 0;
-    back = migrate(domain_on(host_b, GUEST), host_a, spec, &w2, &error);
+    spec_back->peer_to_peer = TRUE;
+    back = migrate(domain_on(host_b, GUEST), host_a, spec_back, &w2, &error);
     g_assert_no_error(error);
     g_assert_cmpstr(back->host_uri, ==, uri_a);
     g_assert_true(back->running);
@@ -373,7 +407,7 @@ test_there_and_back(void)
 static void
 test_cancel(void)
 {
-    g_autoptr(HakoMigrateSpec) spec = hako_migrate_spec_new();
+    g_autoptr(HakoMigrateSpec) spec = new_spec(host_b);
     g_autoptr(HakoMigrateResult) result = NULL;
     g_autoptr(GError) error = NULL;
     g_autoptr(GCancellable) cancellable = g_cancellable_new();
@@ -397,7 +431,7 @@ test_cancel(void)
 static void
 test_destination_dies(void)
 {
-    g_autoptr(HakoMigrateSpec) spec = hako_migrate_spec_new();
+    g_autoptr(HakoMigrateSpec) spec = new_spec(host_b);
     g_autoptr(HakoMigrateResult) result = NULL;
     g_autoptr(GError) error = NULL;
     Wait w = {0};
@@ -412,6 +446,28 @@ test_destination_dies(void)
     g_assert_nonnull(strstr(error->message, "does not answer"));
     g_assert_nonnull(strstr(error->message, "still running on"));
     g_assert_cmpint(state_on(conn_a, GUEST), ==, VIR_DOMAIN_RUNNING);
+}
+
+/* Between network namespaces without a migration address: B gives this machine's host name,
+ * which is loopback in A's namespace too, so the data goes nowhere; the guest stays on A. */
+static void
+test_no_address(void)
+{
+    g_autoptr(HakoMigrateSpec) spec = hako_migrate_spec_new();
+    g_autoptr(HakoMigrateResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) checks = NULL;
+    Wait w = {0};
+
+    checks = preflight(domain_on(host_a, GUEST), host_b, spec);
+    assert_check(checks, HAKO_PREFLIGHT_ADDRESS, NULL, HAKO_PREFLIGHT_WARNING, "loopback");
+    result = migrate(domain_on(host_a, GUEST), host_b, spec, &w, &error);
+    g_assert_null(result);
+    g_assert_error(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_FAILED);
+    g_test_message("%s", error->message);
+    g_assert_nonnull(strstr(error->message, "still running on"));
+    g_assert_cmpint(state_on(conn_a, GUEST), ==, VIR_DOMAIN_RUNNING);
+    g_assert_cmpint(state_on(conn_b, GUEST), ==, -1);
 }
 
 static gboolean
@@ -434,8 +490,14 @@ child_setsid(gpointer data G_GNUC_UNUSED)
 static void
 watch_b(void)
 {
-    const char *argv[] = {"/bin/sh",  "-c",  "read x; \"$0\" \"$1\" stop; rm -rf \"$1\"",
-                          ctl_script, dir_b, NULL};
+    const char *argv[] = {"/bin/sh",
+                          "-c",
+                          "read x; \"$0\" \"$1\" stop; rm -rf \"$1\"; "
+                          "[ -z \"$2\" ] || ip netns del \"$2\"",
+                          ctl_script,
+                          dir_b,
+                          netns_b != NULL ? netns_b : "",
+                          NULL};
     g_autoptr(GError) error = NULL;
 
     g_assert_true(g_spawn_async_with_pipes(
@@ -454,6 +516,38 @@ stop_b(void)
     g_spawn_close_pid(watcher_pid);
 }
 
+/* B's network namespace, with a veth pair to A's on a /24 of its own (TESTBED.md §6). */
+static void
+join_netns(const char *netns_a)
+{
+    guint pid = (guint)getpid() % 100000;
+    guint net = g_random_int_range(0, 250);
+    g_autofree char *va = g_strdup_printf("hkm%ua", pid);
+    g_autofree char *vb = g_strdup_printf("hkm%ub", pid);
+    g_autofree char *file = g_build_filename(dir_b, "netns", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) commands = g_ptr_array_new_with_free_func(g_free);
+
+    netns_b = g_strdup_printf("hako-mig-%u", pid);
+    addr_a = g_strdup_printf("10.213.%u.1", net);
+    addr_b = g_strdup_printf("10.213.%u.2", net);
+    g_ptr_array_add(commands, g_strdup_printf("ip netns add %s", netns_b));
+    g_ptr_array_add(commands, g_strdup_printf("ip -n %s link set lo up", netns_b));
+    g_ptr_array_add(commands, g_strdup_printf("ip link add %s type veth peer name %s", va, vb));
+    g_ptr_array_add(commands, g_strdup_printf("ip link set %s netns %s", va, netns_a));
+    g_ptr_array_add(commands, g_strdup_printf("ip link set %s netns %s", vb, netns_b));
+    g_ptr_array_add(commands,
+                    g_strdup_printf("ip -n %s addr add %s/24 dev %s", netns_a, addr_a, va));
+    g_ptr_array_add(commands,
+                    g_strdup_printf("ip -n %s addr add %s/24 dev %s", netns_b, addr_b, vb));
+    g_ptr_array_add(commands, g_strdup_printf("ip -n %s link set %s up", netns_a, va));
+    g_ptr_array_add(commands, g_strdup_printf("ip -n %s link set %s up", netns_b, vb));
+    for (guint i = 0; i < commands->len; i++)
+        run(g_ptr_array_index(commands, i));
+    g_assert_true(g_file_set_contents(file, netns_b, -1, &error));
+    g_assert_no_error(error);
+}
+
 static void
 start_b(void)
 {
@@ -469,6 +563,8 @@ start_b(void)
     dir_b = g_dir_make_tmp("hako-libvirtd.XXXXXX", &error);
     g_assert_no_error(error);
     g_assert_cmpint(g_chmod(dir_b, 0755), ==, 0);
+    if (g_getenv("HAKO_TEST_NETNS") != NULL)
+        join_netns(g_getenv("HAKO_TEST_NETNS"));
     watch_b();
     ctl_b("start");
     argv[0] = ctl_script;
@@ -520,6 +616,8 @@ main(int argc, char *argv[])
     g_test_add_func("/engine/migrator/real/preflight", test_preflight);
     g_test_add_func("/engine/migrator/real/there-and-back", test_there_and_back);
     g_test_add_func("/engine/migrator/real/cancel", test_cancel);
+    if (netns_b != NULL)
+        g_test_add_func("/engine/migrator/real/no-address", test_no_address);
     g_test_add_func("/engine/migrator/real/destination-dies", test_destination_dies);
     status = g_test_run();
 
@@ -535,5 +633,8 @@ main(int argc, char *argv[])
     g_free(uri_b);
     g_free(ctl_script);
     g_free(dir_b);
+    g_free(netns_b);
+    g_free(addr_a);
+    g_free(addr_b);
     return status;
 }
