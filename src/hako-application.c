@@ -10,6 +10,7 @@
 #include "hako-details-window.h"
 #include "hako-host-window.h"
 #include "hako-manager-window.h"
+#include "hako-migrate-wizard.h"
 #include "hako-preferences-window.h"
 #include "hako-shortcuts-window.h"
 #include "hako-ui.h"
@@ -57,6 +58,9 @@ static const GOptionEntry option_entries[] = {
      N_("GUEST")},
     {"show-host-summary", 0, 0, G_OPTION_ARG_NONE, NULL,
      N_("Open the details of the first --connect host"), NULL},
+    {"show-domain-migrate", 0, 0, G_OPTION_ARG_STRING, NULL,
+     N_("Open the migrate wizard for the guest NAME, UUID or ID on the first --connect host"),
+     N_("GUEST")},
     {"show-domain-creator", 0, 0, G_OPTION_ARG_NONE, NULL,
      N_("Open the New Virtual Machine wizard, on the first --connect host if given"), NULL},
     {"debug", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print debugging messages"), NULL},
@@ -408,6 +412,11 @@ try_pending_show(PendingShow *p)
     switch (hako_host_get_state(p->host)) {
     case HAKO_HOST_STATE_CONNECTED:
         domain = hako_domain_list_find(hako_host_get_domains(p->host), p->guest);
+        if (domain != NULL && g_strcmp0(p->page, "migrate") == 0) {
+            gtk_window_present(GTK_WINDOW(hako_migrate_wizard_new(
+                window != NULL ? GTK_WINDOW(window) : NULL, p->app->manager, domain)));
+            return TRUE;
+        }
         if (domain != NULL) {
             hako_details_window_present(window != NULL ? GTK_WINDOW(window) : NULL, p->app->manager,
                                         domain, p->app->settings);
@@ -497,11 +506,13 @@ hako_application_command_line(GApplication *application, GApplicationCommandLine
             page = "console";
         else if (g_variant_dict_lookup(options, "show-domain-performance", "&s", &guest))
             page = "performance";
+        else if (g_variant_dict_lookup(options, "show-domain-migrate", "&s", &guest))
+            page = "migrate";
         if (guest != NULL && !have_uris) {
             g_application_command_line_printerr(
                 command_line, "hako: %s\n",
-                _("--show-domain-console and --show-domain-performance need --connect URI: "
-                  "the host of the guest."));
+                _("--show-domain-console, --show-domain-performance and --show-domain-migrate "
+                  "need --connect URI: the host of the guest."));
             status = 1;
         } else if (guest != NULL && status == 0) {
             show_domain_when_listed(self, uris[0], guest, page);

@@ -150,6 +150,7 @@ static const struct {
 
 static void update_actions(HakoManagerWindow *self);
 static gboolean host_is_local(HakoHost *host);
+static HakoMigrateFunc migrate_func; /* set by the wizards layer */
 static GtkTreeViewColumn *stats_column(HakoManagerWindow *self, StatsColumn column);
 
 /* ---------------------------------------------------------------------------------------- */
@@ -864,6 +865,7 @@ update_actions(HakoManagerWindow *self)
     set_action_enabled(self, "clone",
                        usable && hako_domain_get_state(domain) == HAKO_DOMAIN_STATE_SHUTOFF);
     set_action_enabled(self, "delete", usable);
+    set_action_enabled(self, "migrate", usable && migrate_func != NULL);
     set_action_enabled(self, "save-to-file",
                        usable && host_is_local(hako_domain_get_host(domain)) &&
                            hako_domain_can(domain, HAKO_DOMAIN_ACTION_SAVE));
@@ -1254,6 +1256,31 @@ restore_from_file_activate(GSimpleAction *action, GVariant *parameter, gpointer 
     gtk_native_dialog_show(GTK_NATIVE_DIALOG(chooser));
 }
 
+/**
+ * hako_manager_window_set_migrate_func:
+ * @func: (nullable): opens the migrate wizard
+ *
+ * The wizards layer, above this one, calls this once at start-up so that Migrate… works
+ * without this window knowing that layer.
+ */
+void
+hako_manager_window_set_migrate_func(HakoMigrateFunc func)
+{
+    migrate_func = func;
+}
+
+static void
+migrate_activate(GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+    HakoManagerWindow *self = user_data;
+    GtkWidget *wizard;
+
+    if (self->selected_domain == NULL || migrate_func == NULL)
+        return;
+    wizard = migrate_func(GTK_WINDOW(self), self->manager, self->selected_domain);
+    gtk_window_present(GTK_WINDOW(wizard));
+}
+
 /* Clone… and Delete…: each a dialog of its own for the selected guest. */
 static void
 clone_activate(GSimpleAction *action, GVariant *parameter, gpointer user_data)
@@ -1316,6 +1343,7 @@ static const GActionEntry win_entries[] = {
     {"host-remove", host_remove_activate, NULL, NULL, NULL, {0}},
     {"open", open_activate, NULL, NULL, NULL, {0}},
     {"clone", clone_activate, NULL, NULL, NULL, {0}},
+    {"migrate", migrate_activate, NULL, NULL, NULL, {0}},
     {"save-to-file", save_to_file_activate, NULL, NULL, NULL, {0}},
     {"restore-from-file", restore_from_file_activate, NULL, NULL, NULL, {0}},
     {"delete", delete_activate, NULL, NULL, NULL, {0}},

@@ -18,4 +18,10 @@ HakoManagerWindow *hako_manager_window_new(GtkApplication *application,
 void hako_manager_window_show_error(HakoManagerWindow *self, const char *message);
 void hako_manager_window_select_host(HakoManagerWindow *self, HakoHost *host);
 
+/* Set once by the wizards layer: opens the migrate wizard for a guest. */
+typedef GtkWidget *(*HakoMigrateFunc)(GtkWindow *parent,
+                                      HakoConnectionManager *manager,
+                                      HakoDomain *domain);
+void hako_manager_window_set_migrate_func(HakoMigrateFunc func);
+
 G_END_DECLS

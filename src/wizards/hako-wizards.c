@@ -8,6 +8,7 @@
 #include "hako-create-pool-wizard.h"
 #include "hako-create-volume-wizard.h"
 #include "hako-create-wizard.h"
+#include "hako-migrate-wizard.h"
 #include "hako-networks-page.h"
 
 #include <glib.h>
@@ -40,4 +41,5 @@ hako_wizards_register_types(void)
     hako_networks_page_set_add_network_func(open_create_network_wizard);
     hako_create_pool_wizard_register();
     hako_create_volume_wizard_register();
+    hako_migrate_wizard_register();
 }
