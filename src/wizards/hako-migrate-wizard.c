@@ -264,8 +264,8 @@ progress_cb(const HakoMigrateProgress *progress, gpointer user_data)
     g_autofree char *figures = NULL;
 
     if (progress->data_total > 0)
-        gtk_progress_bar_set_fraction(self->progress_bar, (double)progress->data_processed /
-                                                              (double)progress->data_total);
+        gtk_progress_bar_set_fraction(self->progress_bar,
+                                      hako_migrate_progress_get_fraction(progress));
     else
         gtk_progress_bar_pulse(self->progress_bar);
     gtk_progress_bar_set_text(self->progress_bar, hako_migrate_phase_to_string(progress->phase));
