@@ -11,6 +11,7 @@
 #include <libvirt-glib/libvirt-glib.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <signal.h>
 
 G_DEFINE_QUARK(hako_engine_error, hako_engine_error)
 
@@ -21,12 +22,31 @@ G_DEFINE_QUARK(hako_engine_error, hako_engine_error)
  * loop, so that domain events, keepalive and close callbacks arrive there.
  * Call once, before the first connection is opened.
  */
+/* Does nothing: a write to a closed socket then fails with EPIPE instead of ending the process. */
+static void
+sigpipe_cb(int signum G_GNUC_UNUSED)
+{
+}
+
 void
 hako_engine_init(void)
 {
     static gsize initialised = 0;
 
     if (g_once_init_enter(&initialised)) {
+        struct sigaction action = {0};
+        struct sigaction old;
+
+        /* libvirt's RPC writes with write(): a daemon that dies while a call goes out to it (a
+         * migration's destination killed mid-way) would raise SIGPIPE and kill us. A handler
+         * rather than SIG_IGN, since an ignored signal stays ignored in the programs we run
+         * (ssh, nc) and a handler does not. Only when nobody has set one. */
+        if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL) {
+            action.sa_handler = sigpipe_cb;
+            sigemptyset(&action.sa_mask);
+            action.sa_flags = SA_RESTART;
+            sigaction(SIGPIPE, &action, NULL);
+        }
         /* gvir_init() also routes libvirt's default error printing to g_debug */
         gvir_init(NULL, NULL);
         gvir_event_register();
