@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* HakoMigrator against two private, real libvirt daemons on this machine (A is the harness's, B
- * is started here; the migration data goes over loopback) with a memtest86+ guest under TCG:
- * the preflight flags a guest of the same name on B, a disk missing on B, a bad spec and the
- * same host; a live migration A→B (persistent, source undefined) reports progress, and one back
- * (peer-to-peer); a cancelled migration leaves the guest on A only; so does B's daemon killed
- * during a migration, with an error that says so.
+ * is started here) with a memtest86+ guest under TCG, over loopback, or with --netns between two
+ * network namespaces joined by a veth pair: the preflight flags a guest of the same name on B, a
+ * disk and a network missing on B, a bad spec and the same host; a live migration A→B
+ * (persistent, source undefined, auto-converge, a maximum downtime) reports progress, and one back
+ * (peer-to-peer; tunnelled over loopback); a cancelled migration leaves the guest on A only; so
+ * does one without a migration address between namespaces, and B's daemon killed during a
+ * migration, with an error that says so.
  *
  * Run by tests/harness/with-private-libvirtd (HAKO_TEST_URI, HAKO_TEST_LIBVIRTD_CTL,
  * HAKO_TEST_IMAGES, HAKO_TEST_GUEST). */
@@ -382,6 +384,8 @@ test_there_and_back(void)
 
     /* slow enough for a few readings of progress */
     spec->bandwidth = 4;
+    spec->auto_converge = TRUE;
+    spec->max_downtime = 300;
     result = migrate(domain_on(host_a, GUEST), host_b, spec, &w, &error);
     g_assert_no_error(error);
     g_assert_nonnull(result);
@@ -394,8 +398,11 @@ test_there_and_back(void)
     g_assert_cmpint(state_on(conn_b, GUEST), ==, VIR_DOMAIN_RUNNING);
     g_assert_cmpint(state_on(conn_a, GUEST), ==, -1);
 
-    /* back, peer-to-peer: B's daemon connects to A's socket */
+    /* back, peer-to-peer: B's daemon connects to A's socket; over loopback tunnelled too (the
+     * data inside that libvirt connection) */
     spec_back->peer_to_peer = TRUE;
+    if (netns_b == NULL)
+        spec_back->tunnelled = TRUE;
     back = migrate(domain_on(host_b, GUEST), host_a, spec_back, &w2, &error);
     g_assert_no_error(error);
     g_assert_cmpstr(back->host_uri, ==, uri_a);
