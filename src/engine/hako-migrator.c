@@ -155,6 +155,7 @@ typedef struct {
     char *dest_uri;
     char *dest_label;
     gboolean same_host_object;
+    gboolean dest_read_only; /* why the preflight has no destination connection */
     HakoMigrateSpec *spec;
 
     /* migration only */
@@ -243,8 +244,13 @@ mig_data_new(HakoMigrator *self,
             return NULL;
         }
     } else {
-        /* the preflight reports an unreachable destination as a check */
-        d->dconn = _hako_connection_manager_dup_host_conn_to_change(self->manager, dest_host, NULL);
+        /* the preflight reports an unusable destination as a check */
+        g_autoptr(GError) dest_error = NULL;
+
+        d->dconn =
+            _hako_connection_manager_dup_host_conn_to_change(self->manager, dest_host, &dest_error);
+        d->dest_read_only =
+            g_error_matches(dest_error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_READ_ONLY);
     }
     return d;
 }
@@ -330,6 +336,13 @@ check_destination(MigData *d, GPtrArray *checks)
     g_autofree char *suuid = NULL;
     g_autofree char *duuid = NULL;
 
+    if (d->dconn == NULL && d->dest_read_only) {
+        hako_preflight_add(checks, HAKO_PREFLIGHT_DESTINATION, HAKO_PREFLIGHT_FAILED, NULL,
+                           _("The connection to “%s” is read-only: connect to it without "
+                             "read-only to migrate a guest there."),
+                           d->dest_label);
+        return FALSE;
+    }
     if (d->dconn == NULL) {
         hako_preflight_add(checks, HAKO_PREFLIGHT_DESTINATION, HAKO_PREFLIGHT_FAILED, NULL,
                            _("“%s” is not connected: connect to it first."), d->dest_label);

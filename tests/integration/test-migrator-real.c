@@ -352,6 +352,13 @@ test_preflight(void)
                  "is the host the guest is on already");
     g_clear_pointer(&checks, g_ptr_array_unref);
 
+    /* a host that is not connected */
+    checks = preflight(
+        guest, hako_connection_manager_add(manager, "test:///default", HAKO_CONNECT_NONE), spec);
+    assert_check(checks, HAKO_PREFLIGHT_DESTINATION, NULL, HAKO_PREFLIGHT_FAILED,
+                 "is not connected");
+    g_clear_pointer(&checks, g_ptr_array_unref);
+
     undefine_on(conn_b, GUEST);
     undefine_on(conn_a, GHOST);
     virStoragePoolDestroy(pool);
