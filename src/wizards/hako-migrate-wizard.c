@@ -34,9 +34,11 @@ struct _HakoMigrateWizard {
     HakoMigrateSpec *spec;
     gboolean migrating;
     gboolean cancelled;
+    char *wanted_uri; /* typed in "Or connect to", chosen once connected */
 
     GtkWidget *options_page;
     GtkComboBoxText *host_combo;
+    GtkEntry *connect_entry;
     GtkToggleButton *live_radio;
     GtkToggleButton *offline_radio;
     GtkToggleButton *persistent_check;
@@ -125,6 +127,57 @@ options_changed_cb(HakoMigrateWizard *self)
     gtk_assistant_set_page_complete(GTK_ASSISTANT(self), self->options_page, ok);
 }
 
+static void fill_hosts(HakoMigrateWizard *self);
+
+/* A host that connects (or drops) joins (or leaves) the destinations. */
+static void
+watch_hosts(HakoMigrateWizard *self)
+{
+    GListModel *hosts = hako_connection_manager_get_hosts(self->manager);
+
+    for (guint i = 0; i < g_list_model_get_n_items(hosts); i++) {
+        g_autoptr(HakoHost) host = g_list_model_get_item(hosts, i);
+
+        g_signal_handlers_disconnect_by_func(host, fill_hosts, self);
+        g_signal_connect_object(host, "notify::state", G_CALLBACK(fill_hosts), self,
+                                G_CONNECT_SWAPPED);
+    }
+}
+
+static void
+hosts_changed_cb(HakoMigrateWizard *self)
+{
+    watch_hosts(self);
+    fill_hosts(self);
+}
+
+/* "Or connect to": a host that is not connected yet, by its URI; chosen once it connects. */
+static void
+connect_clicked_cb(HakoMigrateWizard *self)
+{
+    g_autofree char *uri = entry_text(self->connect_entry);
+    g_autoptr(GError) error = NULL;
+    HakoHost *host;
+
+    if (uri == NULL || !hako_uri_validate(uri, &error)) {
+        gtk_label_set_text(self->options_message,
+                           error != NULL ? error->message
+                                         : _("Type the destination's connection URI, such as "
+                                             "qemu+ssh://root@host2/system."));
+        return;
+    }
+    host = hako_connection_manager_lookup(self->manager, uri);
+    if (host == NULL)
+        host = hako_connection_manager_add(self->manager, uri, HAKO_CONNECT_NONE);
+    g_free(self->wanted_uri);
+    self->wanted_uri = g_strdup(hako_host_get_uri(host));
+    watch_hosts(self);
+    if (!hako_host_is_connected(host))
+        hako_connection_manager_connect(self->manager, host);
+    gtk_label_set_text(self->options_message, _("Connecting…"));
+    fill_hosts(self);
+}
+
 static void
 fill_hosts(HakoMigrateWizard *self)
 {
@@ -141,7 +194,12 @@ fill_hosts(HakoMigrateWizard *self)
         gtk_combo_box_text_append(self->host_combo, hako_host_get_uri(host),
                                   hako_host_get_label(host));
     }
-    if (chosen == NULL || !gtk_combo_box_set_active_id(GTK_COMBO_BOX(self->host_combo), chosen))
+    /* a host typed in is chosen as soon as it is connected */
+    if (self->wanted_uri != NULL &&
+        gtk_combo_box_set_active_id(GTK_COMBO_BOX(self->host_combo), self->wanted_uri))
+        g_clear_pointer(&self->wanted_uri, g_free);
+    else if (chosen == NULL ||
+             !gtk_combo_box_set_active_id(GTK_COMBO_BOX(self->host_combo), chosen))
         gtk_combo_box_set_active(GTK_COMBO_BOX(self->host_combo), 0);
     options_changed_cb(self);
 }
@@ -387,6 +445,24 @@ build_options_page(HakoMigrateWizard *self)
     gtk_grid_set_column_spacing(grid, 12);
     self->host_combo =
         GTK_COMBO_BOX_TEXT(labelled(grid, row++, _("_Destination:"), gtk_combo_box_text_new()));
+    {
+        GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+        GtkWidget *button = gtk_button_new_with_mnemonic(_("Co_nnect"));
+
+        self->connect_entry = GTK_ENTRY(gtk_entry_new());
+        gtk_entry_set_placeholder_text(self->connect_entry, _("qemu+ssh://root@host2/system"));
+        gtk_widget_set_hexpand(GTK_WIDGET(self->connect_entry), TRUE);
+        gtk_box_pack_start(GTK_BOX(box), GTK_WIDGET(self->connect_entry), TRUE, TRUE, 0);
+        gtk_box_pack_start(GTK_BOX(box), button, FALSE, FALSE, 0);
+        labelled(grid, row++, _("Or connect _to:"), box);
+        gtk_label_set_mnemonic_widget(GTK_LABEL(gtk_grid_get_child_at(grid, 0, row - 1)),
+                                      GTK_WIDGET(self->connect_entry));
+        atk_object_set_name(gtk_widget_get_accessible(GTK_WIDGET(self->connect_entry)),
+                            _("Or connect to:"));
+        g_signal_connect_swapped(button, "clicked", G_CALLBACK(connect_clicked_cb), self);
+        g_signal_connect_swapped(self->connect_entry, "activate", G_CALLBACK(connect_clicked_cb),
+                                 self);
+    }
     self->live_radio =
         GTK_TOGGLE_BUTTON(gtk_radio_button_new_with_mnemonic(NULL, _("_Live (keeps running)")));
     self->offline_radio = GTK_TOGGLE_BUTTON(gtk_radio_button_new_with_mnemonic_from_widget(
@@ -549,6 +625,7 @@ static void
 hako_migrate_wizard_finalize(GObject *object)
 {
     hako_migrate_spec_free(HAKO_MIGRATE_WIZARD(object)->spec);
+    g_free(HAKO_MIGRATE_WIZARD(object)->wanted_uri);
 
     G_OBJECT_CLASS(hako_migrate_wizard_parent_class)->finalize(object);
 }
@@ -599,8 +676,9 @@ hako_migrate_wizard_new(GtkWindow *parent, HakoConnectionManager *manager, HakoD
     build_other_pages(self);
     gtk_container_forall(GTK_CONTAINER(self), rename_apply_cb, NULL);
     hosts = hako_connection_manager_get_hosts(manager);
-    g_signal_connect_object(hosts, "items-changed", G_CALLBACK(fill_hosts), self,
+    g_signal_connect_object(hosts, "items-changed", G_CALLBACK(hosts_changed_cb), self,
                             G_CONNECT_SWAPPED);
+    watch_hosts(self);
     /* an offline move is for a guest that is off */
     gtk_toggle_button_set_active(self->offline_radio,
                                  hako_domain_get_state(domain) == HAKO_DOMAIN_STATE_SHUTOFF);
