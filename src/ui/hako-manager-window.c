@@ -12,6 +12,7 @@
 #include "hako-guest-ops.h"
 #include "hako-host-store.h"
 #include "hako-host-window.h"
+#include "hako-job.h"
 #include "hako-sparkline-renderer.h"
 
 #include <glib/gi18n.h>
@@ -54,6 +55,7 @@ struct _HakoManagerWindow {
 
     /* Template children */
     GtkBox *main_box;
+    GtkWidget *jobs_list; /* the long jobs that run (HakoJob), below the guests */
     GMenuModel *menubar_model;
     GMenuModel *guest_menu_model;
     GMenuModel *host_menu_model;
@@ -1907,6 +1909,73 @@ bind_columns(HakoManagerWindow *self)
 /* ---------------------------------------------------------------------------------------- */
 /* GObject                                                                                   */
 
+/* ---------------------------------------------------------------------------------------- */
+/* Jobs                                                                                       */
+
+static void
+job_notify_cb(HakoJob *job, GParamSpec *pspec, GtkWidget *row)
+{
+    GtkProgressBar *bar = g_object_get_data(G_OBJECT(row), "bar");
+    double fraction = hako_job_get_fraction(job);
+
+    if (fraction < 0)
+        gtk_progress_bar_pulse(bar);
+    else
+        gtk_progress_bar_set_fraction(bar, fraction);
+    gtk_progress_bar_set_text(bar, hako_job_get_status(job));
+}
+
+static GtkWidget *
+make_job_row(gpointer item, gpointer user_data)
+{
+    HakoJob *job = item;
+    GtkWidget *row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
+    GtkWidget *title = gtk_label_new(hako_job_get_title(job));
+    GtkWidget *bar = gtk_progress_bar_new();
+    GtkWidget *cancel = gtk_button_new_with_mnemonic(_("_Cancel"));
+    /* Translators: a button's name for screen readers; %s is what the job does */
+    g_autofree char *cancel_name = g_strdup_printf(_("Cancel %s"), hako_job_get_title(job));
+
+    gtk_container_set_border_width(GTK_CONTAINER(row), 6);
+    gtk_label_set_xalign(GTK_LABEL(title), 0.0);
+    gtk_progress_bar_set_show_text(GTK_PROGRESS_BAR(bar), TRUE);
+    gtk_widget_set_valign(bar, GTK_ALIGN_CENTER);
+    gtk_widget_set_hexpand(bar, TRUE);
+    atk_object_set_name(gtk_widget_get_accessible(cancel), cancel_name);
+    gtk_box_pack_start(GTK_BOX(row), title, FALSE, FALSE, 0);
+    gtk_box_pack_start(GTK_BOX(row), bar, TRUE, TRUE, 0);
+    gtk_box_pack_start(GTK_BOX(row), cancel, FALSE, FALSE, 0);
+    g_object_set_data(G_OBJECT(row), "bar", bar);
+    g_signal_connect_object(cancel, "clicked", G_CALLBACK(hako_job_cancel), job, G_CONNECT_SWAPPED);
+    g_signal_connect_object(job, "notify", G_CALLBACK(job_notify_cb), row, 0);
+    job_notify_cb(job, NULL, row);
+    gtk_widget_show_all(row);
+    return row;
+}
+
+static void
+jobs_changed_cb(HakoManagerWindow *self)
+{
+    gtk_widget_set_visible(self->jobs_list,
+                           g_list_model_get_n_items(G_LIST_MODEL(hako_job_list_get_default())) > 0);
+}
+
+static void
+add_jobs_list(HakoManagerWindow *self)
+{
+    GListStore *jobs = hako_job_list_get_default();
+
+    self->jobs_list = gtk_list_box_new();
+    gtk_list_box_set_selection_mode(GTK_LIST_BOX(self->jobs_list), GTK_SELECTION_NONE);
+    atk_object_set_name(gtk_widget_get_accessible(self->jobs_list), _("Running jobs"));
+    gtk_list_box_bind_model(GTK_LIST_BOX(self->jobs_list), G_LIST_MODEL(jobs), make_job_row, NULL,
+                            NULL);
+    gtk_box_pack_end(self->main_box, self->jobs_list, FALSE, FALSE, 0);
+    g_signal_connect_object(jobs, "items-changed", G_CALLBACK(jobs_changed_cb), self,
+                            G_CONNECT_SWAPPED);
+    jobs_changed_cb(self);
+}
+
 static void
 hako_manager_window_constructed(GObject *object)
 {
@@ -1914,6 +1983,7 @@ hako_manager_window_constructed(GObject *object)
     GListModel *hosts;
 
     G_OBJECT_CLASS(hako_manager_window_parent_class)->constructed(object);
+    add_jobs_list(self);
 
     g_assert(HAKO_IS_CONNECTION_MANAGER(self->manager));
     g_assert(G_IS_SETTINGS(self->settings));

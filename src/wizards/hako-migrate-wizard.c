@@ -4,6 +4,7 @@
 
 #include "hako-migrate-wizard.h"
 
+#include "hako-job.h"
 #include "hako-manager-window.h"
 #include "hako-migrator.h"
 
@@ -35,6 +36,7 @@ struct _HakoMigrateWizard {
     gboolean migrating;
     gboolean cancelled;
     char *wanted_uri; /* typed in "Or connect to", chosen once connected */
+    HakoJob *job;     /* the move, listed in the manager window while it runs */
 
     GtkWidget *options_page;
     GtkComboBoxText *host_combo;
@@ -333,6 +335,11 @@ progress_cb(const HakoMigrateProgress *progress, gpointer user_data)
                                 "expected downtime %s ms; about %s left."),
                               processed, remaining, rate, iterations, downtime, left);
     gtk_label_set_text(self->progress_figures, figures);
+    if (self->job != NULL)
+        hako_job_update(self->job,
+                        progress->data_total > 0 ? hako_migrate_progress_get_fraction(progress)
+                                                 : -1.0,
+                        hako_migrate_phase_to_string(progress->phase));
 }
 
 static void
@@ -345,11 +352,15 @@ migrated_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     g_autofree char *text = NULL;
 
     self->migrating = FALSE;
+    if (self->job != NULL) {
+        hako_job_list_remove(self->job);
+        g_clear_object(&self->job);
+    }
     if (where != NULL)
         text = g_strdup_printf(where->running ? _("“%s” now runs on %s.")
                                               : _("“%s” is now on %s, paused."),
                                where->name, where->host_label);
-    else if (self->cancelled)
+    else if (self->cancelled || g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         text = g_strdup_printf(_("The move was cancelled. %s"), error->message);
     else
         text = g_strdup_printf(_("The move failed. %s"), error->message);
@@ -370,6 +381,16 @@ apply_cb(HakoMigrateWizard *self)
     self->cancellable = g_cancellable_new();
     gtk_progress_bar_set_fraction(self->progress_bar, 0.0);
     gtk_label_set_text(self->progress_figures, _("Starting…"));
+    {
+        /* Translators: a guest's name, then the host it moves to */
+        g_autofree char *title =
+            g_strdup_printf(_("Moving “%s” to %s"), hako_domain_get_name(self->domain),
+                            hako_host_get_label(current_destination(self)));
+
+        g_clear_object(&self->job);
+        self->job = hako_job_new(title, self->cancellable);
+        hako_job_list_add(self->job);
+    }
     hako_migrator_migrate_async(self->migrator, self->domain, current_destination(self), self->spec,
                                 progress_cb, self, NULL, self->cancellable, migrated_cb,
                                 g_object_ref(self));
@@ -613,6 +634,9 @@ hako_migrate_wizard_dispose(GObject *object)
     g_clear_object(&self->checks_cancellable);
     /* a migration still running goes on to its end: the migrator holds what it needs */
     g_clear_object(&self->cancellable);
+    if (self->job != NULL)
+        hako_job_list_remove(self->job);
+    g_clear_object(&self->job);
     g_clear_object(&self->migrator);
     g_clear_object(&self->source);
     g_clear_object(&self->domain);

@@ -5,6 +5,7 @@
 #  - `hako --connect A --show-domain-migrate GUEST` opens it; host B, typed in as a URI, is
 #    connected and chosen as the destination;
 #  - with a guest of the same name on B, the checks say so and Migrate stays off;
+#  - a slow move is listed in the manager window, whose Cancel stops it: the guest runs on A;
 #  - without it, the checks pass, Migrate moves the running guest live, the progress page gives
 #    way to where it runs now, and virsh agrees: running on B, shut off on A.
 #
@@ -44,13 +45,20 @@ def virsh(uri, *args, check=True):
 
 
 def define(uri):
-    # No boot media: SeaBIOS idles, which costs little CPU under TCG.
+    # memtest86+ writes all of its memory, so that a move at 1 MiB/s lasts long enough to be
+    # cancelled (an idle guest's memory is zeros, which move at once). One such guest at a time.
     xml = """<domain type='qemu'>
   <name>%s</name>
   <memory unit='MiB'>64</memory>
   <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='cdrom'/></os>
   <devices>
+    <disk type='file' device='cdrom'>
+      <driver name='qemu' type='raw'/>
+      <source file='/usr/lib/memtest86+/memtest86+x64.iso'/>
+      <target dev='hdc' bus='ide'/>
+      <readonly/>
+    </disk>
     <graphics type='vnc' port='-1' listen='127.0.0.1'/>
     <video><model type='vga'/></video>
   </devices>
@@ -98,7 +106,7 @@ def open_wizard(app, connect=None):
 
 
 def main():
-    plan("migrate-wizard", 7)
+    plan("migrate-wizard", 9)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     uri_b = start_host()
@@ -130,7 +138,47 @@ def main():
         poll("closed", 10, lambda: window.dead or not showing(window))
         virsh(uri_b, "undefine", GUEST)
 
-        # 2. The move itself.
+        # 2. A slow move (1 MiB/s) is listed in the manager window, whose Cancel stops it: the
+        #    guest keeps running on A.
+        window = open_wizard(app)
+        spin = next((t for t in find_all(window, name="Bandwidth limit (MiB/s):")
+                     if showing(t)), None)
+        if spin is None:
+            bail("the wizard offers a bandwidth limit", "no such field")
+        spin.queryValue().currentValue = 1
+        button(window, "Next").doActionNamed("click")
+        window = wizard_page(app, "Checks")
+        migrate = poll("Migrate", 60, lambda: (lambda b: b if b is not None and sensitive(b)
+                                               else None)(button(window, "Migrate")))
+        if migrate is None:
+            bail("the checks pass for host B", "labels %r" % labels(window))
+        migrate.doActionNamed("click")
+        frame = find(app, roleName="frame", name="Hako")
+        cancel = poll("job in the manager", 30, lambda: next(
+            (b for b in find_all(frame, roleName="push button")
+             if (b.name or "").startswith("Cancel Moving “%s”" % GUEST) and showing(b)), None))
+        if cancel is None:
+            bail("the move is listed in the manager window, with Cancel", "no such button")
+        ok("the running move is listed in the manager window: %r" % cancel.name)
+        cancel.doActionNamed("click")
+        window = wizard_page(app, "Done", timeout=60)
+        said = window and poll("cancelled", 30, lambda: next(
+            (t for t in labels(window) if "cancelled" in t), None))
+        if said is None:
+            bail("a cancelled move says so, and where the guest runs", "windows %r"
+                 % [c.name for c in app.children])
+        diag(said)
+        if virsh(URI_A, "domstate", GUEST) != "running" or \
+                virsh(uri_b, "domstate", GUEST, check=False) == "running":
+            bail("after a cancel the guest runs on A, not on B", said)
+        if poll("job gone", 10, lambda: not any(
+                (b.name or "").startswith("Cancel Moving") and showing(b)
+                for b in find_all(frame, roleName="push button"))) is None:
+            bail("a finished move leaves the manager's list", "its row stays")
+        ok("Cancel stops the move: the guest runs on A, not on B, and the wizard says so")
+        button(window, "Close").doActionNamed("click")
+
+        # 3. The move itself.
         window = open_wizard(app)
         button(window, "Next").doActionNamed("click")
         window = wizard_page(app, "Checks")
