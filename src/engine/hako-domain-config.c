@@ -2681,6 +2681,27 @@ do_op(virDomainPtr dom, LiveOp *op)
     }
 }
 
+/*
+ * New media for a CD-ROM: libvirt opens the tray and inserts the medium, and QEMU refuses the
+ * medium while the tray is still shut ("Tray of the device is not open"): the guest's firmware
+ * or OS may hold it a moment. Tried again a few times, half a second apart (a worker thread).
+ */
+static gboolean
+retry_tray(virDomainPtr dom, LiveOp *op)
+{
+    for (int attempt = 0; attempt < 4; attempt++) {
+        const char *message = _hako_libvirt_last_message();
+
+        if (op->kind != OP_UPDATE || message == NULL || strstr(message, "Tray") == NULL)
+            return FALSE;
+        virResetLastError();
+        g_usleep(500 * G_TIME_SPAN_MILLISECOND);
+        if (do_op(dom, op))
+            return TRUE;
+    }
+    return FALSE;
+}
+
 static void
 apply_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
@@ -2727,7 +2748,7 @@ apply_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancella
         for (guint i = 0; i < d->ops->len; i++) {
             LiveOp *op = d->ops->pdata[i];
 
-            if (do_op(dom, op))
+            if (do_op(dom, op) || retry_tray(dom, op))
                 continue;
             /* The definition stands; what the running guest refused is said, not dropped. */
             g_ptr_array_add(
