@@ -556,15 +556,76 @@ disk_capacity(MigData *d, virDomainPtr dom, const char *path, const char *target
     return capacity;
 }
 
+/* Whether the disk @node is copied by a storage-copying migration: libvirt copies every disk
+ * that is writable and not shared, but never a CD-ROM or floppy. */
+static gboolean
+disk_is_copied(const HakoMigrateSpec *spec, xmlDocPtr doc, xmlNodePtr node)
+{
+    g_autofree char *device = xpath_string(doc, node, "@device");
+    g_autofree char *readonly = xpath_string(doc, node, "name(readonly)");
+    g_autofree char *shareable = xpath_string(doc, node, "name(shareable)");
+
+    return spec->copy_storage != HAKO_MIGRATE_COPY_STORAGE_NONE && readonly == NULL &&
+           shareable == NULL && g_strcmp0(device, "cdrom") != 0 && g_strcmp0(device, "floppy") != 0;
+}
+
+/* Whether a volume at @path is on @conn, the pool of its directory refreshed first (the file may
+ * have appeared since the pool was last listed). */
+static gboolean
+volume_exists_fresh(virConnectPtr conn, const char *path)
+{
+    g_autofree char *dir = NULL;
+    virStoragePoolPtr pool;
+
+    if (volume_exists(conn, path))
+        return TRUE;
+    dir = g_path_get_dirname(path);
+    pool = pool_for_dir(conn, dir);
+    if (pool == NULL)
+        return FALSE;
+    if (virStoragePoolIsActive(pool) == 1)
+        virStoragePoolRefresh(pool, 0);
+    virStoragePoolFree(pool);
+    virResetLastError();
+    return volume_exists(conn, path);
+}
+
+/* An incremental copy moves only the top image: its backing image must be on the destination.
+ * The migratable XML leaves the backing chain out, so it is read from the live XML. */
+static gboolean
+check_backing(MigData *d, virDomainPtr dom, const char *target, GPtrArray *checks)
+{
+    g_autofree char *xml = NULL;
+    g_autofree char *expression = NULL;
+    g_autofree char *backing = NULL;
+    xmlDocPtr doc;
+
+    if (d->spec->copy_storage != HAKO_MIGRATE_COPY_STORAGE_INCREMENTAL || target == NULL ||
+        strchr(target, '\'') != NULL || (xml = virDomainGetXMLDesc(dom, 0)) == NULL ||
+        (doc = parse_xml(xml)) == NULL) {
+        virResetLastError();
+        return TRUE;
+    }
+    expression =
+        g_strdup_printf("/domain/devices/disk[target/@dev='%s']/backingStore/source/@file", target);
+    backing = xpath_string(doc, NULL, expression);
+    xmlFreeDoc(doc);
+    if (backing == NULL || volume_exists_fresh(d->dconn, backing))
+        return TRUE;
+    hako_preflight_add(checks, HAKO_PREFLIGHT_DISK, HAKO_PREFLIGHT_FAILED, target,
+                       _("The backing image of %s (%s) is missing on “%s”, and an incremental "
+                         "copy moves only the top image: copy the backing image there first, "
+                         "or copy all storage."),
+                       target, backing, d->dest_label);
+    return FALSE;
+}
+
 static void
 check_disk(MigData *d, virDomainPtr dom, xmlDocPtr doc, xmlNodePtr node, GPtrArray *checks)
 {
     g_autofree char *type = xpath_string(doc, node, "@type");
-    g_autofree char *device = xpath_string(doc, node, "@device");
     g_autofree char *target = xpath_string(doc, node, "target/@dev");
     g_autofree char *path = xpath_string(doc, node, "source/@file");
-    g_autofree char *readonly = xpath_string(doc, node, "name(readonly)");
-    g_autofree char *shareable = xpath_string(doc, node, "name(shareable)");
     g_autofree char *dir = NULL;
     g_autofree char *pool_name = NULL;
     g_autofree char *avail = NULL;
@@ -588,9 +649,9 @@ check_disk(MigData *d, virDomainPtr dom, xmlDocPtr doc, xmlNodePtr node, GPtrArr
                                target, d->dest_label);
         return; /* an empty drive */
     }
-    copied = d->spec->copy_storage != HAKO_MIGRATE_COPY_STORAGE_NONE && readonly == NULL &&
-             shareable == NULL && g_strcmp0(device, "cdrom") != 0 &&
-             g_strcmp0(device, "floppy") != 0;
+    copied = disk_is_copied(d->spec, doc, node);
+    if (copied && !check_backing(d, dom, target, checks))
+        return;
     if (volume_exists(d->dconn, path)) {
         hako_preflight_add(checks, HAKO_PREFLIGHT_DISK, HAKO_PREFLIGHT_PASSED, target,
                            copied ? _("%s (%s) will be copied into the volume of that path on "
@@ -1263,6 +1324,66 @@ peer_uri(const char *uri)
     return g_strdup(uri);
 }
 
+/* The paths of the disks a storage-copying migration of @dom will create on the destination
+ * (copied, and no volume there yet). libvirt leaves them behind when the migration fails. */
+static GPtrArray *
+copies_to_make(MigData *d, virDomainPtr dom)
+{
+    GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *xml = NULL;
+    xmlDocPtr doc;
+
+    if (d->spec->copy_storage == HAKO_MIGRATE_COPY_STORAGE_NONE ||
+        (xml = virDomainGetXMLDesc(dom, 0)) == NULL || (doc = parse_xml(xml)) == NULL) {
+        virResetLastError();
+        return paths;
+    }
+    {
+        g_autoptr(GPtrArray) disks = xpath_nodes(doc, "/domain/devices/disk");
+
+        for (guint i = 0; i < disks->len; i++) {
+            xmlNodePtr node = g_ptr_array_index(disks, i);
+            g_autofree char *path = xpath_string(doc, node, "source/@file");
+
+            if (path != NULL && disk_is_copied(d->spec, doc, node) &&
+                !volume_exists_fresh(d->dconn, path))
+                g_ptr_array_add(paths, g_steal_pointer(&path));
+        }
+    }
+    xmlFreeDoc(doc);
+    return paths;
+}
+
+/* After a failed migration that left the guest off the destination: deletes the copies of its
+ * disks the migration made there. Returns a sentence on what could not be removed, or NULL. */
+static char *
+remove_copies(MigData *d, GPtrArray *paths)
+{
+    g_autoptr(GString) left = NULL;
+
+    for (guint i = 0; i < paths->len; i++) {
+        const char *path = g_ptr_array_index(paths, i);
+        virStorageVolPtr vol;
+
+        if (!volume_exists_fresh(d->dconn, path))
+            continue;
+        vol = virStorageVolLookupByPath(d->dconn, path);
+        if (vol != NULL && virStorageVolDelete(vol, 0) == 0) {
+            virStorageVolFree(vol);
+            continue;
+        }
+        if (left == NULL)
+            left = g_string_new(NULL);
+        g_string_append_c(left, ' ');
+        g_string_append_printf(left, _("The copy of %s left on “%s” could not be removed: %s"),
+                               path, d->dest_label, _hako_libvirt_last_message());
+        if (vol != NULL)
+            virStorageVolFree(vol);
+        virResetLastError();
+    }
+    return left != NULL ? g_string_free(g_steal_pointer(&left), FALSE) : NULL;
+}
+
 static void
 migrate_thread(GTask *task, gpointer source G_GNUC_UNUSED, gpointer data, GCancellable *cancellable)
 {
@@ -1277,6 +1398,7 @@ migrate_thread(GTask *task, gpointer source G_GNUC_UNUSED, gpointer data, GCance
     GThread *poller;
     gboolean ok;
     g_autofree char *reason = NULL;
+    g_autoptr(GPtrArray) copies = NULL;
     HakoMigrateResult *result;
     GError *error = NULL;
     Where there;
@@ -1327,6 +1449,7 @@ migrate_thread(GTask *task, gpointer source G_GNUC_UNUSED, gpointer data, GCance
         goto out;
     }
 
+    copies = copies_to_make(d, dom);
     poller = g_thread_new("hako-migrate-poll", poll_thread, d);
     if (spec->peer_to_peer) {
         g_autofree char *uri =
@@ -1352,6 +1475,16 @@ migrate_thread(GTask *task, gpointer source G_GNUC_UNUSED, gpointer data, GCance
 
     if (!ok) {
         error = failure_error(d, reason, d->aborted || g_cancellable_is_cancelled(cancellable));
+        if (copies->len > 0 && !is_active(where_on(d->dconn, d->uuid, NULL))) {
+            g_autofree char *left = remove_copies(d, copies);
+
+            if (left != NULL) {
+                g_autofree char *message = g_strconcat(error->message, left, NULL);
+
+                g_free(error->message);
+                error->message = g_steal_pointer(&message);
+            }
+        }
         goto out;
     }
     /* where it is now, looked up afresh */

@@ -4,7 +4,10 @@
  * network namespaces joined by a veth pair: the preflight flags a guest of the same name on B, a
  * disk and a network missing on B, a bad spec and the same host; a live migration A→B
  * (persistent, source undefined, auto-converge, a maximum downtime) reports progress, and one back
- * (peer-to-peer; tunnelled over loopback); a cancelled migration leaves the guest on A only; so
+ * (peer-to-peer; tunnelled over loopback); a cancelled migration leaves the guest on A only; a
+ * qcow2 disk present only on A (B's mount namespace hides its directory) is flagged as missing,
+ * its backing image too for an incremental copy, and is copied to B's pool, the copy of a
+ * cancelled move removed from B; so
  * does one without a migration address between namespaces, and B's daemon killed during a
  * migration, with an error that says so.
  *
@@ -484,6 +487,181 @@ test_no_address(void)
     g_assert_cmpint(state_on(conn_b, GUEST), ==, -1);
 }
 
+/* Runs @argv; its standard output, or NULL when it fails. */
+static char *
+run_argv(const char *const *argv)
+{
+    g_autoptr(GError) error = NULL;
+    char *out = NULL;
+    int status = -1;
+
+    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                               NULL, &status, &error));
+    g_assert_no_error(error);
+    if (!g_spawn_check_wait_status(status, NULL))
+        g_clear_pointer(&out, g_free);
+    return out;
+}
+
+/* Runs @argv in the mount namespace of B's daemons: what B sees. */
+static char *
+run_in_b(const char *const *argv)
+{
+    g_autofree char *pidfile = g_build_filename(dir_b, "libvirtd.pid", NULL);
+    g_autofree char *pid = NULL;
+    g_autoptr(GPtrArray) full = g_ptr_array_new();
+
+    g_assert_true(g_file_get_contents(pidfile, &pid, NULL, NULL));
+    g_strstrip(pid);
+    g_ptr_array_add(full, "nsenter");
+    g_ptr_array_add(full, "-t");
+    g_ptr_array_add(full, pid);
+    g_ptr_array_add(full, "-m");
+    g_ptr_array_add(full, "--");
+    for (guint i = 0; argv[i] != NULL; i++)
+        g_ptr_array_add(full, (gpointer)argv[i]);
+    g_ptr_array_add(full, NULL);
+    return run_argv((const char *const *)full->pdata);
+}
+
+static gboolean
+exists_on_b(const char *path)
+{
+    const char *argv[] = {"test", "-e", path, NULL};
+    g_autofree char *out = run_in_b(argv);
+
+    return out != NULL;
+}
+
+/* A qcow2 disk present only on A: a directory of A's over which B's mount namespace has an empty
+ * tmpfs, with a storage pool on B over that path. The disk (an overlay on a backing image in the
+ * same directory) holds a pattern, and the guest boots from nothing (SeaBIOS waits, idle). */
+static void
+test_copy_storage(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *only_a = g_dir_make_tmp("hako-mig-only-a.XXXXXX", &error);
+    g_autofree char *base = NULL;
+    g_autofree char *disk = NULL;
+    g_autofree char *pool_xml = NULL;
+    g_autofree char *guest_xml = NULL;
+    g_autofree char *out = NULL;
+    g_autoptr(GPtrArray) checks = NULL;
+    g_autoptr(HakoMigrateSpec) spec = new_spec(host_b);
+    g_autoptr(HakoMigrateResult) result = NULL;
+    g_autoptr(GCancellable) cancellable = g_cancellable_new();
+    Wait w = {0};
+    Wait w2 = {0};
+    virStoragePoolPtr pool;
+    virDomainPtr dom;
+
+    g_assert_no_error(error);
+    g_assert_cmpint(g_chmod(only_a, 0755), ==, 0);
+    base = g_build_filename(only_a, "base.qcow2", NULL);
+    disk = g_build_filename(only_a, "disk.qcow2", NULL);
+    {
+        const char *make_base[] = {"qemu-img", "create", "-q", "-f", "qcow2", base, "64M", NULL};
+        const char *make_disk[] = {"qemu-img", "create", "-q",    "-f", "qcow2", "-b",
+                                   base,       "-F",     "qcow2", disk, NULL};
+        const char *write[] = {"qemu-io", "-f", "qcow2", "-c", "write -P 0xa5 0 24M", disk, NULL};
+        const char *hide[] = {"mount", "-t",   "tmpfs", "-o", "size=256m,mode=0755",
+                              "tmpfs", only_a, NULL};
+
+        g_free(run_argv(make_base));
+        g_free(run_argv(make_disk));
+        out = run_argv(write);
+        g_assert_nonnull(out);
+        g_clear_pointer(&out, g_free);
+        out = run_in_b(hide);
+        g_assert_nonnull(out);
+        g_clear_pointer(&out, g_free);
+    }
+    g_assert_true(g_file_test(disk, G_FILE_TEST_EXISTS));
+    g_assert_false(exists_on_b(disk));
+    pool_xml = g_markup_printf_escaped("<pool type='dir'><name>hako-mig-only</name>"
+                                       "<target><path>%s</path></target></pool>",
+                                       only_a);
+    pool = virStoragePoolCreateXML(conn_b, pool_xml, 0);
+    g_assert_nonnull(pool);
+    guest_xml = g_markup_printf_escaped(
+        "<domain type='qemu'><name>hako-mig-disk</name><memory unit='MiB'>32</memory>"
+        "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>"
+        "<emulator>/usr/bin/qemu-system-x86_64</emulator>"
+        "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+        "<source file='%s'/><target dev='vda' bus='virtio'/></disk>"
+        "<disk type='file' device='cdrom'><driver name='qemu' type='raw'/>"
+        "<source file='" MEMTEST "'/><target dev='hdc' bus='ide'/><readonly/></disk>"
+        "</devices></domain>",
+        disk);
+    define_on(conn_a, guest_xml);
+    dom = virDomainLookupByName(conn_a, "hako-mig-disk");
+    g_assert_nonnull(dom);
+    g_assert_cmpint(virDomainCreate(dom), ==, 0);
+    virDomainFree(dom);
+
+    /* without a copy the disk is missing on B; an incremental copy needs the backing image
+     * there; a full copy fits into B's pool */
+    checks = preflight(domain_on(host_a, "hako-mig-disk"), host_b, spec);
+    assert_check(checks, HAKO_PREFLIGHT_DISK, "vda", HAKO_PREFLIGHT_FAILED, "is missing on");
+    g_clear_pointer(&checks, g_ptr_array_unref);
+    spec->copy_storage = HAKO_MIGRATE_COPY_STORAGE_INCREMENTAL;
+    checks = preflight(domain_on(host_a, "hako-mig-disk"), host_b, spec);
+    assert_check(checks, HAKO_PREFLIGHT_DISK, "vda", HAKO_PREFLIGHT_FAILED, "backing image");
+    g_clear_pointer(&checks, g_ptr_array_unref);
+    spec->copy_storage = HAKO_MIGRATE_COPY_STORAGE_ALL;
+    checks = preflight(domain_on(host_a, "hako-mig-disk"), host_b, spec);
+    assert_check(checks, HAKO_PREFLIGHT_DISK, "vda", HAKO_PREFLIGHT_PASSED,
+                 "will be copied into the storage pool “hako-mig-only”");
+    assert_check(checks, HAKO_PREFLIGHT_DISK, "hdc", HAKO_PREFLIGHT_WARNING, NULL);
+    g_assert_cmpint(hako_preflight_worst(checks), ==, HAKO_PREFLIGHT_WARNING);
+    g_clear_pointer(&checks, g_ptr_array_unref);
+
+    /* a cancelled copy: the guest stays on A, and B keeps no half-made copy */
+    spec->bandwidth = 1;
+    w.cancel_on_data = cancellable;
+    result = migrate(domain_on(host_a, "hako-mig-disk"), host_b, spec, &w, &error);
+    g_assert_null(result);
+    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_test_message("%s", error->message);
+    g_clear_error(&error);
+    g_assert_cmpint(state_on(conn_a, "hako-mig-disk"), ==, VIR_DOMAIN_RUNNING);
+    g_assert_cmpint(state_on(conn_b, "hako-mig-disk"), ==, -1);
+    g_assert_false(exists_on_b(disk));
+
+    /* the copy: the guest runs on B from a disk of B's own with the pattern in it */
+    spec->bandwidth = 0;
+    result = migrate(domain_on(host_a, "hako-mig-disk"), host_b, spec, &w2, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(result);
+    g_assert_true(result->running);
+    g_assert_cmpint(state_on(conn_b, "hako-mig-disk"), ==, VIR_DOMAIN_RUNNING);
+    g_assert_cmpint(state_on(conn_a, "hako-mig-disk"), ==, -1);
+    g_assert_true(exists_on_b(disk));
+    {
+        const char *read[] = {"qemu-io", "-r", "-U", "-f", "qcow2", "-c", "read -P 0xa5 0 24M",
+                              disk,      NULL};
+
+        out = run_in_b(read);
+        g_assert_nonnull(out);
+        g_test_message("on B: %s", out);
+        g_assert_null(strstr(out, "failed"));
+        g_assert_nonnull(strstr(out, "read 25165824/25165824 bytes"));
+    }
+
+    undefine_on(conn_b, "hako-mig-disk");
+    undefine_on(conn_a, "hako-mig-disk");
+    virStoragePoolDestroy(pool);
+    virStoragePoolFree(pool);
+    {
+        const char *unhide[] = {"umount", only_a, NULL};
+
+        g_free(run_in_b(unhide));
+    }
+    g_remove(disk);
+    g_remove(base);
+    g_rmdir(only_a);
+}
+
 static gboolean
 is_gone(gpointer data)
 {
@@ -630,6 +808,7 @@ main(int argc, char *argv[])
     g_test_add_func("/engine/migrator/real/preflight", test_preflight);
     g_test_add_func("/engine/migrator/real/there-and-back", test_there_and_back);
     g_test_add_func("/engine/migrator/real/cancel", test_cancel);
+    g_test_add_func("/engine/migrator/real/copy-storage", test_copy_storage);
     if (netns_b != NULL)
         g_test_add_func("/engine/migrator/real/no-address", test_no_address);
     g_test_add_func("/engine/migrator/real/destination-dies", test_destination_dies);
