@@ -1431,6 +1431,8 @@ migrate_thread(GTask *task, gpointer source G_GNUC_UNUSED, gpointer data, GCance
         flags |= VIR_MIGRATE_AUTO_CONVERGE;
     if (spec->post_copy)
         flags |= VIR_MIGRATE_POSTCOPY;
+    if (spec->unsafe)
+        flags |= VIR_MIGRATE_UNSAFE;
     if (spec->migrate_uri != NULL)
         virTypedParamsAddString(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_URI,
                                 spec->migrate_uri);
@@ -1460,7 +1462,13 @@ migrate_thread(GTask *task, gpointer source G_GNUC_UNUSED, gpointer data, GCance
         moved = virDomainMigrate3(dom, d->dconn, params, nparams, flags);
         ok = moved != NULL;
     }
-    if (!ok)
+    if (!ok && virGetLastErrorCode() == VIR_ERR_MIGRATE_UNSAFE)
+        /* a disk on storage libvirt does not know to be shared (a local file system) */
+        reason = g_strdup_printf(_("%s. The guest's disks are not on storage libvirt knows both "
+                                   "hosts share: choose to copy storage, or, if they really are "
+                                   "shared, allow an unsafe migration"),
+                                 _hako_libvirt_last_message());
+    else if (!ok)
         reason = g_strdup(_hako_libvirt_last_message());
     virResetLastError();
     g_mutex_lock(&d->lock);

@@ -109,9 +109,9 @@ migrate_uri_valid(const char *uri)
  * @error: return location for a %HAKO_MODEL_ERROR_INVALID_SPEC error
  *
  * Checks the combinations libvirt refuses, before anything is asked of a host: tunnelling
- * without peer-to-peer, post-copy or auto-converge without a live migration, an offline
- * migration that is not persistent or copies storage, undefining the source without defining
- * the guest on the destination, a bad destination or migration URI, a bad new name.
+ * without peer-to-peer or with storage copied, post-copy or auto-converge without a live migration,
+ * an offline migration that is not persistent or copies storage, undefining the source without
+ * defining the guest on the destination, a bad destination or migration URI, a bad new name.
  *
  * Returns: %TRUE when libvirt would accept the combination.
  */
@@ -138,6 +138,10 @@ hako_migrate_spec_validate(const HakoMigrateSpec *spec, GError **error)
                                 "connection, so it cannot have a migration address."));
     if (spec->tunnelled && spec->post_copy)
         return invalid(error, _("Post-copy is not possible in a tunnelled migration."));
+    if (spec->tunnelled && spec->copy_storage != HAKO_MIGRATE_COPY_STORAGE_NONE)
+        return invalid(error, _("A tunnelled migration cannot copy storage (the disks' data "
+                                "would need a connection of its own): turn off tunnelling, or "
+                                "copy the disks first."));
     if (spec->post_copy && !spec->live)
         return invalid(error, _("Post-copy needs a live migration."));
     if (spec->auto_converge && !spec->live)

@@ -27,6 +27,7 @@ typedef struct {
     guint64 max_downtime; /* ms, 0 for the hypervisor's default */
     gboolean auto_converge;
     gboolean post_copy; /* switch to post-copy once the first pass over memory is done */
+    gboolean unsafe;    /* move even when libvirt cannot tell the disks are shared */
     char *new_name;     /* the guest's name on the destination, or NULL to keep it */
     char *migrate_uri;  /* where the data goes ("tcp://10.0.0.2"), or NULL for the address
                          * the destination reports */

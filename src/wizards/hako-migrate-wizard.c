@@ -52,6 +52,7 @@ struct _HakoMigrateWizard {
     GtkSpinButton *downtime_spin;
     GtkToggleButton *converge_check;
     GtkToggleButton *postcopy_check;
+    GtkToggleButton *unsafe_check;
     GtkEntry *name_entry;
     GtkEntry *uri_entry;
     GtkLabel *options_message;
@@ -106,6 +107,7 @@ read_fields(HakoMigrateWizard *self)
     spec->max_downtime = (guint64)gtk_spin_button_get_value_as_int(self->downtime_spin);
     spec->auto_converge = gtk_toggle_button_get_active(self->converge_check);
     spec->post_copy = gtk_toggle_button_get_active(self->postcopy_check);
+    spec->unsafe = gtk_toggle_button_get_active(self->unsafe_check);
     g_free(spec->new_name);
     spec->new_name = entry_text(self->name_entry);
     g_free(spec->migrate_uri);
@@ -521,6 +523,9 @@ build_options_page(HakoMigrateWizard *self)
     self->postcopy_check = check(grid, row++, _("Post-_copy"), FALSE,
                                  _("Run the guest on the destination early and fetch its memory "
                                    "as it is needed"));
+    self->unsafe_check = check(grid, row++, _("Allo_w unsafe migration"), FALSE,
+                               _("Move it even when libvirt cannot tell that both hosts share "
+                                 "its disks; if they do not, the guest's data may be damaged"));
     self->name_entry = GTK_ENTRY(labelled(grid, row++, _("New _name:"), gtk_entry_new()));
     gtk_entry_set_placeholder_text(self->name_entry, _("the same"));
     self->uri_entry = GTK_ENTRY(labelled(grid, row++, _("Migration _address:"), gtk_entry_new()));
@@ -540,8 +545,9 @@ build_options_page(HakoMigrateWizard *self)
                              self);
     {
         GtkToggleButton *toggles[] = {
-            self->live_radio, self->offline_radio,   self->persistent_check, self->undefine_check,
-            self->p2p_check,  self->tunnelled_check, self->converge_check,   self->postcopy_check};
+            self->live_radio,     self->offline_radio,  self->persistent_check,
+            self->undefine_check, self->p2p_check,      self->tunnelled_check,
+            self->converge_check, self->postcopy_check, self->unsafe_check};
 
         for (guint i = 0; i < G_N_ELEMENTS(toggles); i++)
             g_signal_connect_swapped(toggles[i], "toggled", G_CALLBACK(options_changed_cb), self);

@@ -7,7 +7,8 @@
  * (peer-to-peer; tunnelled over loopback); a cancelled migration leaves the guest on A only; a
  * qcow2 disk present only on A (B's mount namespace hides its directory) is flagged as missing,
  * its backing image too for an incremental copy, and is copied to B's pool, the copy of a
- * cancelled move removed from B; so
+ * cancelled move removed from B; back without a copy libvirt refuses the disk as not shared
+ * (the error says what to do), allowed as unsafe it moves; so
  * does one without a migration address between namespaces, and B's daemon killed during a
  * migration, with an error that says so.
  *
@@ -646,6 +647,30 @@ test_copy_storage(void)
         g_test_message("on B: %s", out);
         g_assert_null(strstr(out, "failed"));
         g_assert_nonnull(strstr(out, "read 25165824/25165824 bytes"));
+        g_clear_pointer(&out, g_free);
+    }
+
+    /* back without a copy: libvirt refuses a disk it does not know to be shared, and the error
+     * says what to do; allowed as unsafe, it moves (A still has its own file of that path) */
+    {
+        g_autoptr(HakoMigrateSpec) back = new_spec(host_a);
+        g_autoptr(HakoMigrateResult) moved = NULL;
+        Wait w3 = {0};
+        Wait w4 = {0};
+
+        g_assert_null(migrate(domain_on(host_b, "hako-mig-disk"), host_a, back, &w3, &error));
+        g_assert_error(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_FAILED);
+        g_test_message("%s", error->message);
+        g_assert_nonnull(strstr(error->message, "allow an unsafe migration"));
+        g_assert_nonnull(strstr(error->message, "still running on"));
+        g_clear_error(&error);
+        g_assert_cmpint(state_on(conn_b, "hako-mig-disk"), ==, VIR_DOMAIN_RUNNING);
+        back->unsafe = TRUE;
+        moved = migrate(domain_on(host_b, "hako-mig-disk"), host_a, back, &w4, &error);
+        g_assert_no_error(error);
+        g_assert_nonnull(moved);
+        g_assert_cmpint(state_on(conn_a, "hako-mig-disk"), ==, VIR_DOMAIN_RUNNING);
+        g_assert_cmpint(state_on(conn_b, "hako-mig-disk"), ==, -1);
     }
 
     undefine_on(conn_b, "hako-mig-disk");

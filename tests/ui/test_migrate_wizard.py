@@ -6,12 +6,23 @@
 #    connected and chosen as the destination;
 #  - with a guest of the same name on B, the checks say so and Migrate stays off;
 #  - a slow move is listed in the manager window, whose Cancel stops it: the guest runs on A;
-#  - without it, the checks pass, Migrate moves the running guest live, the progress page gives
-#    way to where it runs now, and virsh agrees: running on B, shut off on A.
+#  - the guest's qcow2 disk is present only on A (B's mount namespace hides its directory under
+#    an empty tmpfs, with a storage pool of B's over it): without a copy the checks flag it as
+#    missing on B; with "Copy storage: All disks" they pass;
+#  - a slow move is listed in the manager window, whose Cancel stops it: the guest runs on A, and
+#    B keeps no half-made copy of the disk;
+#  - without it, the checks pass, Migrate moves the running guest live with its disk copied, the
+#    progress page gives way to where it runs now, and virsh agrees: running on B, shut off on
+#    A; B's copy of the disk holds the data written on A;
+#  - the wizard opened on B: peer-to-peer and tunnelled with copy storage is refused with the
+#    reason, Next off; peer-to-peer with the disk copied moves it back to A;
+#  - peer-to-peer and tunnelled through libvirt without a copy, libvirt refuses the disk as not
+#    shared and the wizard says what to do; with "Allow unsafe migration" it moves to B again.
 #
 # Started by run-ui-test with hako running as `hako --connect "$HAKO_TEST_URI"`. Prints TAP.
 
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -30,10 +41,12 @@ from hakoui import (
     sensitive,
     showing,
 )
-from test_migrate import on_signal, start_host, stop_hosts
+from test_migrate import hosts, on_signal, start_host, stop_hosts
 
 URI_A = os.environ["HAKO_TEST_URI"]
 GUEST = "hako-mig-wizard"
+ONLY_A = tempfile.mkdtemp(prefix="hako-mig-only-a.")
+DISK = os.path.join(ONLY_A, "disk.qcow2")
 
 
 def virsh(uri, *args, check=True):
@@ -59,15 +72,47 @@ def define(uri):
       <target dev='hdc' bus='ide'/>
       <readonly/>
     </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='%s'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
     <graphics type='vnc' port='-1' listen='127.0.0.1'/>
     <video><model type='vga'/></video>
   </devices>
 </domain>
-""" % GUEST
+""" % (GUEST, DISK)
     with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
         f.write(xml)
     virsh(uri, "define", f.name)
     os.unlink(f.name)
+
+
+def in_b(*argv):
+    """Runs @argv in the mount namespace of B's daemons: what B sees."""
+    with open(os.path.join(hosts[0], "libvirtd.pid")) as f:
+        pid = f.read().strip()
+    return subprocess.run(["nsenter", "-t", pid, "-m", "--"] + list(argv), capture_output=True,
+                          text=True, timeout=60)
+
+
+def disk_only_on_a(uri_b):
+    """A qcow2 disk with a pattern in it, in a directory B's namespace hides under an empty
+    tmpfs; a pool over that directory on each host."""
+    os.chmod(ONLY_A, 0o755)
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", DISK, "64M"], check=True)
+    subprocess.run(["qemu-io", "-f", "qcow2", "-c", "write -P 0xa5 0 16M", DISK], check=True,
+                   capture_output=True)
+    r = in_b("mount", "-t", "tmpfs", "-o", "size=256m,mode=0755", "tmpfs", ONLY_A)
+    if r.returncode != 0 or in_b("test", "-e", DISK).returncode == 0:
+        bail("B's mount namespace hides the disk", r.stderr.strip())
+    for uri in (URI_A, uri_b):
+        virsh(uri, "pool-create-as", "hako-mig-only", "dir", "--target", ONLY_A)
+
+
+def pattern_on_b():
+    r = in_b("qemu-io", "-r", "-U", "-f", "qcow2", "-c", "read -P 0xa5 0 16M", DISK)
+    return r.returncode == 0 and "failed" not in r.stdout and "read 16777216/16777216" in r.stdout
 
 
 def labels(window):
@@ -85,8 +130,53 @@ def wizard_page(app, title, timeout=20):
         (w for w in app.children if w.name == title and showing(w)), None))
 
 
-def open_wizard(app, connect=None):
-    r = second_hako("--connect", URI_A, "--show-domain-migrate", GUEST)
+def copy_all_storage(window):
+    combo = next((c for c in find_all(window, roleName="combo box")
+                  if showing(c) and find(c, roleName="menu item", name="All disks") is not None),
+                 None)
+    if combo is None:
+        bail("the wizard offers to copy storage", "no such choice")
+    # its name is its label's, so the choice shows on the checks page, not in the name
+    names = [i.name for i in find_all(combo, roleName="menu item")]
+    combo.querySelection().selectChild(names.index("All disks"))
+
+
+def tick(window, name, on=True):
+    box = next((c for c in find_all(window, roleName="check box", name=name) if showing(c)),
+               None)
+    if box is None:
+        bail("the wizard offers %r" % name, "no such check box")
+    if box.checked != on:
+        box.doActionNamed("click")
+    if poll(name + " ticked", 10, lambda: box.checked == on) is None:
+        bail("%r can be ticked and unticked" % name, "it stays %s" % ("off" if on else "on"))
+
+
+def move(app, window, what):
+    """Clicks Migrate once the checks allow it; returns the wizard's sentence on where the
+    guest runs now."""
+    migrate = wait_migrate(app, window, "the checks pass " + what)
+    diag(" | ".join(labels(window)))
+    migrate.doActionNamed("click")
+    window = wizard_page(app, "Done", timeout=120)
+    result = window and poll("result", 30, lambda: next(
+        (t for t in labels(window) if GUEST in t and "runs on" in t), None))
+    if result is None or "now runs on" not in result:
+        bail("the move %s works" % what, "labels %r" % (labels(window) if window else None))
+    button(window, "Close").doActionNamed("click")
+    return result
+
+
+def wait_migrate(app, window, what):
+    migrate = poll("Migrate", 60, lambda: (lambda b: b if b is not None and sensitive(b)
+                                           else None)(button(window, "Migrate")))
+    if migrate is None:
+        bail(what, "labels %r" % labels(window))
+    return migrate
+
+
+def open_wizard(app, connect=None, source=URI_A):
+    r = second_hako("--connect", source, "--show-domain-migrate", GUEST)
     window = wizard_page(app, "Destination")
     if r.returncode != 0 or window is None:
         bail("--show-domain-migrate opens the wizard", "exit %d, %r, windows %r"
@@ -106,16 +196,18 @@ def open_wizard(app, connect=None):
 
 
 def main():
-    plan("migrate-wizard", 9)
+    plan("migrate-wizard", 16)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     uri_b = start_host()
     try:
         app = application()
+        disk_only_on_a(uri_b)
         define(URI_A)
         virsh(URI_A, "start", GUEST)
 
-        # 1. A guest of the same name on B: the checks say so, and Migrate stays off.
+        # 1. A guest of the same name on B, and the disk missing there: the checks say so, and
+        #    Migrate stays off.
         define(uri_b)
         window = open_wizard(app, uri_b)
         ok("--show-domain-migrate opens the wizard; host B, typed in, is connected and chosen")
@@ -134,24 +226,35 @@ def main():
             bail("the failed check names the guest that is already on B", "labels %r"
                  % labels(window))
         ok("with a guest of the same name on B, the checks say so and Migrate stays off")
+        missing = next((t for t in labels(window) if t.startswith("Failed: vda") and
+                        DISK in t and "is missing on" in t), None)
+        if missing is None:
+            bail("a disk missing on B fails the checks without copy storage", "labels %r"
+                 % labels(window))
+        diag(missing)
+        ok("without copy storage, the checks flag the disk missing on B")
         button(window, "Cancel").doActionNamed("click")
         poll("closed", 10, lambda: window.dead or not showing(window))
         virsh(uri_b, "undefine", GUEST)
 
-        # 2. A slow move (1 MiB/s) is listed in the manager window, whose Cancel stops it: the
-        #    guest keeps running on A.
+        # 2. A slow move (1 MiB/s, the disk copied) is listed in the manager window, whose
+        #    Cancel stops it: the guest keeps running on A, and B keeps no copy.
         window = open_wizard(app)
         spin = next((t for t in find_all(window, name="Bandwidth limit (MiB/s):")
                      if showing(t)), None)
         if spin is None:
             bail("the wizard offers a bandwidth limit", "no such field")
         spin.queryValue().currentValue = 1
+        copy_all_storage(window)
         button(window, "Next").doActionNamed("click")
         window = wizard_page(app, "Checks")
-        migrate = poll("Migrate", 60, lambda: (lambda b: b if b is not None and sensitive(b)
-                                               else None)(button(window, "Migrate")))
-        if migrate is None:
-            bail("the checks pass for host B", "labels %r" % labels(window))
+        migrate = wait_migrate(app, window, "with copy storage, the checks pass for host B")
+        copied = next((t for t in labels(window) if t.startswith("Passed: vda") and
+                       "will be copied into the storage pool" in t), None)
+        if copied is None:
+            bail("the checks say the disk will be copied into B's pool", "labels %r"
+                 % labels(window))
+        ok("with copy storage, the checks pass: %r" % copied)
         migrate.doActionNamed("click")
         frame = find(app, roleName="frame", name="Hako")
         cancel = poll("job in the manager", 30, lambda: next(
@@ -171,21 +274,22 @@ def main():
         if virsh(URI_A, "domstate", GUEST) != "running" or \
                 virsh(uri_b, "domstate", GUEST, check=False) == "running":
             bail("after a cancel the guest runs on A, not on B", said)
+        if in_b("test", "-e", DISK).returncode == 0:
+            bail("a cancelled move leaves no copy of the disk on B", "%s is there" % DISK)
         if poll("job gone", 10, lambda: not any(
                 (b.name or "").startswith("Cancel Moving") and showing(b)
                 for b in find_all(frame, roleName="push button"))) is None:
             bail("a finished move leaves the manager's list", "its row stays")
-        ok("Cancel stops the move: the guest runs on A, not on B, and the wizard says so")
+        ok("Cancel stops the move: the guest runs on A, not on B, which keeps no copy of the "
+           "disk, and the wizard says so")
         button(window, "Close").doActionNamed("click")
 
-        # 3. The move itself.
+        # 3. The move itself, the disk copied.
         window = open_wizard(app)
+        copy_all_storage(window)
         button(window, "Next").doActionNamed("click")
         window = wizard_page(app, "Checks")
-        migrate = poll("Migrate", 60, lambda: (lambda b: b if b is not None and sensitive(b)
-                                               else None)(button(window, "Migrate")))
-        if migrate is None:
-            bail("the checks pass for host B", "labels %r" % labels(window))
+        migrate = wait_migrate(app, window, "the checks pass for host B")
         diag(" | ".join(labels(window)))
         ok("the checks pass for host B: %s" % next(
             (t for t in labels(window) if "passed" in t.lower() or "warning" in t.lower()), "?"))
@@ -204,14 +308,78 @@ def main():
         if state_b != "running" or state_a == "running":
             bail("virsh: running on B, not on A", "B %r, A %r" % (state_b, state_a))
         ok("virsh agrees: the guest runs on B, and no longer on A (%s)" % state_a)
+        if not pattern_on_b():
+            bail("B's copy of the disk holds the data written on A", in_b(
+                "qemu-io", "-r", "-U", "-f", "qcow2", "-c", "read -P 0xa5 0 16M", DISK).stdout)
+        ok("B's copy of the disk holds the data written on A")
         button(window, "Close").doActionNamed("click")
 
-        virsh(uri_b, "destroy", GUEST, check=False)
-        virsh(uri_b, "undefine", GUEST, check=False)
-        virsh(URI_A, "undefine", GUEST, check=False)
+        # 4. Back to A from B, peer-to-peer. Tunnelled as well, the disk copy is refused (libvirt
+        #    cannot copy storage in a tunnelled move); without tunnelling, the
+        #    disk is copied into A's volume of that path.
+        window = open_wizard(app, source=uri_b)
+        tick(window, "Peer-to-peer")
+        tick(window, "Tunnelled through libvirt")
+        copy_all_storage(window)
+        refused = poll("refused", 20, lambda: next(
+            (t for t in labels(window) if "tunnelled migration cannot copy storage" in t), None))
+        nxt = button(window, "Next")
+        if refused is None or nxt is None or sensitive(nxt):
+            bail("a tunnelled move that copies storage is refused with the reason", "labels %r"
+                 % labels(window))
+        ok("the wizard refuses a tunnelled move that copies storage: %r" % refused)
+        tick(window, "Tunnelled through libvirt", on=False)
+        if poll("Next", 10, lambda: sensitive(nxt)) is None:
+            bail("without tunnelling, the move may go on", "labels %r" % labels(window))
+        nxt.doActionNamed("click")
+        window = wizard_page(app, "Checks")
+        result = move(app, window, "for a peer-to-peer move back to A that copies the disk")
+        state_a = virsh(URI_A, "domstate", GUEST, check=False)
+        state_b = virsh(uri_b, "domstate", GUEST, check=False)
+        if state_a != "running" or state_b == "running":
+            bail("virsh: running on A again, not on B", "A %r, B %r" % (state_a, state_b))
+        ok("peer-to-peer, the disk copied, the guest moves back to A: %r" % result)
+
+        # 5. To B again, peer-to-peer and tunnelled through libvirt, without a copy (B has a
+        #    file of that path now): libvirt refuses a disk it does not know to be shared, and
+        #    the wizard says what to do; allowed as unsafe, the guest moves.
+        window = open_wizard(app)
+        tick(window, "Peer-to-peer")
+        tick(window, "Tunnelled through libvirt")
+        button(window, "Next").doActionNamed("click")
+        window = wizard_page(app, "Checks")
+        wait_migrate(app, window, "for a tunnelled move to B").doActionNamed("click")
+        window = wizard_page(app, "Done", timeout=120)
+        said = window and poll("refused", 30, lambda: next(
+            (t for t in labels(window) if "The move failed" in t), None))
+        if said is None or "allow an unsafe migration" not in said or \
+                virsh(URI_A, "domstate", GUEST) != "running":
+            bail("a move libvirt deems unsafe fails, says what to do, and the guest stays on A",
+                 "labels %r" % (labels(window) if window else None))
+        ok("libvirt refuses a disk it does not know to be shared; the wizard says what to do, "
+           "and the guest runs on A: %r" % said[-110:])
+        button(window, "Close").doActionNamed("click")
+        window = open_wizard(app)
+        tick(window, "Peer-to-peer")
+        tick(window, "Tunnelled through libvirt")
+        tick(window, "Allow unsafe migration")
+        button(window, "Next").doActionNamed("click")
+        window = wizard_page(app, "Checks")
+        result = move(app, window, "for a tunnelled move to B")
+        state_a = virsh(URI_A, "domstate", GUEST, check=False)
+        state_b = virsh(uri_b, "domstate", GUEST, check=False)
+        if state_b != "running" or state_a == "running":
+            bail("virsh: running on B, not on A", "A %r, B %r" % (state_a, state_b))
+        ok("peer-to-peer and tunnelled through libvirt, the guest moves to B: %r" % result)
+
+        for uri in (uri_b, URI_A):
+            virsh(uri, "destroy", GUEST, check=False)
+            virsh(uri, "undefine", GUEST, check=False)
+            virsh(uri, "pool-destroy", "hako-mig-only", check=False)
         quit_with_ctrl_q(app)
     finally:
         stop_hosts()
+        shutil.rmtree(ONLY_A, ignore_errors=True)
     return 0
 
 

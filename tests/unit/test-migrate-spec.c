@@ -50,6 +50,13 @@ edit_tunnelled_post_copy(HakoMigrateSpec *spec)
 }
 
 static void
+edit_tunnelled_copy(HakoMigrateSpec *spec)
+{
+    edit_tunnelled_p2p(spec);
+    spec->copy_storage = HAKO_MIGRATE_COPY_STORAGE_INCREMENTAL;
+}
+
+static void
 edit_offline(HakoMigrateSpec *spec)
 {
     spec->live = FALSE;
@@ -166,6 +173,7 @@ static const SpecCase spec_cases[] = {
     {"tunnelled-p2p", edit_tunnelled_p2p, NULL},
     {"tunnelled-no-address", edit_tunnelled_address, "cannot have a migration address"},
     {"tunnelled-no-post-copy", edit_tunnelled_post_copy, "Post-copy is not possible"},
+    {"tunnelled-no-copy-storage", edit_tunnelled_copy, "cannot copy storage (the disks'"},
     {"offline-persistent", edit_offline, NULL},
     {"post-copy-needs-live", edit_offline_post_copy, "Post-copy needs a live migration"},
     {"auto-converge-needs-live", edit_offline_auto_converge, "Auto-converge needs"},
