@@ -1354,6 +1354,18 @@ copies_to_make(MigData *d, virDomainPtr dom)
     return paths;
 }
 
+/* Adds @sentence to @error's message, after a full stop. */
+static void
+append_sentence(GError *error, const char *sentence)
+{
+    gsize n = strlen(error->message);
+    char *message = g_strconcat(error->message, n > 0 && error->message[n - 1] != '.' ? ". " : " ",
+                                sentence, NULL);
+
+    g_free(error->message);
+    error->message = message;
+}
+
 /* After a failed migration that left the guest off the destination: deletes the copies of its
  * disks the migration made there. Returns a sentence on what could not be removed, or NULL. */
 static char *
@@ -1374,8 +1386,9 @@ remove_copies(MigData *d, GPtrArray *paths)
         }
         if (left == NULL)
             left = g_string_new(NULL);
-        g_string_append_c(left, ' ');
-        g_string_append_printf(left, _("The copy of %s left on “%s” could not be removed: %s"),
+        else
+            g_string_append_c(left, ' ');
+        g_string_append_printf(left, _("The copy of %s left on “%s” could not be removed: %s."),
                                path, d->dest_label, _hako_libvirt_last_message());
         if (vol != NULL)
             virStorageVolFree(vol);
@@ -1482,16 +1495,24 @@ migrate_thread(GTask *task, gpointer source G_GNUC_UNUSED, gpointer data, GCance
         virDomainFree(moved);
 
     if (!ok) {
+        Where dest_now = copies->len > 0 ? where_on(d->dconn, d->uuid, NULL) : WHERE_NOT_THERE;
+
         error = failure_error(d, reason, d->aborted || g_cancellable_is_cancelled(cancellable));
-        if (copies->len > 0 && !is_active(where_on(d->dconn, d->uuid, NULL))) {
+
+        if (dest_now == WHERE_UNKNOWN) {
+            g_autofree char *paths = NULL;
+            g_autofree char *message = NULL;
+
+            g_ptr_array_add(copies, NULL);
+            paths = g_strjoinv(", ", (char **)copies->pdata);
+            message = g_strdup_printf(_("Copies of its disks may be left on “%s”: %s."),
+                                      d->dest_label, paths);
+            append_sentence(error, message);
+        } else if (copies->len > 0 && !is_active(dest_now)) {
             g_autofree char *left = remove_copies(d, copies);
 
-            if (left != NULL) {
-                g_autofree char *message = g_strconcat(error->message, left, NULL);
-
-                g_free(error->message);
-                error->message = g_steal_pointer(&message);
-            }
+            if (left != NULL)
+                append_sentence(error, left);
         }
         goto out;
     }

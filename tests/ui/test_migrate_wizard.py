@@ -11,6 +11,8 @@
 #    missing on B; with "Copy storage: All disks" they pass;
 #  - a slow move is listed in the manager window, whose Cancel stops it: the guest runs on A, and
 #    B keeps no half-made copy of the disk;
+#  - B's daemons killed during a slow move (as if B crashed): the wizard says B does not answer, that the guest
+#    still runs on A, and that a copy of the disk may be left on B;
 #  - without it, the checks pass, Migrate moves the running guest live with its disk copied, the
 #    progress page gives way to where it runs now, and virsh agrees: running on B, shut off on
 #    A; B's copy of the disk holds the data written on A;
@@ -26,6 +28,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 
 from hakoui import (
     application,
@@ -41,7 +44,7 @@ from hakoui import (
     sensitive,
     showing,
 )
-from test_migrate import hosts, on_signal, start_host, stop_hosts
+from test_migrate import CTL, hosts, on_signal, start_host, stop_hosts
 
 URI_A = os.environ["HAKO_TEST_URI"]
 GUEST = "hako-mig-wizard"
@@ -103,11 +106,16 @@ def disk_only_on_a(uri_b):
     subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", DISK, "64M"], check=True)
     subprocess.run(["qemu-io", "-f", "qcow2", "-c", "write -P 0xa5 0 16M", DISK], check=True,
                    capture_output=True)
+    hide_from_b(uri_b)
+    virsh(URI_A, "pool-create-as", "hako-mig-only", "dir", "--target", ONLY_A)
+
+
+def hide_from_b(uri_b):
     r = in_b("mount", "-t", "tmpfs", "-o", "size=256m,mode=0755", "tmpfs", ONLY_A)
     if r.returncode != 0 or in_b("test", "-e", DISK).returncode == 0:
         bail("B's mount namespace hides the disk", r.stderr.strip())
-    for uri in (URI_A, uri_b):
-        virsh(uri, "pool-create-as", "hako-mig-only", "dir", "--target", ONLY_A)
+    virsh(uri_b, "pool-destroy", "hako-mig-only", check=False)
+    virsh(uri_b, "pool-create-as", "hako-mig-only", "dir", "--target", ONLY_A)
 
 
 def pattern_on_b():
@@ -196,7 +204,7 @@ def open_wizard(app, connect=None, source=URI_A):
 
 
 def main():
-    plan("migrate-wizard", 16)
+    plan("migrate-wizard", 17)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     uri_b = start_host()
@@ -284,8 +292,45 @@ def main():
            "disk, and the wizard says so")
         button(window, "Close").doActionNamed("click")
 
-        # 3. The move itself, the disk copied.
+        # 2b. B's daemons killed during a slow move (as if B crashed): the wizard says B does not answer, that the
+        #     guest still runs on A, which virsh confirms, and that a copy of the disk may be
+        #     left on B.
         window = open_wizard(app)
+        spin = next(t for t in find_all(window, name="Bandwidth limit (MiB/s):") if showing(t))
+        spin.queryValue().currentValue = 1
+        copy_all_storage(window)
+        button(window, "Next").doActionNamed("click")
+        window = wizard_page(app, "Checks")
+        wait_migrate(app, window, "for a slow move to B").doActionNamed("click")
+        if poll("job in the manager", 30, lambda: any(
+                (b.name or "").startswith("Cancel Moving") and showing(b)
+                for b in find_all(frame, roleName="push button"))) is None:
+            bail("the move to B starts", "no job in the manager window")
+        time.sleep(2)
+        # as if host B crashed: its daemons and QEMU processes killed at once
+        subprocess.run([CTL, hosts[0], "kill-all"], check=True, timeout=60)
+        window = wizard_page(app, "Done", timeout=120)
+        said = window and poll("failed", 60, lambda: next(
+            (t for t in labels(window) if "The move failed" in t), None))
+        if said is None or "does not answer" not in said or "still running on" not in said or \
+                "Copies of its disks may be left on" not in said:
+            bail("with B's daemon killed, the wizard says why the move failed and where the "
+                 "guest runs", "labels %r" % (labels(window) if window else None))
+        diag(said)
+        if virsh(URI_A, "domstate", GUEST) != "running":
+            bail("with B's daemon killed, the guest runs on A", virsh(URI_A, "domstate", GUEST))
+        ok("B's daemon killed mid-move: the wizard says B does not answer and may keep a copy "
+           "of the disk, and the guest runs on A")
+        button(window, "Close").doActionNamed("click")
+        r = subprocess.run([CTL, hosts[0], "start"], capture_output=True, text=True, timeout=120)
+        if r.returncode != 0:
+            bail("B's daemon starts again", r.stderr.strip())
+        # B's new mount namespace: the half-made copy went with the old one's tmpfs; hide A's
+        # directory again
+        hide_from_b(uri_b)
+
+        # 3. The move itself, the disk copied (B connected again).
+        window = open_wizard(app, uri_b)
         copy_all_storage(window)
         button(window, "Next").doActionNamed("click")
         window = wizard_page(app, "Checks")
