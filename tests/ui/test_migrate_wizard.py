@@ -4,16 +4,16 @@
 # and a second one started here (host B; the data goes over loopback):
 #  - `hako --connect A --show-domain-migrate GUEST` opens it; host B, typed in as a URI, is
 #    connected and chosen as the destination;
-#  - with a guest of the same name on B, the checks say so and Migrate stays off;
-#  - a slow move is listed in the manager window, whose Cancel stops it: the guest runs on A;
 #  - the guest's qcow2 disk is present only on A (B's mount namespace hides its directory under
-#    an empty tmpfs, with a storage pool of B's over it): without a copy the checks flag it as
-#    missing on B; with "Copy storage: All disks" they pass;
-#  - a slow move is listed in the manager window, whose Cancel stops it: the guest runs on A, and
-#    B keeps no half-made copy of the disk;
-#  - B's daemons killed during a slow move (as if B crashed): the wizard says B does not answer, that the guest
-#    still runs on A, and that a copy of the disk may be left on B;
-#  - without it, the checks pass, Migrate moves the running guest live with its disk copied, the
+#    an empty tmpfs, with a storage pool of B's over it);
+#  - with a guest of the same name on B, the checks say so, flag the disk as missing on B, and
+#    Migrate stays off; with "Copy storage: All disks" the disk check passes;
+#  - a slow move shows its figures (moved, to go, rate, pass, expected downtime, time left) and
+#    is listed in the manager window, whose Cancel stops it: the guest runs on A, and B keeps
+#    no half-made copy of the disk;
+#  - B's daemons killed during a slow move (as if B crashed): the wizard says B does not
+#    answer, that the guest still runs on A, and that a copy of the disk may be left on B;
+#  - then the checks pass, Migrate moves the running guest live with its disk copied, the
 #    progress page gives way to where it runs now, and virsh agrees: running on B, shut off on
 #    A; B's copy of the disk holds the data written on A;
 #  - the wizard opened on B: peer-to-peer and tunnelled with copy storage is refused with the
@@ -204,7 +204,7 @@ def open_wizard(app, connect=None, source=URI_A):
 
 
 def main():
-    plan("migrate-wizard", 17)
+    plan("migrate-wizard", 18)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     uri_b = start_host()
@@ -271,6 +271,14 @@ def main():
         if cancel is None:
             bail("the move is listed in the manager window, with Cancel", "no such button")
         ok("the running move is listed in the manager window: %r" % cancel.name)
+        progress = wizard_page(app, "Migrating")
+        figures = progress and poll("figures", 30, lambda: next(
+            (t for t in labels(progress) if t.startswith("Moved ") and "to go" in t and
+             "expected downtime" in t and "MiB" in t), None))
+        if figures is None:
+            bail("the progress page shows the move's figures", "labels %r"
+                 % (labels(progress) if progress else None))
+        ok("the progress page shows the move's figures: %r" % figures)
         cancel.doActionNamed("click")
         window = wizard_page(app, "Done", timeout=60)
         said = window and poll("cancelled", 30, lambda: next(
