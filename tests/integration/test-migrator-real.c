@@ -76,17 +76,24 @@ is_done(gpointer data)
     return ((Wait *)data)->done;
 }
 
+/* Runs private-libvirtd on B's directory, in @envp (NULL: this process's environment). */
 static void
-ctl_b(const char *command)
+ctl_b_env(const char *command, char **envp)
 {
     const char *argv[] = {ctl_script, dir_b, command, NULL};
     g_autoptr(GError) error = NULL;
     int status = -1;
 
-    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+    g_assert_true(g_spawn_sync(NULL, (char **)argv, envp, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
                                NULL, NULL, &status, &error));
     g_assert_no_error(error);
     g_assert_cmpint(status, ==, 0);
+}
+
+static void
+ctl_b(const char *command)
+{
+    ctl_b_env(command, NULL);
 }
 
 static void
@@ -771,6 +778,7 @@ start_b(void)
     const char *ctl = g_getenv("HAKO_TEST_LIBVIRTD_CTL");
     g_auto(GStrv) parts = NULL;
     const char *argv[4] = {NULL, NULL, "uri", NULL};
+    g_auto(GStrv) env = NULL;
     g_autoptr(GError) error = NULL;
     int status = -1;
 
@@ -783,7 +791,10 @@ start_b(void)
     if (g_getenv("HAKO_TEST_NETNS") != NULL)
         join_netns(g_getenv("HAKO_TEST_NETNS"));
     watch_b();
-    ctl_b("start");
+    /* B's QEMU runs as root, so that it may use userfaultfd (vm.unprivileged_userfaultfd is 0):
+     * B can then be a post-copy destination. A's stays as it is. */
+    env = g_environ_setenv(g_get_environ(), "PRIVATE_LIBVIRTD_QEMU_USER", "root", TRUE);
+    ctl_b_env("start", env);
     argv[0] = ctl_script;
     argv[1] = dir_b;
     g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &uri_b, NULL,
