@@ -110,8 +110,9 @@ migrate_uri_valid(const char *uri)
  *
  * Checks the combinations libvirt refuses, before anything is asked of a host: tunnelling
  * without peer-to-peer or with storage copied, post-copy or auto-converge without a live migration,
- * an offline migration that is not persistent or copies storage, undefining the source without
- * defining the guest on the destination, a bad destination or migration URI, a bad new name.
+ * a post-copy bandwidth without post-copy, an offline migration that is not persistent or copies
+ * storage, undefining the source without defining the guest on the destination, a bad
+ * destination or migration URI, a bad new name.
  *
  * Returns: %TRUE when libvirt would accept the combination.
  */
@@ -144,6 +145,9 @@ hako_migrate_spec_validate(const HakoMigrateSpec *spec, GError **error)
                                 "copy the disks first."));
     if (spec->post_copy && !spec->live)
         return invalid(error, _("Post-copy needs a live migration."));
+    if (spec->post_copy_bandwidth != 0 && !spec->post_copy)
+        return invalid(error, _("A post-copy bandwidth needs post-copy: turn on post-copy or "
+                                "leave the post-copy bandwidth unlimited."));
     if (spec->auto_converge && !spec->live)
         return invalid(error, _("Auto-converge needs a live migration."));
     if (spec->max_downtime != 0 && !spec->live)

@@ -26,11 +26,12 @@ typedef struct {
     guint64 bandwidth;    /* MiB/s, 0 for unlimited */
     guint64 max_downtime; /* ms, 0 for the hypervisor's default */
     gboolean auto_converge;
-    gboolean post_copy; /* switch to post-copy once the first pass over memory is done */
-    gboolean unsafe;    /* move even when libvirt cannot tell the disks are shared */
-    char *new_name;     /* the guest's name on the destination, or NULL to keep it */
-    char *migrate_uri;  /* where the data goes ("tcp://10.0.0.2"), or NULL for the address
-                         * the destination reports */
+    gboolean post_copy;          /* switch to post-copy once the first pass over memory is done */
+    guint64 post_copy_bandwidth; /* MiB/s once in post-copy, 0 for unlimited */
+    gboolean unsafe;             /* move even when libvirt cannot tell the disks are shared */
+    char *new_name;              /* the guest's name on the destination, or NULL to keep it */
+    char *migrate_uri;           /* where the data goes ("tcp://10.0.0.2"), or NULL for the
+                                  * address the destination reports */
 } HakoMigrateSpec;
 
 #define HAKO_TYPE_MIGRATE_SPEC (hako_migrate_spec_get_type())

@@ -57,6 +57,19 @@ edit_tunnelled_copy(HakoMigrateSpec *spec)
 }
 
 static void
+edit_post_copy_bandwidth(HakoMigrateSpec *spec)
+{
+    spec->post_copy_bandwidth = 8;
+}
+
+static void
+edit_post_copy_with_bandwidth(HakoMigrateSpec *spec)
+{
+    spec->post_copy = TRUE;
+    spec->post_copy_bandwidth = 8;
+}
+
+static void
 edit_offline(HakoMigrateSpec *spec)
 {
     spec->live = FALSE;
@@ -121,6 +134,7 @@ edit_everything(HakoMigrateSpec *spec)
     spec->max_downtime = 500;
     spec->auto_converge = TRUE;
     spec->post_copy = TRUE;
+    spec->post_copy_bandwidth = 50;
     spec->new_name = g_strdup("moved");
     spec->migrate_uri = g_strdup("tcp://10.0.0.2:49152");
 }
@@ -176,6 +190,9 @@ static const SpecCase spec_cases[] = {
     {"tunnelled-no-copy-storage", edit_tunnelled_copy, "cannot copy storage (the disks'"},
     {"offline-persistent", edit_offline, NULL},
     {"post-copy-needs-live", edit_offline_post_copy, "Post-copy needs a live migration"},
+    {"post-copy-bandwidth-needs-post-copy", edit_post_copy_bandwidth,
+     "post-copy bandwidth needs post-copy"},
+    {"post-copy-bandwidth", edit_post_copy_with_bandwidth, NULL},
     {"auto-converge-needs-live", edit_offline_auto_converge, "Auto-converge needs"},
     {"downtime-needs-live", edit_offline_downtime, "maximum downtime needs"},
     {"offline-needs-persistent", edit_offline_transient, "must define the guest"},
