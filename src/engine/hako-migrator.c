@@ -7,6 +7,7 @@
 #include "hako-connection-manager-private.h"
 #include "hako-engine-error.h"
 #include "hako-engine-private.h"
+#include "hako-migrator-private.h"
 
 #include <arpa/inet.h>
 #include <glib/gi18n.h>
@@ -171,7 +172,9 @@ typedef struct {
     gboolean report_queued;   /* under lock */
     HakoMigrateProgress last; /* under lock */
     gboolean aborted;         /* the poll thread asked libvirt to abort */
-    gboolean post_copy_started;
+    gboolean cancel_refused;  /* libvirt refused to abort: the guest runs on the destination */
+    gboolean post_copy_asked; /* virDomainMigrateStartPostCopy succeeded */
+    gboolean in_post_copy;    /* the source said it is paused in post-copy */
 } MigData;
 
 static void
@@ -1086,6 +1089,22 @@ param_ullong(virTypedParameterPtr params, int n, const char *name)
     return value;
 }
 
+/* Whether the source says the guest is paused in post-copy: it runs on the destination, which
+ * fetches the rest of its memory from here. */
+static gboolean
+source_in_post_copy(virDomainPtr dom)
+{
+    int state = VIR_DOMAIN_NOSTATE;
+    int reason = 0;
+
+    if (virDomainGetState(dom, &state, &reason, 0) < 0) {
+        virResetLastError();
+        return FALSE;
+    }
+    return state == VIR_DOMAIN_PAUSED &&
+           (reason == VIR_DOMAIN_PAUSED_POSTCOPY || reason == VIR_DOMAIN_PAUSED_POSTCOPY_FAILED);
+}
+
 /* One reading of the job; FALSE when there is none (not started yet, or over). */
 static gboolean
 read_job(MigData *d, virDomainPtr dom, gint64 started, HakoMigrateProgress *progress)
@@ -1122,9 +1141,11 @@ read_job(MigData *d, virDomainPtr dom, gint64 started, HakoMigrateProgress *prog
         progress->rate = progress->data_processed * 1000 / progress->elapsed;
     if (progress->rate > 0)
         progress->eta = (gint64)(progress->data_remaining / progress->rate);
+    if (d->spec->post_copy && !d->in_post_copy)
+        d->in_post_copy = source_in_post_copy(dom);
     if (d->aborted)
         progress->phase = HAKO_MIGRATE_PHASE_CANCELLING;
-    else if (d->post_copy_started)
+    else if (d->in_post_copy)
         progress->phase = HAKO_MIGRATE_PHASE_POST_COPY;
     else if (disk_remaining > 0 && progress->iterations == 0)
         progress->phase = HAKO_MIGRATE_PHASE_STORAGE;
@@ -1137,9 +1158,38 @@ read_job(MigData *d, virDomainPtr dom, gint64 started, HakoMigrateProgress *prog
     return TRUE;
 }
 
+/* On the poll thread, on a cancel: asks libvirt to abort the job. In post-copy the guest runs on
+ * the destination already and libvirt refuses ("cannot abort migration in post-copy mode"): the
+ * migration then goes on to its end, and is not aborted on the destination's side either
+ * (VIR_DOMAIN_ABORT_JOB_POSTCOPY would pause the guest on both hosts). */
+static void
+abort_job(MigData *d, virDomainPtr dom)
+{
+    if (d->in_post_copy || source_in_post_copy(dom)) {
+        d->in_post_copy = TRUE;
+        d->cancel_refused = TRUE;
+        g_debug("Not cancelling the migration of “%s”: it is in post-copy", d->name);
+        return;
+    }
+    if (virDomainAbortJob(dom) == 0) {
+        d->aborted = TRUE;
+        return;
+    }
+    g_debug("Could not abort the migration of “%s” (yet): %s", d->name,
+            _hako_libvirt_last_message());
+    virResetLastError();
+    /* it may have switched to post-copy meanwhile */
+    if (source_in_post_copy(dom)) {
+        d->in_post_copy = TRUE;
+        d->cancel_refused = TRUE;
+    }
+}
+
 /*
- * The poll thread: reads the source's job every POLL_INTERVAL_US and passes it on, and turns a
- * cancel into virDomainAbortJob (repeated while no job has started yet) until the migration call
+ * The poll thread: reads the source's job every POLL_INTERVAL_US and passes it on, switches to
+ * post-copy once the first pass over memory is done (the job's second iteration: QEMU counts the
+ * first pass as the first), and turns a cancel into virDomainAbortJob (tried again every
+ * CANCEL_CHECK_US while no job has started yet, not at all in post-copy) until the migration call
  * returns. Its own virDomainPtr: libvirt's handles may be shared, but this keeps it simple.
  */
 static gpointer
@@ -1150,41 +1200,54 @@ poll_thread(gpointer data)
     virDomainPtr dom = virDomainLookupByUUIDString(d->sconn, d->uuid);
     gint64 started = g_get_monotonic_time();
     gint64 next_poll = started;
+    gint64 next_abort = started;
+    gint64 last_report = 0;
+    HakoMigratePhase last_phase = HAKO_MIGRATE_PHASE_STARTING;
 
     g_mutex_lock(&d->lock);
     while (!d->done && dom != NULL) {
         gint64 now = g_get_monotonic_time();
         gboolean cancel = cancellable != NULL && g_cancellable_is_cancelled(cancellable);
 
-        if (cancel && !d->aborted) {
+        if (cancel && !d->aborted && !d->cancel_refused && now >= next_abort) {
             g_mutex_unlock(&d->lock);
-            if (virDomainAbortJob(dom) == 0)
-                d->aborted = TRUE;
-            else
-                virResetLastError();
+            abort_job(d, dom);
             g_mutex_lock(&d->lock);
+            next_abort = now + CANCEL_CHECK_US;
             continue;
         }
         if (now >= next_poll) {
             HakoMigrateProgress progress;
             gboolean have_job;
+            gboolean soon;
 
             g_mutex_unlock(&d->lock);
             have_job = read_job(d, dom, started, &progress);
-            if (have_job && d->spec->post_copy && !d->post_copy_started && !d->aborted &&
-                progress.iterations >= 2) {
-                if (virDomainMigrateStartPostCopy(dom, 0) == 0)
-                    d->post_copy_started = TRUE;
-                else
+            if (have_job && d->spec->post_copy && !d->post_copy_asked && !d->in_post_copy &&
+                !cancel && progress.iterations >= 2) {
+                if (virDomainMigrateStartPostCopy(dom, 0) == 0) {
+                    d->post_copy_asked = TRUE;
+                } else {
+                    g_debug("Could not switch the migration of “%s” to post-copy: %s", d->name,
+                            _hako_libvirt_last_message());
                     virResetLastError();
+                }
             }
             if (!have_job && d->aborted)
                 progress.phase = HAKO_MIGRATE_PHASE_CANCELLING;
-            queue_progress(d, &progress);
+            /* the caller hears about every half second, and at once of a new phase */
+            if (now - last_report >= POLL_INTERVAL_US || progress.phase != last_phase) {
+                queue_progress(d, &progress);
+                last_report = now;
+                last_phase = progress.phase;
+            }
             g_mutex_lock(&d->lock);
-            /* sooner while no data moves yet: a short migration would show nothing */
-            next_poll =
-                now + (have_job && progress.data_total > 0 ? POLL_INTERVAL_US : CANCEL_CHECK_US);
+            /* sooner while no data moves yet (a short migration would show nothing), while the
+             * switch to post-copy is due (once the first pass is over the rest may be quick), and
+             * until the switch shows (a short post-copy phase would show nothing) */
+            soon = !have_job || progress.data_total == 0 ||
+                   (d->spec->post_copy && !d->in_post_copy && !d->aborted && !cancel);
+            next_poll = now + (soon ? CANCEL_CHECK_US : POLL_INTERVAL_US);
             continue;
         }
         g_cond_wait_until(&d->cond, &d->lock, MIN(next_poll, now + CANCEL_CHECK_US));
@@ -1244,6 +1307,32 @@ static gboolean
 is_active(Where where)
 {
     return where == WHERE_RUNNING || where == WHERE_PAUSED;
+}
+
+/**
+ * _hako_migrator_post_copy_hint:
+ * @reason: libvirt's message on a failed migration that asked for post-copy
+ * @dest_label: the destination's name
+ *
+ * Returns: (nullable): a sentence on why and what to do when @reason says the destination's
+ *   QEMU cannot do post-copy (QEMU: "Postcopy is not supported", when it may not use
+ *   userfaultfd, as with vm.unprivileged_userfaultfd = 0 and QEMU not privileged), else NULL.
+ */
+char *
+_hako_migrator_post_copy_hint(const char *reason, const char *dest_label)
+{
+    g_autofree char *folded = NULL;
+
+    if (reason == NULL)
+        return NULL;
+    folded = g_ascii_strdown(reason, -1);
+    if (strstr(folded, "postcopy is not supported") == NULL &&
+        strstr(folded, "post-copy is not supported") == NULL)
+        return NULL;
+    return g_strdup_printf(_("QEMU on “%s” may not use userfaultfd, which post-copy needs: run "
+                             "QEMU there with the privileges for it, or migrate without "
+                             "post-copy."),
+                           dest_label);
 }
 
 /* The error after a failed or cancelled migration, saying where the guest runs now (looked up
@@ -1455,6 +1544,9 @@ migrate_thread(GTask *task, gpointer source G_GNUC_UNUSED, gpointer data, GCance
     if (spec->bandwidth != 0)
         virTypedParamsAddULLong(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_BANDWIDTH,
                                 spec->bandwidth);
+    if (spec->post_copy && spec->post_copy_bandwidth != 0)
+        virTypedParamsAddULLong(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_BANDWIDTH_POSTCOPY,
+                                spec->post_copy_bandwidth);
     if (spec->live && spec->max_downtime != 0 &&
         virDomainMigrateSetMaxDowntime(dom, spec->max_downtime, 0) < 0) {
         error = _hako_engine_error_from_libvirt(
@@ -1497,8 +1589,16 @@ migrate_thread(GTask *task, gpointer source G_GNUC_UNUSED, gpointer data, GCance
     if (!ok) {
         Where dest_now = copies->len > 0 ? where_on(d->dconn, d->uuid, NULL) : WHERE_NOT_THERE;
 
-        error = failure_error(d, reason, d->aborted || g_cancellable_is_cancelled(cancellable));
+        /* a cancel libvirt refused (post-copy) did not end the migration */
+        error = failure_error(d, reason,
+                              d->aborted ||
+                                  (g_cancellable_is_cancelled(cancellable) && !d->cancel_refused));
+        if (spec->post_copy) {
+            g_autofree char *hint = _hako_migrator_post_copy_hint(reason, d->dest_label);
 
+            if (hint != NULL)
+                append_sentence(error, hint);
+        }
         if (dest_now == WHERE_UNKNOWN) {
             g_autofree char *paths = NULL;
             g_autofree char *message = NULL;
@@ -1526,6 +1626,8 @@ migrate_thread(GTask *task, gpointer source G_GNUC_UNUSED, gpointer data, GCance
     result->running = there == WHERE_RUNNING || (there == WHERE_UNKNOWN && spec->live);
     result->persistent = spec->persistent;
     result->source_defined = where_on(d->sconn, d->uuid, NULL) == WHERE_STOPPED;
+    /* cancelled, but the migration went on to its end (refused in post-copy, or too late) */
+    result->cancel_too_late = g_cancellable_is_cancelled(cancellable);
     virConnectClose(g_steal_pointer(&d->sconn));
     virConnectClose(g_steal_pointer(&d->dconn));
     set_returned(d);
@@ -1550,9 +1652,12 @@ out:
  *
  * Migrates @domain on a thread of its own (virDomainMigrate3, or virDomainMigrateToURI3 for a
  * peer-to-peer migration, to the spec's destination URI or else @dest_host's), while another
- * thread reads the job's figures for @progress and aborts the job on a cancel. On failure the
+ * thread reads the job's figures for @progress, switches to post-copy when the spec asks for it
+ * once the first pass over memory is done, and aborts the job on a cancel. On failure the
  * guest is looked up afresh on both hosts and the error says where it runs; a cancel gives
- * %G_IO_ERROR_CANCELLED with the same information.
+ * %G_IO_ERROR_CANCELLED with the same information. A cancel in post-copy, when the guest runs
+ * on the destination already, cannot stop the migration: it goes on to its end, and the result
+ * has cancel_too_late set.
  */
 void
 hako_migrator_migrate_async(HakoMigrator *self,

@@ -46,9 +46,11 @@ typedef struct {
     char *host_label; /* its label */
     char *name;       /* the guest's name there */
     char *uuid;
-    gboolean running;        /* FALSE when it arrived paused */
-    gboolean persistent;     /* defined there */
-    gboolean source_defined; /* still defined (shut off) on the source */
+    gboolean running;         /* FALSE when it arrived paused */
+    gboolean persistent;      /* defined there */
+    gboolean source_defined;  /* still defined (shut off) on the source */
+    gboolean cancel_too_late; /* cancelled once the guest ran on the destination (post-copy, or
+                               * the hand-over): the migration went on to its end */
 } HakoMigrateResult;
 
 #define HAKO_TYPE_MIGRATE_RESULT (hako_migrate_result_get_type())
