@@ -58,6 +58,10 @@ typedef struct {
     GCancellable *cancel_on_data; /* cancelled at the first reading with data */
     gboolean kill_b_on_data;      /* B's daemon killed at the first reading with data */
     gboolean killed;
+    GCancellable *cancel_on_post_copy; /* cancelled at the first reading in post-copy */
+    guint post_copy_readings;          /* in HAKO_MIGRATE_PHASE_POST_COPY */
+    guint post_copy_after_cancel;      /* of those, after the cancel */
+    gboolean saw_cancelling;           /* a reading in HAKO_MIGRATE_PHASE_CANCELLING */
 } Wait;
 
 static void
@@ -105,6 +109,15 @@ progress_cb(const HakoMigrateProgress *progress, gpointer user_data)
     g_assert_false(w->done);
     w->progress_calls++;
     w->last = *progress;
+    if (progress->phase == HAKO_MIGRATE_PHASE_CANCELLING)
+        w->saw_cancelling = TRUE;
+    if (progress->phase == HAKO_MIGRATE_PHASE_POST_COPY) {
+        w->post_copy_readings++;
+        if (w->cancel_on_post_copy != NULL && g_cancellable_is_cancelled(w->cancel_on_post_copy))
+            w->post_copy_after_cancel++;
+        else if (w->cancel_on_post_copy != NULL)
+            g_cancellable_cancel(w->cancel_on_post_copy);
+    }
     g_test_message("progress: %s, %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes, "
                    "%" G_GUINT64_FORMAT " left, %" G_GUINT64_FORMAT " B/s, ETA %" G_GINT64_FORMAT
                    " s, pass %" G_GUINT64_FORMAT,
@@ -381,8 +394,9 @@ migrate(HakoDomain *domain, HakoHost *dest, const HakoMigrateSpec *spec, Wait *w
 {
     HakoMigrateResult *result;
 
-    hako_migrator_migrate_async(migrator, domain, dest, spec, progress_cb, w, NULL,
-                                w->cancel_on_data, done_cb, w);
+    hako_migrator_migrate_async(
+        migrator, domain, dest, spec, progress_cb, w, NULL,
+        w->cancel_on_data != NULL ? w->cancel_on_data : w->cancel_on_post_copy, done_cb, w);
     g_assert_true(hako_test_wait_until(is_done, w, 150000));
     result = hako_migrator_migrate_finish(migrator, w->result, error);
     g_clear_object(&w->result);
@@ -451,6 +465,85 @@ test_cancel(void)
     g_assert_cmpint(g_get_monotonic_time() - started, <, 30 * G_TIME_SPAN_SECOND);
     g_assert_cmpint(state_on(conn_a, GUEST), ==, VIR_DOMAIN_RUNNING);
     g_assert_cmpint(state_on(conn_b, GUEST), ==, -1);
+}
+
+/* Restarts memtest on @name (on A) and makes it start testing at once: after about 45 s of
+ * tests that keep writing memory it reaches its bit fade test, which waits minutes without
+ * writing, and a pre-copy migration then finishes by itself before any switch to post-copy. */
+static void
+restart_memtest(const char *name)
+{
+    virDomainPtr dom = virDomainLookupByName(conn_a, name);
+    unsigned int enter[] = {28}; /* KEY_ENTER */
+
+    g_assert_nonnull(dom);
+    g_assert_cmpint(virDomainReset(dom, 0), ==, 0);
+    /* "<Enter> to start testing" once memtest is up (SeaBIOS ignores the key before) */
+    for (int i = 0; i < 10; i++) {
+        g_usleep(G_TIME_SPAN_SECOND);
+        g_assert_cmpint(virDomainSendKey(dom, VIR_KEYCODE_SET_LINUX, 50, enter, 1, 0), ==, 0);
+    }
+    virDomainFree(dom);
+}
+
+/* Post-copy A→B, then back B→A by a plain migration for the subtests after this one. The first
+ * pass over memory at 8 MiB/s lasts some seconds, during which memtest (just restarted) dirties
+ * memory again, and the small maximum downtime keeps pre-copy from finishing by itself;
+ * post-copy at 8 MiB/s lasts some seconds too. With @cancel, a cancel at the first reading in
+ * post-copy: libvirt refuses to abort then, so the migration goes on to its end and says the cancel
+ * came too late. */
+static void
+post_copy_there_and_back(gboolean cancel)
+{
+    g_autoptr(HakoMigrateSpec) spec = new_spec(host_b);
+    g_autoptr(HakoMigrateSpec) spec_back = new_spec(host_a);
+    g_autoptr(HakoMigrateResult) result = NULL;
+    g_autoptr(HakoMigrateResult) back = NULL;
+    g_autoptr(GCancellable) cancellable = g_cancellable_new();
+    g_autoptr(GError) error = NULL;
+    Wait w = {0};
+    Wait w2 = {0};
+
+    restart_memtest(GUEST);
+    spec->post_copy = TRUE;
+    spec->bandwidth = 8;
+    spec->max_downtime = 1;
+    spec->post_copy_bandwidth = 8;
+    if (cancel)
+        w.cancel_on_post_copy = cancellable;
+    result = migrate(domain_on(host_a, GUEST), host_b, spec, &w, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(result);
+    g_test_message("%u readings in post-copy, %u after the cancel", w.post_copy_readings,
+                   w.post_copy_after_cancel);
+    g_assert_cmpuint(w.post_copy_readings, >=, 1);
+    g_assert_cmpstr(result->host_uri, ==, uri_b);
+    g_assert_cmpstr(result->name, ==, GUEST);
+    g_assert_true(result->running);
+    g_assert_false(result->source_defined);
+    g_assert_false(w.saw_cancelling);
+    g_assert_true(result->cancel_too_late == cancel);
+    g_assert_cmpint(state_on(conn_b, GUEST), ==, VIR_DOMAIN_RUNNING);
+    g_assert_cmpint(state_on(conn_a, GUEST), ==, -1);
+
+    back = migrate(domain_on(host_b, GUEST), host_a, spec_back, &w2, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(back->host_uri, ==, uri_a);
+    g_assert_true(back->running);
+    g_assert_cmpint(state_on(conn_a, GUEST), ==, VIR_DOMAIN_RUNNING);
+    g_assert_cmpint(state_on(conn_b, GUEST), ==, -1);
+}
+
+static void
+test_post_copy(void)
+{
+    post_copy_there_and_back(FALSE);
+}
+
+static void
+test_post_copy_cancel(void)
+{
+    post_copy_there_and_back(TRUE);
 }
 
 static void
@@ -843,6 +936,8 @@ main(int argc, char *argv[])
 
     g_test_add_func("/engine/migrator/real/preflight", test_preflight);
     g_test_add_func("/engine/migrator/real/there-and-back", test_there_and_back);
+    g_test_add_func("/engine/migrator/real/post-copy", test_post_copy);
+    g_test_add_func("/engine/migrator/real/post-copy-cancel", test_post_copy_cancel);
     g_test_add_func("/engine/migrator/real/cancel", test_cancel);
     g_test_add_func("/engine/migrator/real/copy-storage", test_copy_storage);
     if (netns_b != NULL)
