@@ -4,7 +4,9 @@
  * network namespaces joined by a veth pair: the preflight flags a guest of the same name on B, a
  * disk and a network missing on B, a bad spec and the same host; a live migration A→B
  * (persistent, source undefined, auto-converge, a maximum downtime) reports progress, and one back
- * (peer-to-peer; tunnelled over loopback); a cancelled migration leaves the guest on A only; a
+ * (peer-to-peer; tunnelled over loopback); a post-copy migration A→B (B's QEMU runs as root, so
+ * it may use userfaultfd) switches after the first pass, reports post-copy and ends on B, and a
+ * cancel in post-copy comes too late; a cancelled migration leaves the guest on A only; a
  * qcow2 disk present only on A (B's mount namespace hides its directory) is flagged as missing,
  * its backing image too for an incremental copy, and is copied to B's pool, the copy of a
  * cancelled move removed from B; back without a copy libvirt refuses the disk as not shared
