@@ -34,6 +34,7 @@ struct _HakoMigrateWizard {
     GCancellable *checks_cancellable;
     HakoMigrateSpec *spec;
     gboolean migrating;
+    gboolean in_post_copy; /* the guest runs on the destination already: no cancelling */
     gboolean cancelled;
     char *wanted_uri; /* typed in "Or connect to", chosen once connected */
     HakoJob *job;     /* the move, listed in the manager window while it runs */
@@ -325,6 +326,7 @@ progress_cb(const HakoMigrateProgress *progress, gpointer user_data)
         eta != NULL ? g_strdup_printf(_("%s s"), eta) : g_strdup(_("not known yet"));
     g_autofree char *figures = NULL;
 
+    self->in_post_copy = progress->phase == HAKO_MIGRATE_PHASE_POST_COPY;
     if (progress->data_total > 0)
         gtk_progress_bar_set_fraction(self->progress_bar,
                                       hako_migrate_progress_get_fraction(progress));
@@ -358,7 +360,11 @@ migrated_cb(GObject *source, GAsyncResult *result, gpointer user_data)
         hako_job_list_remove(self->job);
         g_clear_object(&self->job);
     }
-    if (where != NULL)
+    if (where != NULL && where->cancel_too_late)
+        text = g_strdup_printf(_("It was too late to cancel the move: “%s” already ran on %s, "
+                                 "and runs there now."),
+                               where->name, where->host_label);
+    else if (where != NULL)
         text = g_strdup_printf(where->running ? _("“%s” now runs on %s.")
                                               : _("“%s” is now on %s, paused."),
                                where->name, where->host_label);
@@ -379,6 +385,7 @@ apply_cb(HakoMigrateWizard *self)
     read_fields(self);
     self->migrating = TRUE;
     self->cancelled = FALSE;
+    self->in_post_copy = FALSE;
     g_clear_object(&self->cancellable);
     self->cancellable = g_cancellable_new();
     gtk_progress_bar_set_fraction(self->progress_bar, 0.0);
@@ -401,6 +408,13 @@ apply_cb(HakoMigrateWizard *self)
 static void
 cancel_cb(HakoMigrateWizard *self)
 {
+    if (self->migrating && self->in_post_copy) {
+        /* libvirt cannot abort a move in post-copy: the guest's memory is on both hosts */
+        gtk_label_set_text(self->progress_figures,
+                           _("The guest already runs on the destination, so the move cannot be "
+                             "cancelled now; it ends in a moment."));
+        return;
+    }
     if (self->migrating) {
         /* Aborted; the result page says where the guest runs. */
         self->cancelled = TRUE;
