@@ -10,7 +10,7 @@
  * qcow2 disk present only on A (B's mount namespace hides its directory) is flagged as missing,
  * its backing image too for an incremental copy, and is copied to B's pool, the copy of a
  * cancelled move removed from B; back without a copy libvirt refuses the disk as not shared
- * (the error says what to do), allowed as unsafe it moves; so
+ * (the error says what to do), allowed as unsafe it moves; two migrations run at once; so
  * does one without a migration address between namespaces, and B's daemon killed during a
  * migration, with an error that says so.
  *
@@ -568,6 +568,60 @@ test_destination_dies(void)
     g_assert_cmpint(state_on(conn_a, GUEST), ==, VIR_DOMAIN_RUNNING);
 }
 
+/* Two migrations at once: an idle guest's move ends while the memtest guest's slow one still runs,
+ * and both arrive; then the memtest guest comes back to A for the next subtests. */
+static void
+test_concurrent(void)
+{
+    g_autoptr(HakoMigrateSpec) slow = new_spec(host_b);
+    g_autoptr(HakoMigrateSpec) fast = new_spec(host_b);
+    g_autoptr(HakoMigrateSpec) back = new_spec(host_a);
+    g_autoptr(HakoMigrateResult) slow_result = NULL;
+    g_autoptr(HakoMigrateResult) fast_result = NULL;
+    g_autoptr(HakoMigrateResult) back_result = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *idle_xml = g_strdup_printf(
+        "<domain type='qemu'><name>hako-mig-idle</name><memory unit='MiB'>32</memory>"
+        "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>"
+        "<emulator>/usr/bin/qemu-system-x86_64</emulator></devices></domain>");
+    Wait w_slow = {0};
+    Wait w_fast = {0};
+    Wait w_back = {0};
+    virDomainPtr dom;
+
+    define_on(conn_a, idle_xml);
+    dom = virDomainLookupByName(conn_a, "hako-mig-idle");
+    g_assert_nonnull(dom);
+    g_assert_cmpint(virDomainCreate(dom), ==, 0);
+    virDomainFree(dom);
+
+    slow->bandwidth = 4; /* 64 MiB of memtest: about 16 s */
+    hako_migrator_migrate_async(migrator, domain_on(host_a, GUEST), host_b, slow, progress_cb,
+                                &w_slow, NULL, NULL, done_cb, &w_slow);
+    hako_migrator_migrate_async(migrator, domain_on(host_a, "hako-mig-idle"), host_b, fast,
+                                progress_cb, &w_fast, NULL, NULL, done_cb, &w_fast);
+    g_assert_true(hako_test_wait_until(is_done, &w_fast, 60000));
+    g_assert_false(w_slow.done);
+    g_assert_true(hako_test_wait_until(is_done, &w_slow, 150000));
+    fast_result = hako_migrator_migrate_finish(migrator, w_fast.result, &error);
+    g_assert_no_error(error);
+    slow_result = hako_migrator_migrate_finish(migrator, w_slow.result, &error);
+    g_assert_no_error(error);
+    g_clear_object(&w_fast.result);
+    g_clear_object(&w_slow.result);
+    g_assert_true(fast_result->running);
+    g_assert_true(slow_result->running);
+    g_assert_cmpint(state_on(conn_b, "hako-mig-idle"), ==, VIR_DOMAIN_RUNNING);
+    g_assert_cmpint(state_on(conn_b, GUEST), ==, VIR_DOMAIN_RUNNING);
+    g_assert_cmpint(state_on(conn_a, GUEST), ==, -1);
+
+    back_result = migrate(domain_on(host_b, GUEST), host_a, back, &w_back, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(state_on(conn_a, GUEST), ==, VIR_DOMAIN_RUNNING);
+    undefine_on(conn_b, "hako-mig-idle");
+    undefine_on(conn_a, "hako-mig-idle");
+}
+
 /* Between network namespaces without a migration address: B gives this machine's host name,
  * which is loopback in A's namespace too, so the data goes nowhere; the guest stays on A. */
 static void
@@ -942,6 +996,7 @@ main(int argc, char *argv[])
     g_test_add_func("/engine/migrator/real/post-copy-cancel", test_post_copy_cancel);
     g_test_add_func("/engine/migrator/real/cancel", test_cancel);
     g_test_add_func("/engine/migrator/real/copy-storage", test_copy_storage);
+    g_test_add_func("/engine/migrator/real/concurrent", test_concurrent);
     if (netns_b != NULL)
         g_test_add_func("/engine/migrator/real/no-address", test_no_address);
     g_test_add_func("/engine/migrator/real/destination-dies", test_destination_dies);
