@@ -1,18 +1,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* HakoMigrator against two private, real libvirt daemons on this machine (A is the harness's, B
  * is started here) with a memtest86+ guest under TCG, over loopback, or with --netns between two
- * network namespaces joined by a veth pair: the preflight flags a guest of the same name on B, a
- * disk and a network missing on B, a bad spec and the same host; a live migration A→B
- * (persistent, source undefined, auto-converge, a maximum downtime) reports progress, and one back
- * (peer-to-peer; tunnelled over loopback); a post-copy migration A→B (B's QEMU runs as root, so
- * it may use userfaultfd) switches after the first pass, reports post-copy and ends on B, and a
- * cancel in post-copy comes too late; a cancelled migration leaves the guest on A only; a
- * qcow2 disk present only on A (B's mount namespace hides its directory) is flagged as missing,
- * its backing image too for an incremental copy, and is copied to B's pool, the copy of a
- * cancelled move removed from B; back without a copy libvirt refuses the disk as not shared
- * (the error says what to do), allowed as unsafe it moves; two migrations run at once; so
- * does one without a migration address between namespaces, and B's daemon killed during a
- * migration, with an error that says so.
+ * network namespaces joined by a veth pair:
+ *  - the preflight flags a guest of the same name on B, a disk and a network missing on B, a bad
+ *    spec and the same host;
+ *  - a live migration A→B (persistent, source undefined, auto-converge, a maximum downtime)
+ *    reports progress, and one back (peer-to-peer; tunnelled over loopback);
+ *  - over loopback only: a post-copy migration A→B (B's QEMU runs as root, so it may use
+ *    userfaultfd) switches after the first pass, reports post-copy and ends on B, and a cancel
+ *    in post-copy comes too late; two migrations run at once;
+ *  - a cancelled migration leaves the guest on A only;
+ *  - a qcow2 disk present only on A (B's mount namespace hides its directory) is flagged as
+ *    missing, its backing image too for an incremental copy, and is copied to B's pool, the copy
+ *    of a cancelled move removed from B; back without a copy libvirt refuses the disk as not
+ *    shared (the error says what to do), and allowed as unsafe it moves;
+ *  - between namespaces, a migration without a migration address fails, the guest kept on A;
+ *  - B's daemon killed during a migration: the guest stays on A, and the error says so.
  *
  * Run by tests/harness/with-private-libvirtd (HAKO_TEST_URI, HAKO_TEST_LIBVIRTD_CTL,
  * HAKO_TEST_IMAGES, HAKO_TEST_GUEST). */
