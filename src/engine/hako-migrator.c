@@ -486,12 +486,26 @@ check_cpu(MigData *d, xmlDocPtr doc, GPtrArray *checks)
         hako_preflight_add(checks, HAKO_PREFLIGHT_CPU, HAKO_PREFLIGHT_PASSED, NULL,
                            _("“%s” can provide the guest's CPU."), d->dest_label);
         break;
-    case VIR_CPU_COMPARE_INCOMPATIBLE:
-        hako_preflight_add(checks, HAKO_PREFLIGHT_CPU, HAKO_PREFLIGHT_FAILED, NULL,
-                           _("“%s” cannot provide the guest's CPU: choose a CPU model both "
-                             "hosts have."),
-                           d->dest_label);
+    case VIR_CPU_COMPARE_INCOMPATIBLE: {
+        /* asked again, libvirt says which features are missing */
+        g_autofree char *why = NULL;
+
+        if (virConnectCompareHypervisorCPU(d->dconn, emulator, arch, machine, type, cpu_xml,
+                                           VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE) < 0)
+            why = g_strdup(_hako_libvirt_last_message());
+        virResetLastError();
+        if (why != NULL)
+            hako_preflight_add(checks, HAKO_PREFLIGHT_CPU, HAKO_PREFLIGHT_FAILED, NULL,
+                               _("“%s” cannot provide the guest's CPU (%s): choose a CPU model "
+                                 "both hosts have."),
+                               d->dest_label, why);
+        else
+            hako_preflight_add(checks, HAKO_PREFLIGHT_CPU, HAKO_PREFLIGHT_FAILED, NULL,
+                               _("“%s” cannot provide the guest's CPU: choose a CPU model both "
+                                 "hosts have."),
+                               d->dest_label);
         break;
+    }
     default:
         hako_preflight_add(checks, HAKO_PREFLIGHT_CPU, HAKO_PREFLIGHT_WARNING, NULL,
                            _("The guest's CPU could not be compared with “%s”'s: %s"),

@@ -3,7 +3,7 @@
  * is started here) with a memtest86+ guest under TCG, over loopback, or with --netns between two
  * network namespaces joined by a veth pair:
  *  - the preflight flags a guest of the same name on B, a disk and a network missing on B, a bad
- *    spec and the same host;
+ *    spec and the same host; a KVM guest's CPU model B can run passes, one it cannot fails;
  *  - a live migration A→B (persistent, source undefined, auto-converge, a maximum downtime)
  *    reports progress, and one back (peer-to-peer; tunnelled over loopback);
  *  - over loopback only: a post-copy migration A→B (B's QEMU runs as root, so it may use
@@ -191,6 +191,12 @@ domain_listed(gpointer data)
     Listed *l = data;
 
     return hako_domain_list_lookup_by_name(hako_host_get_domains(l->host), l->name) != NULL;
+}
+
+static gboolean
+domain_unlisted(gpointer data)
+{
+    return !domain_listed(data);
 }
 
 static HakoDomain *
@@ -392,6 +398,81 @@ test_preflight(void)
     undefine_on(conn_a, GHOST);
     virStoragePoolDestroy(pool);
     virStoragePoolFree(pool);
+}
+
+/* The first CPU model the hypervisor of @conn calls usable (@usable) or not, by its domain
+ * capabilities for KVM, or NULL. */
+static char *
+cpu_model(virConnectPtr conn, gboolean usable)
+{
+    g_autofree char *caps = virConnectGetDomainCapabilities(conn, NULL, "x86_64", "pc", "kvm", 0);
+    g_autoptr(GRegex) regex =
+        g_regex_new("<model usable='(yes|no)'[^>]*>([^<]+)</model>", 0, 0, NULL);
+    g_autoptr(GMatchInfo) match = NULL;
+
+    if (caps == NULL)
+        return NULL;
+    for (g_regex_match(regex, caps, 0, &match); g_match_info_matches(match);
+         g_match_info_next(match, NULL)) {
+        g_autofree char *yes = g_match_info_fetch(match, 1);
+
+        if ((g_strcmp0(yes, "yes") == 0) == usable)
+            return g_match_info_fetch(match, 2);
+    }
+    return NULL;
+}
+
+static void
+define_kvm_guest(const char *model)
+{
+    g_autofree char *xml = g_markup_printf_escaped(
+        "<domain type='kvm'><name>hako-mig-cpu</name><memory unit='MiB'>64</memory>"
+        "<os><type arch='x86_64' machine='pc'>hvm</type></os>"
+        "<cpu mode='custom' match='exact'><model fallback='forbid'>%s</model></cpu>"
+        "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices></domain>",
+        model);
+
+    define_on(conn_a, xml);
+}
+
+/* A KVM guest's CPU compared with B's (a guest defined on A, not started): a model the
+ * hypervisor calls usable passes; one it cannot run fails with the reason. */
+static void
+test_cpu(void)
+{
+    g_autoptr(HakoMigrateSpec) offline = hako_migrate_spec_new();
+    g_autoptr(GPtrArray) checks = NULL;
+    g_autofree char *usable = NULL;
+    g_autofree char *unusable = NULL;
+
+    if (!g_file_test("/dev/kvm", G_FILE_TEST_EXISTS)) {
+        g_test_skip("no /dev/kvm on this machine");
+        return;
+    }
+    usable = cpu_model(conn_b, TRUE);
+    unusable = cpu_model(conn_b, FALSE);
+    g_assert_nonnull(usable);
+    g_assert_nonnull(unusable);
+    g_test_message("usable on B: %s; not usable: %s", usable, unusable);
+    offline->live = FALSE;
+
+    define_kvm_guest(usable);
+    checks = preflight(domain_on(host_a, "hako-mig-cpu"), host_b, offline);
+    assert_check(checks, HAKO_PREFLIGHT_CPU, NULL, HAKO_PREFLIGHT_PASSED, "can provide");
+    g_clear_pointer(&checks, g_ptr_array_unref);
+    undefine_on(conn_a, "hako-mig-cpu");
+    {
+        Listed l = {host_a, "hako-mig-cpu"};
+
+        /* the next definition has another UUID: let the first one leave Hako's list first */
+        g_assert_true(hako_test_wait_until(domain_unlisted, &l, 20000));
+    }
+
+    define_kvm_guest(unusable);
+    checks = preflight(domain_on(host_a, "hako-mig-cpu"), host_b, offline);
+    assert_check(checks, HAKO_PREFLIGHT_CPU, NULL, HAKO_PREFLIGHT_FAILED, "does not provide");
+    g_clear_pointer(&checks, g_ptr_array_unref);
+    undefine_on(conn_a, "hako-mig-cpu");
 }
 
 static HakoMigrateResult *
@@ -994,6 +1075,7 @@ main(int argc, char *argv[])
     migrator = hako_migrator_new(manager);
 
     g_test_add_func("/engine/migrator/real/preflight", test_preflight);
+    g_test_add_func("/engine/migrator/real/cpu", test_cpu);
     g_test_add_func("/engine/migrator/real/there-and-back", test_there_and_back);
     /* post-copy and two moves at once do not depend on the network: over loopback only */
     if (netns_b == NULL) {
