@@ -14,7 +14,9 @@
  *    missing, its backing image too for an incremental copy, and is copied to B's pool, the copy
  *    of a cancelled move removed from B; back without a copy libvirt refuses the disk as not
  *    shared (the error says what to do), and allowed as unsafe it moves;
- *  - between namespaces, a migration without a migration address fails, the guest kept on A;
+ *  - between namespaces, the link cut during a migration: the guest keeps running on A, and a
+ *    cancel ends the move with the guest on A only; a migration without a migration address
+ *    fails, the guest kept on A;
  *  - B's daemon killed during a migration: the guest stays on A, and the error says so.
  *
  * Run by tests/harness/with-private-libvirtd (HAKO_TEST_URI, HAKO_TEST_LIBVIRTD_CTL,
@@ -43,8 +45,10 @@ static const char *uri_a;
 static char *uri_b;
 static char *ctl_script; /* private-libvirtd */
 static char *dir_b;
-static char *netns_b; /* with --netns: B's network namespace, joined to A's by a veth pair */
-static char *addr_a;  /* with --netns: the hosts' addresses on it */
+static char *netns_b;   /* with --netns: B's network namespace, joined to A's by a veth pair */
+static char *addr_a;    /* with --netns: the hosts' addresses on it */
+static char *link_down; /* with --netns: the command that takes A's end of the veth pair down */
+static char *link_up;
 static char *addr_b;
 static HakoConnectionManager *manager;
 static HakoHost *host_a;
@@ -63,6 +67,9 @@ typedef struct {
     GCancellable *cancel_on_data; /* cancelled at the first reading with data */
     gboolean kill_b_on_data;      /* B's daemon killed at the first reading with data */
     gboolean killed;
+    GCancellable *cut_link_on_data; /* the link cut at the first reading with data, and this
+                                     * cancelled 3 s later */
+    gboolean cut;
     GCancellable *cancel_on_post_copy; /* cancelled at the first reading in post-copy */
     guint post_copy_readings;          /* in HAKO_MIGRATE_PHASE_POST_COPY */
     guint post_copy_after_cancel;      /* of those, after the cancel */
@@ -105,6 +112,15 @@ ctl_b(const char *command)
     ctl_b_env(command, NULL);
 }
 
+static void run(const char *command);
+
+static gboolean
+cancel_later(gpointer cancellable)
+{
+    g_cancellable_cancel(cancellable);
+    return G_SOURCE_REMOVE;
+}
+
 static void
 progress_cb(const HakoMigrateProgress *progress, gpointer user_data)
 {
@@ -136,6 +152,11 @@ progress_cb(const HakoMigrateProgress *progress, gpointer user_data)
     g_assert_cmpfloat(hako_migrate_progress_get_fraction(progress), <=, 1.0);
     if (w->cancel_on_data != NULL)
         g_cancellable_cancel(w->cancel_on_data);
+    if (w->cut_link_on_data != NULL && !w->cut) {
+        w->cut = TRUE;
+        run(link_down);
+        g_timeout_add_seconds(3, cancel_later, w->cut_link_on_data);
+    }
     if (w->kill_b_on_data && !w->killed) {
         virDomainPtr dom = virDomainLookupByName(conn_a, GUEST);
 
@@ -479,10 +500,12 @@ static HakoMigrateResult *
 migrate(HakoDomain *domain, HakoHost *dest, const HakoMigrateSpec *spec, Wait *w, GError **error)
 {
     HakoMigrateResult *result;
+    GCancellable *cancellable = w->cancel_on_data != NULL        ? w->cancel_on_data
+                                : w->cancel_on_post_copy != NULL ? w->cancel_on_post_copy
+                                                                 : w->cut_link_on_data;
 
-    hako_migrator_migrate_async(
-        migrator, domain, dest, spec, progress_cb, w, NULL,
-        w->cancel_on_data != NULL ? w->cancel_on_data : w->cancel_on_post_copy, done_cb, w);
+    hako_migrator_migrate_async(migrator, domain, dest, spec, progress_cb, w, NULL, cancellable,
+                                done_cb, w);
     g_assert_true(hako_test_wait_until(is_done, w, 150000));
     result = hako_migrator_migrate_finish(migrator, w->result, error);
     g_clear_object(&w->result);
@@ -704,6 +727,30 @@ test_concurrent(void)
     g_assert_cmpint(state_on(conn_a, GUEST), ==, VIR_DOMAIN_RUNNING);
     undefine_on(conn_b, "hako-mig-idle");
     undefine_on(conn_a, "hako-mig-idle");
+}
+
+/* Between network namespaces, the link cut during a migration: the data stalls, the guest keeps
+ * running on A, and a cancel ends the move with the guest on A only. */
+static void
+test_link_cut(void)
+{
+    g_autoptr(HakoMigrateSpec) spec = new_spec(host_b);
+    g_autoptr(HakoMigrateResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GCancellable) cancellable = g_cancellable_new();
+    Wait w = {0};
+
+    spec->bandwidth = 1;
+    w.cut_link_on_data = cancellable;
+    result = migrate(domain_on(host_a, GUEST), host_b, spec, &w, &error);
+    run(link_up);
+    g_assert_true(w.cut);
+    g_assert_null(result);
+    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_test_message("%s", error->message);
+    g_assert_nonnull(strstr(error->message, "still running on"));
+    g_assert_cmpint(state_on(conn_a, GUEST), ==, VIR_DOMAIN_RUNNING);
+    g_assert_cmpint(state_on(conn_b, GUEST), ==, -1);
 }
 
 /* Between network namespaces without a migration address: B gives this machine's host name,
@@ -998,6 +1045,8 @@ join_netns(const char *netns_a)
     g_ptr_array_add(commands,
                     g_strdup_printf("ip -n %s addr add %s/24 dev %s", netns_b, addr_b, vb));
     g_ptr_array_add(commands, g_strdup_printf("ip -n %s link set %s up", netns_a, va));
+    link_down = g_strdup_printf("ip -n %s link set %s down", netns_a, va);
+    link_up = g_strdup_printf("ip -n %s link set %s up", netns_a, va);
     g_ptr_array_add(commands, g_strdup_printf("ip -n %s link set %s up", netns_b, vb));
     for (guint i = 0; i < commands->len; i++)
         run(g_ptr_array_index(commands, i));
@@ -1086,8 +1135,10 @@ main(int argc, char *argv[])
     g_test_add_func("/engine/migrator/real/copy-storage", test_copy_storage);
     if (netns_b == NULL)
         g_test_add_func("/engine/migrator/real/concurrent", test_concurrent);
-    if (netns_b != NULL)
+    if (netns_b != NULL) {
+        g_test_add_func("/engine/migrator/real/link-cut", test_link_cut);
         g_test_add_func("/engine/migrator/real/no-address", test_no_address);
+    }
     g_test_add_func("/engine/migrator/real/destination-dies", test_destination_dies);
     status = g_test_run();
 
@@ -1106,5 +1157,7 @@ main(int argc, char *argv[])
     g_free(netns_b);
     g_free(addr_a);
     g_free(addr_b);
+    g_free(link_down);
+    g_free(link_up);
     return status;
 }
