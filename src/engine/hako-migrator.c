@@ -21,6 +21,7 @@
 
 #define POLL_INTERVAL_US (500 * G_TIME_SPAN_MILLISECOND)
 #define CANCEL_CHECK_US (100 * G_TIME_SPAN_MILLISECOND)
+#define STALLED_MS 2000 /* no data moved for this long: the rate is not known */
 
 struct _HakoMigrator {
     GObject parent_instance;
@@ -175,6 +176,8 @@ typedef struct {
     gboolean cancel_refused;  /* libvirt refused to abort: the guest runs on the destination */
     gboolean post_copy_asked; /* virDomainMigrateStartPostCopy succeeded */
     gboolean in_post_copy;    /* the source said it is paused in post-copy */
+    guint64 last_processed;   /* the poll thread's: the data moved at the last change */
+    gint64 last_moved;        /* when it changed (monotonic µs), 0 before data moves */
 } MigData;
 
 static void
@@ -1151,10 +1154,21 @@ read_job(MigData *d, virDomainPtr dom, gint64 started, HakoMigrateProgress *prog
     disk_remaining = param_ullong(params, n, VIR_DOMAIN_JOB_DISK_REMAINING);
     virTypedParamsFree(params, n);
 
-    if (progress->rate == 0 && progress->elapsed > 0)
-        progress->rate = progress->data_processed * 1000 / progress->elapsed;
-    if (progress->rate > 0)
-        progress->eta = (gint64)(progress->data_remaining / progress->rate);
+    if (progress->data_processed != d->last_processed || d->last_moved == 0) {
+        d->last_processed = progress->data_processed;
+        d->last_moved = g_get_monotonic_time();
+    } else if (progress->data_total > 0 && progress->data_remaining > 0) {
+        progress->stalled = (guint64)(g_get_monotonic_time() - d->last_moved) / 1000;
+    }
+    if (progress->stalled >= STALLED_MS) {
+        /* QEMU's rate is the last one it measured */
+        progress->rate = 0;
+    } else {
+        if (progress->rate == 0 && progress->elapsed > 0)
+            progress->rate = progress->data_processed * 1000 / progress->elapsed;
+        if (progress->rate > 0)
+            progress->eta = (gint64)(progress->data_remaining / progress->rate);
+    }
     if (d->spec->post_copy && !d->in_post_copy)
         d->in_post_copy = source_in_post_copy(dom);
     if (d->aborted)

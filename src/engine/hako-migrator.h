@@ -32,6 +32,8 @@ typedef struct {
     guint64 downtime;       /* ms the guest is expected to stop for, 0 when not known */
     gint64 eta;             /* seconds left, -1 when not known */
     guint64 elapsed;        /* ms since the job started */
+    guint64 stalled;        /* ms since the data last moved (a cut link, a hung host), 0 while
+                             * it moves; rate and eta are then not known */
 } HakoMigrateProgress;
 
 double hako_migrate_progress_get_fraction(const HakoMigrateProgress *progress);

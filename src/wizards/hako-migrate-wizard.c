@@ -335,15 +335,30 @@ progress_cb(const HakoMigrateProgress *progress, gpointer user_data)
     gtk_progress_bar_set_text(self->progress_bar, hako_migrate_phase_to_string(progress->phase));
     /* Translators: bytes moved, bytes left, bytes per second, a count of passes, a number of
      * milliseconds, then a time left */
-    figures = g_strdup_printf(_("Moved %s, %s to go, at %s/s; pass %s over the memory; "
-                                "expected downtime %s ms; about %s left."),
-                              processed, remaining, rate, iterations, downtime, left);
+    if (progress->stalled >= 5000) {
+        g_autofree char *seconds = g_strdup_printf("%" G_GUINT64_FORMAT, progress->stalled / 1000);
+
+        /* Translators: bytes moved, bytes left, then a number of seconds */
+        figures = g_strdup_printf(_("Moved %s, %s to go, but no data has moved for %s s: check "
+                                    "the network between the hosts, or cancel the move."),
+                                  processed, remaining, seconds);
+    } else {
+        figures = g_strdup_printf(_("Moved %s, %s to go, at %s/s; pass %s over the memory; "
+                                    "expected downtime %s ms; about %s left."),
+                                  processed, remaining, rate, iterations, downtime, left);
+    }
     gtk_label_set_text(self->progress_figures, figures);
-    if (self->job != NULL)
+    if (self->job != NULL) {
+        g_autofree char *seconds = g_strdup_printf("%" G_GUINT64_FORMAT, progress->stalled / 1000);
+        g_autofree char *stalled = progress->stalled >= 5000
+                                       ? g_strdup_printf(_("No data has moved for %s s"), seconds)
+                                       : NULL;
+
         hako_job_update(self->job,
                         progress->data_total > 0 ? hako_migrate_progress_get_fraction(progress)
                                                  : -1.0,
-                        hako_migrate_phase_to_string(progress->phase));
+                        stalled != NULL ? stalled : hako_migrate_phase_to_string(progress->phase));
+    }
 }
 
 static void

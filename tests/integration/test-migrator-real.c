@@ -14,9 +14,9 @@
  *    missing, its backing image too for an incremental copy, and is copied to B's pool, the copy
  *    of a cancelled move removed from B; back without a copy libvirt refuses the disk as not
  *    shared (the error says what to do), and allowed as unsafe it moves;
- *  - between namespaces, the link cut during a migration: the guest keeps running on A, and a
- *    cancel ends the move with the guest on A only; a migration without a migration address
- *    fails, the guest kept on A;
+ *  - between namespaces, the link cut during a migration: the progress says the data stopped
+ *    moving, the guest keeps running on A, and a cancel ends the move with the guest on A only; a
+ * migration without a migration address fails, the guest kept on A;
  *  - B's daemon killed during a migration: the guest stays on A, and the error says so.
  *
  * Run by tests/harness/with-private-libvirtd (HAKO_TEST_URI, HAKO_TEST_LIBVIRTD_CTL,
@@ -70,6 +70,7 @@ typedef struct {
     GCancellable *cut_link_on_data; /* the link cut at the first reading with data, and this
                                      * cancelled 3 s later */
     gboolean cut;
+    guint64 max_stalled;               /* ms */
     GCancellable *cancel_on_post_copy; /* cancelled at the first reading in post-copy */
     guint post_copy_readings;          /* in HAKO_MIGRATE_PHASE_POST_COPY */
     guint post_copy_after_cancel;      /* of those, after the cancel */
@@ -130,6 +131,11 @@ progress_cb(const HakoMigrateProgress *progress, gpointer user_data)
     g_assert_false(w->done);
     w->progress_calls++;
     w->last = *progress;
+    w->max_stalled = MAX(w->max_stalled, progress->stalled);
+    if (progress->stalled >= 2000) {
+        g_assert_cmpuint(progress->rate, ==, 0);
+        g_assert_cmpint(progress->eta, ==, -1);
+    }
     if (progress->phase == HAKO_MIGRATE_PHASE_CANCELLING)
         w->saw_cancelling = TRUE;
     if (progress->phase == HAKO_MIGRATE_PHASE_POST_COPY) {
@@ -745,6 +751,8 @@ test_link_cut(void)
     result = migrate(domain_on(host_a, GUEST), host_b, spec, &w, &error);
     run(link_up);
     g_assert_true(w.cut);
+    /* the progress said the data stopped moving before the cancel, 3 s after the cut */
+    g_assert_cmpuint(w.max_stalled, >=, 2000);
     g_assert_null(result);
     g_assert_error(error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
     g_test_message("%s", error->message);

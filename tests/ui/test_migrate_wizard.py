@@ -8,8 +8,9 @@
 #    an empty tmpfs, with a storage pool of B's over it);
 #  - with a guest of the same name on B, the checks say so, flag the disk as missing on B, and
 #    Migrate stays off; with "Copy storage: All disks" the disk check passes;
-#  - a slow move shows its figures (moved, to go, rate, pass, expected downtime, time left) and
-#    is listed in the manager window, whose Cancel stops it: the guest runs on A, and B keeps
+#  - a slow move shows its figures (moved, to go, rate, pass, expected downtime, time left), says
+#    when its data stops moving (B's QEMU stopped), and is listed in the manager window, whose
+#    Cancel stops it: the guest runs on A, and B keeps
 #    no half-made copy of the disk;
 #  - B's daemons killed during a slow move (as if B crashed): the wizard says B does not
 #    answer, that the guest still runs on A, and that a copy of the disk may be left on B;
@@ -23,6 +24,7 @@
 #
 # Started by run-ui-test with hako running as `hako --connect "$HAKO_TEST_URI"`. Prints TAP.
 
+import glob
 import os
 import shutil
 import signal
@@ -204,7 +206,7 @@ def open_wizard(app, connect=None, source=URI_A):
 
 
 def main():
-    plan("migrate-wizard", 18)
+    plan("migrate-wizard", 19)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     uri_b = start_host()
@@ -279,7 +281,24 @@ def main():
             bail("the progress page shows the move's figures", "labels %r"
                  % (labels(progress) if progress else None))
         ok("the progress page shows the move's figures: %r" % figures)
-        cancel.doActionNamed("click")
+        # B's QEMU stopped: the data stops moving, and the progress page says so
+        stopped = []
+        for pidfile in glob.glob(os.path.join(hosts[0], "run", "qemu", "*.pid")):
+            with open(pidfile) as f:
+                stopped.append(int(f.read().strip()))
+        for pid in stopped:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            stalled = poll("stalled", 30, lambda: next(
+                (t for t in labels(progress) if "no data has moved for" in t), None))
+            if not stopped or stalled is None:
+                bail("a move whose data stops says so", "B's QEMU %r, labels %r"
+                     % (stopped, labels(progress)))
+            ok("when the data stops moving, the progress page says so: %r" % stalled)
+            cancel.doActionNamed("click")
+        finally:
+            for pid in stopped:
+                os.kill(pid, signal.SIGCONT)
         window = wizard_page(app, "Done", timeout=60)
         said = window and poll("cancelled", 30, lambda: next(
             (t for t in labels(window) if "cancelled" in t), None))
