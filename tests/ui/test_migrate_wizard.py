@@ -93,6 +93,14 @@ def define(uri):
     os.unlink(f.name)
 
 
+def runs_only_on(on, off, what):
+    """Bails out with @what unless virsh says the guest runs on @on and not on @off."""
+    state_on = virsh(on, "domstate", GUEST, check=False)
+    state_off = virsh(off, "domstate", GUEST, check=False)
+    if state_on != "running" or state_off == "running":
+        bail(what, "%r on the one, %r on the other" % (state_on, state_off))
+
+
 def in_b(*argv):
     """Runs @argv in the mount namespace of B's daemons: what B sees."""
     with open(os.path.join(hosts[0], "libvirtd.pid")) as f:
@@ -406,10 +414,7 @@ def main():
         nxt.doActionNamed("click")
         window = wizard_page(app, "Checks")
         result = move(app, window, "for a peer-to-peer move back to A that copies the disk")
-        state_a = virsh(URI_A, "domstate", GUEST, check=False)
-        state_b = virsh(uri_b, "domstate", GUEST, check=False)
-        if state_a != "running" or state_b == "running":
-            bail("virsh: running on A again, not on B", "A %r, B %r" % (state_a, state_b))
+        runs_only_on(URI_A, uri_b, "virsh: running on A again, not on B")
         ok("peer-to-peer, the disk copied, the guest moves back to A: %r" % result)
 
         # 5. To B again, peer-to-peer and tunnelled through libvirt, without a copy (B has a
@@ -438,10 +443,7 @@ def main():
         button(window, "Next").doActionNamed("click")
         window = wizard_page(app, "Checks")
         result = move(app, window, "for a tunnelled move to B")
-        state_a = virsh(URI_A, "domstate", GUEST, check=False)
-        state_b = virsh(uri_b, "domstate", GUEST, check=False)
-        if state_b != "running" or state_a == "running":
-            bail("virsh: running on B, not on A", "A %r, B %r" % (state_a, state_b))
+        runs_only_on(uri_b, URI_A, "virsh: running on B, not on A")
         ok("peer-to-peer and tunnelled through libvirt, the guest moves to B: %r" % result)
 
         for uri in (uri_b, URI_A):
