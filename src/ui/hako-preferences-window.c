@@ -18,6 +18,9 @@ struct _HakoPreferencesWindow {
     GtkWidget *poll_network_check;
     GtkWidget *scaling_combo;
     GtkComboBoxText *grab_keys_combo;
+    GtkWidget *disk_format_combo;
+    GtkWidget *graphics_combo;
+    GtkWidget *firmware_combo;
 };
 
 G_DEFINE_FINAL_TYPE(HakoPreferencesWindow, hako_preferences_window, GTK_TYPE_DIALOG)
@@ -95,6 +98,12 @@ hako_preferences_window_constructed(GObject *object)
     fill_grab_keys(self);
     g_settings_bind(self->settings, "console-grab-keys", self->grab_keys_combo, "active-id",
                     G_SETTINGS_BIND_DEFAULT);
+    g_settings_bind(self->settings, "new-vm-disk-format", self->disk_format_combo, "active-id",
+                    G_SETTINGS_BIND_DEFAULT);
+    g_settings_bind(self->settings, "new-vm-graphics", self->graphics_combo, "active-id",
+                    G_SETTINGS_BIND_DEFAULT);
+    g_settings_bind(self->settings, "new-vm-firmware", self->firmware_combo, "active-id",
+                    G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
@@ -170,6 +179,9 @@ hako_preferences_window_class_init(HakoPreferencesWindowClass *klass)
     gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, poll_network_check);
     gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, scaling_combo);
     gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, grab_keys_combo);
+    gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, disk_format_combo);
+    gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, graphics_combo);
+    gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, firmware_combo);
 }
 
 static void

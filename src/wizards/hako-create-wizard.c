@@ -549,6 +549,45 @@ supported(char **values, const char *value)
            (values == NULL || hako_guest_option_supports((const char *const *)values, value));
 }
 
+/* A Preferences setting for new guests ("auto" without settings). */
+static const char *
+new_vm_setting(HakoCreateWizard *self, const char *key)
+{
+    g_autofree char *value = NULL;
+
+    if (self->settings == NULL)
+        return "auto";
+    value = g_settings_get_string(self->settings, key);
+    return g_intern_string(value);
+}
+
+/* The display: the Preferences' choice where @option offers it, else SPICE where it does, else
+ * VNC; NULL when it offers neither. */
+static const char *
+new_vm_graphics(HakoCreateWizard *self, const HakoGuestOption *option)
+{
+    const char *const *types = option != NULL ? (const char *const *)option->graphics_types : NULL;
+    const char *wanted = new_vm_setting(self, "new-vm-graphics");
+
+    if (!g_str_equal(wanted, "auto") &&
+        (types == NULL || hako_guest_option_supports(types, wanted)))
+        return wanted;
+    if (types == NULL || hako_guest_option_supports(types, "spice"))
+        return "spice";
+    if (hako_guest_option_supports(types, "vnc"))
+        return "vnc";
+    return NULL;
+}
+
+/* UEFI or not: the Preferences' choice, else what the OS prefers. */
+static gboolean
+new_vm_uefi(HakoCreateWizard *self, gboolean os_prefers_uefi)
+{
+    const char *wanted = new_vm_setting(self, "new-vm-firmware");
+
+    return g_str_equal(wanted, "auto") ? os_prefers_uefi : g_str_equal(wanted, "uefi");
+}
+
 /* The OS's recommendations become the fields' values. */
 static void
 apply_defaults(HakoCreateWizard *self)
@@ -588,18 +627,10 @@ apply_defaults(HakoCreateWizard *self)
                     ? g_strdup(defaults->video_model)
                     : NULL);
     }
-    replace(&spec->graphics,
-            g_strdup(option != NULL && option->graphics_types != NULL &&
-                             !hako_guest_option_supports(
-                                 (const char *const *)option->graphics_types, "spice")
-                         ? "vnc"
-                         : "spice"));
-    if (option != NULL && option->graphics_types != NULL &&
-        !hako_guest_option_supports((const char *const *)option->graphics_types, "spice") &&
-        !hako_guest_option_supports((const char *const *)option->graphics_types, "vnc"))
-        replace(&spec->graphics, NULL);
-    gtk_combo_box_set_active_id(GTK_COMBO_BOX(self->firmware_combo),
-                                defaults->prefers_uefi && limits.uefi_available ? "uefi" : "bios");
+    replace(&spec->graphics, g_strdup(new_vm_graphics(self, option)));
+    gtk_combo_box_set_active_id(
+        GTK_COMBO_BOX(self->firmware_combo),
+        new_vm_uefi(self, defaults->prefers_uefi) && limits.uefi_available ? "uefi" : "bios");
     if (!self->name_edited) {
         name = hako_vm_spec_suggest_name(
             self->os != NULL ? hako_os_entry_get_short_id(self->os) : NULL, limits.existing_names);
@@ -1277,6 +1308,9 @@ hako_create_wizard_constructed(GObject *object)
 
     G_OBJECT_CLASS(hako_create_wizard_parent_class)->constructed(object);
 
+    if (self->settings != NULL)
+        gtk_combo_box_set_active_id(GTK_COMBO_BOX(self->format_combo),
+                                    new_vm_setting(self, "new-vm-disk-format"));
     self->storage = hako_storage_new(self->manager);
     self->networks = hako_networks_new(self->manager);
     self->installer = hako_installer_new(self->manager);
