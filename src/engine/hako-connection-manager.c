@@ -24,6 +24,7 @@
 #include "hako-host-private.h"
 #include "hako-ssh-private.h"
 #include "hako-stats-poller-private.h"
+#include "hako-troubleshoot.h"
 
 #include <glib/gi18n.h>
 #include <libvirt/libvirt.h>
@@ -924,6 +925,45 @@ gather_host_details(virConnectPtr conn, HakoHostDetails *details)
     virResetLastError();
 }
 
+/* Puts what happened and what to do before @error's message, when the failure is one a user
+ * can put right (a daemon not running, a socket's permissions, a host name that does not
+ * resolve…). */
+static void
+explain_error(GError *error, const HakoConnectFailure *failure)
+{
+    g_autoptr(HakoTrouble) trouble = hako_troubleshoot_connect_error(failure);
+
+    if (trouble != NULL) {
+        char *message = hako_trouble_explain(trouble, error->message);
+
+        g_free(error->message);
+        error->message = message;
+    }
+}
+
+/* On the worker, right after virConnectOpenAuth() failed: libvirt's error is thread-local. */
+static GError *
+connect_error_from_libvirt(const char *uri)
+{
+    virErrorPtr last = virGetLastError();
+    HakoConnectFailure failure = {uri, VIR_ERR_OK, VIR_FROM_NONE, 0, NULL};
+    g_autofree char *message = NULL;
+    GError *error;
+
+    if (last != NULL) {
+        failure.code = last->code;
+        failure.domain = last->domain;
+        failure.system_errno = last->code == VIR_ERR_SYSTEM_ERROR ? last->int1 : 0;
+        /* Copied: building the GError resets libvirt's error. */
+        message = g_strdup(last->message);
+        failure.message = message;
+    }
+    error = _hako_engine_error_from_libvirt(HAKO_ENGINE_ERROR_FAILED,
+                                            _("Could not connect to “%s”"), uri);
+    explain_error(error, &failure);
+    return error;
+}
+
 static void
 connect_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
@@ -948,6 +988,9 @@ connect_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancel
         started = _hako_ssh_master_start(d->ssh, NULL, &ssh_error);
         ssh_ask_end(d->ssh, ssh_error);
         if (!started) {
+            HakoConnectFailure failure = {d->uri, VIR_ERR_OK, VIR_FROM_NONE, 0, ssh_error->message};
+
+            explain_error(ssh_error, &failure);
             g_task_return_error(task, ssh_error);
             return;
         }
@@ -968,9 +1011,7 @@ connect_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancel
                                     d->uri);
             return;
         }
-        g_task_return_error(task, _hako_engine_error_from_libvirt(HAKO_ENGINE_ERROR_FAILED,
-                                                                  _("Could not connect to “%s”"),
-                                                                  d->uri));
+        g_task_return_error(task, connect_error_from_libvirt(d->uri));
         return;
     }
 

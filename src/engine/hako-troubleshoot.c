@@ -137,7 +137,7 @@ host_unreachable(const Place *place)
 }
 
 static HakoTrouble *
-polkit_refused(const Place *place)
+polkit_refused(const Place *place, gboolean no_bus)
 {
     if (place->host != NULL)
         return trouble_new(
@@ -148,6 +148,16 @@ polkit_refused(const Place *place)
             g_strdup_printf(_("On %s, add that user to the “libvirt” group "
                               "(“usermod -aG libvirt USER”), or log in as root."),
                             place->host));
+    if (no_bus)
+        /* The daemon asks polkit over the system bus, and there is none (a minimal system). */
+        return trouble_new(
+            HAKO_TROUBLE_POLKIT,
+            g_strdup(_("The libvirt daemon could not ask polkit whether you may manage virtual "
+                       "machines: the system bus (D-Bus) does not run.")),
+            g_strdup(_("Start the system bus and polkit; or, in /etc/libvirt/libvirtd.conf, set "
+                       "auth_unix_rw = \"none\", unix_sock_group = \"libvirt\" and "
+                       "unix_sock_rw_perms = \"0770\", restart libvirtd, and add your user to the "
+                       "“libvirt” group (then log out and back in).")));
     return trouble_new(
         HAKO_TROUBLE_POLKIT,
         g_strdup(_("The system’s authorization policy (polkit) did not let you manage virtual "
@@ -277,7 +287,10 @@ hako_troubleshoot_connect_error(const HakoConnectFailure *failure)
         return host_unreachable(&place);
 
     if (failure->code == VIR_ERR_AUTH_UNAVAILABLE || contains_any(message, polkit))
-        return polkit_refused(&place);
+        return polkit_refused(&place, FALSE);
+    /* Only the daemon's polkit check needs the system bus while connecting. */
+    if (failure->domain == VIR_FROM_DBUS && strstr(message, "system bus") != NULL)
+        return polkit_refused(&place, TRUE);
 
     /* An SSH login refused says "Permission denied (publickey,password)": that is no socket. */
     if ((err == EACCES || err == EPERM ||

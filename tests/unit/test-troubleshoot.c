@@ -123,6 +123,19 @@ test_polkit(void)
 }
 
 static void
+test_polkit_no_bus(void)
+{
+    /* libvirtd (auth_unix_rw = polkit, the socket 0777) on a machine without a system bus */
+    HakoConnectFailure failure = {"qemu:///system", VIR_ERR_INTERNAL_ERROR, VIR_FROM_DBUS, 0,
+                                  "internal error: Unable to get system bus connection: Could not "
+                                  "connect: No such file or directory"};
+    g_autoptr(HakoTrouble) trouble = hako_troubleshoot_connect_error(&failure);
+
+    assert_says(trouble, HAKO_TROUBLE_POLKIT, "system bus", "auth_unix_rw");
+    g_assert_nonnull(strstr(trouble->fix, "“libvirt” group"));
+}
+
+static void
 test_host_unknown(void)
 {
     /* libvirt's own ssh transport, and Hako's ssh session */
@@ -240,6 +253,7 @@ main(int argc, char *argv[])
     g_test_add_func("/engine/troubleshoot/daemon-not-running/remote", test_daemon_remote);
     g_test_add_func("/engine/troubleshoot/socket-permission", test_permission);
     g_test_add_func("/engine/troubleshoot/polkit", test_polkit);
+    g_test_add_func("/engine/troubleshoot/polkit-no-bus", test_polkit_no_bus);
     g_test_add_func("/engine/troubleshoot/host-unknown", test_host_unknown);
     g_test_add_func("/engine/troubleshoot/host-unreachable", test_host_unreachable);
     g_test_add_func("/engine/troubleshoot/unrelated", test_unrelated);

@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Connection failures provoked for real against a private libvirtd, and the words the host's
+ * last error then has: a host name that does not resolve (ssh, in a network namespace of its
+ * own with only /etc/hosts to ask, so no query leaves the machine), polkit that cannot be asked
+ * (an unprivileged user on the daemon's default 0777 socket, no system bus), a socket whose mode
+ * keeps that user out (unix_sock_rw_perms = "0770"), and the daemon stopped, both under a
+ * connected host and for a fresh connection.
+ *
+ * Run by tests/harness/with-private-libvirtd (HAKO_TEST_URI, HAKO_TEST_DIR,
+ * HAKO_TEST_LIBVIRTD_CTL). The unprivileged and namespaced parts run this program again with
+ * --child URI: it connects once and prints the host's last error. */
+#include "config.h"
+
+#include "hako-connection-manager.h"
+#include "hako-engine.h"
+#include "hako-test-util.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *uri;
+static const char *dir;
+static const char *ctl;
+static char *self_exe;
+
+static gboolean
+host_failed(gpointer data)
+{
+    return hako_host_get_state(data) == HAKO_HOST_STATE_DISCONNECTED &&
+           hako_host_get_last_error(data) != NULL;
+}
+
+static gboolean
+host_connected(gpointer data)
+{
+    return hako_host_get_state(data) == HAKO_HOST_STATE_CONNECTED;
+}
+
+/* --child URI: one attempt, its error on stdout. */
+static int
+child_main(const char *child_uri)
+{
+    g_autoptr(HakoConnectionManager) manager = NULL;
+    HakoHost *host;
+
+    hako_engine_init();
+    manager = hako_connection_manager_new(NULL);
+    host = hako_connection_manager_add(manager, child_uri, HAKO_CONNECT_NONE);
+    hako_connection_manager_connect(manager, host);
+    if (!hako_test_wait_until(host_failed, host, 60000)) {
+        g_printerr("%s did not fail: state %d\n", child_uri, hako_host_get_state(host));
+        return 1;
+    }
+    /* As bytes: g_print() would convert to the locale's charset, never set here. */
+    fputs(hako_host_get_last_error(host), stdout);
+    return 0;
+}
+
+/* Runs @argv (a child of ours at the end) and returns what it printed. */
+static char *
+run_child(const char *const *argv)
+{
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr(GError) error = NULL;
+    g_auto(GStrv) env = g_get_environ();
+    int status = 0;
+
+    /* The unprivileged user may not read root's home. */
+    env = g_environ_setenv(env, "HOME", dir, TRUE);
+    env = g_environ_unsetenv(env, "XDG_CONFIG_HOME");
+    env = g_environ_unsetenv(env, "XDG_CACHE_HOME");
+    g_spawn_sync(NULL, (char **)argv, env, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
+                 &error);
+    g_assert_no_error(error);
+    if (!g_spawn_check_wait_status(status, NULL))
+        g_error("%s failed: %s", argv[0], err);
+    g_test_message("%s said: %s", argv[0], out);
+    return g_steal_pointer(&out);
+}
+
+static char *
+run_as_nobody(const char *target)
+{
+    const char *argv[] = {"setpriv",
+                          "--reuid=nobody",
+                          "--regid=nogroup",
+                          "--clear-groups",
+                          self_exe,
+                          "--child",
+                          target,
+                          NULL};
+
+    return run_child(argv);
+}
+
+static void
+assert_contains(const char *text, const char *part)
+{
+    if (strstr(text, part) == NULL)
+        g_error("“%s” does not say “%s”", text, part);
+}
+
+static void
+ctl_run(const char *command)
+{
+    g_autofree char *line = g_strdup_printf("%s %s", ctl, command);
+    g_autoptr(GError) error = NULL;
+    int status = 0;
+
+    g_spawn_command_line_sync(line, NULL, NULL, &status, &error);
+    g_assert_no_error(error);
+    g_assert_true(g_spawn_check_wait_status(status, NULL));
+}
+
+static void
+test_host_unresolved(void)
+{
+    g_autofree char *nss = g_build_filename(dir, "nsswitch-files-only.conf", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *said = NULL;
+    /* No network but lo, and /etc/hosts the only source of names: ssh gets the resolver's own
+     * "Name or service not known" without any DNS query. */
+    const char *argv[] = {"unshare",
+                          "--mount",
+                          "--net",
+                          "--",
+                          "sh",
+                          "-c",
+                          "mount --bind \"$0\" /etc/nsswitch.conf && exec \"$1\" --child \"$2\"",
+                          nss,
+                          self_exe,
+                          "qemu+ssh://root@nonexistent.invalid/system",
+                          NULL};
+
+    g_file_set_contents(nss, "hosts: files\n", -1, &error);
+    g_assert_no_error(error);
+    said = run_child(argv);
+    assert_contains(said, "The host name “nonexistent.invalid” does not resolve");
+    assert_contains(said, "IP address");
+    /* and what ssh said, after it */
+    assert_contains(said, "Could not resolve hostname");
+}
+
+static void
+test_polkit_unavailable(void)
+{
+    g_autofree char *socket = g_build_filename(dir, "run", "libvirt-sock", NULL);
+    g_autofree char *said = NULL;
+    struct stat st;
+
+    /* The daemon's default: auth_unix_rw = "polkit", so the socket is open to all */
+    g_assert_cmpint(stat(socket, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 0777, ==, 0777);
+    said = run_as_nobody(uri);
+    assert_contains(said, "polkit");
+    assert_contains(said, "system bus");
+    assert_contains(said, "“libvirt” group");
+}
+
+static void
+test_socket_permission(void)
+{
+    g_autofree char *conf = g_build_filename(dir, "etc", "libvirtd.conf", NULL);
+    g_autofree char *socket = g_build_filename(dir, "run", "libvirt-sock", NULL);
+    g_autofree char *text = NULL;
+    g_autofree char *changed = NULL;
+    g_autofree char *said = NULL;
+    g_autoptr(GError) error = NULL;
+    struct stat st;
+
+    /* Only root and the socket's group (root) may use it now. */
+    g_file_get_contents(conf, &text, NULL, &error);
+    g_assert_no_error(error);
+    changed = g_strconcat(text, "unix_sock_rw_perms = \"0770\"\n", NULL);
+    g_file_set_contents(conf, changed, -1, &error);
+    g_assert_no_error(error);
+    ctl_run("restart");
+    g_assert_cmpint(stat(socket, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 0777, ==, 0770);
+    g_assert_cmpint(st.st_gid, ==, 0);
+
+    said = run_as_nobody(uri);
+    assert_contains(said, "You are not allowed to use the libvirt daemon’s socket");
+    assert_contains(said, socket);
+    assert_contains(said, "“libvirt” group");
+    assert_contains(said, "log out and back in");
+    assert_contains(said, "Permission denied");
+}
+
+static void
+test_daemon_stopped(void)
+{
+    g_autofree char *socket = g_build_filename(dir, "run", "libvirt-sock", NULL);
+    g_autoptr(HakoConnectionManager) manager = hako_connection_manager_new(NULL);
+    g_autoptr(HakoConnectionManager) fresh = hako_connection_manager_new(NULL);
+    HakoHost *host;
+    HakoHost *late;
+    const char *said;
+
+    hako_connection_manager_set_retry_delays(manager, 200, 1000);
+    host = hako_connection_manager_add(manager, uri, HAKO_CONNECT_NONE);
+    hako_connection_manager_connect(manager, host);
+    g_assert_true(hako_test_wait_until(host_connected, host, 60000));
+
+    ctl_run("stop");
+    /* The connection drops, the retry finds no daemon and says so. */
+    g_assert_true(hako_test_wait_until(host_failed, host, 30000));
+    for (int i = 0; i < 100; i++) {
+        said = hako_host_get_last_error(host);
+        if (said != NULL && strstr(said, "is not running") != NULL)
+            break;
+        hako_test_spin(100);
+    }
+    said = hako_host_get_last_error(host);
+    g_test_message("after the daemon stopped: %s", said);
+    assert_contains(said, "The libvirt daemon is not running");
+    assert_contains(said, socket);
+    assert_contains(said, "systemctl start libvirtd");
+    assert_contains(said, "libvirtd -d");
+
+    /* A new connection while it is stopped gets the same words at once. */
+    late = hako_connection_manager_add(fresh, uri, HAKO_CONNECT_NONE);
+    hako_connection_manager_connect(fresh, late);
+    g_assert_true(hako_test_wait_until(host_failed, late, 30000));
+    said = hako_host_get_last_error(late);
+    g_test_message("connecting while it is stopped: %s", said);
+    assert_contains(said, "The libvirt daemon is not running: nothing listens on its socket");
+    assert_contains(said, "systemctl start libvirtd");
+    /* libvirt's own words stay, after the explanation */
+    assert_contains(said, "Failed to connect socket");
+
+    /* Started again, the first host comes back by itself. */
+    ctl_run("start");
+    g_assert_true(hako_test_wait_until(host_connected, host, 60000));
+}
+
+int
+main(int argc, char *argv[])
+{
+    if (argc == 3 && g_str_equal(argv[1], "--child"))
+        return child_main(argv[2]);
+
+    g_test_init(&argc, &argv, NULL);
+    hako_engine_init();
+    uri = g_getenv("HAKO_TEST_URI");
+    dir = g_getenv("HAKO_TEST_DIR");
+    ctl = g_getenv("HAKO_TEST_LIBVIRTD_CTL");
+    g_assert_nonnull(uri);
+    g_assert_nonnull(dir);
+    g_assert_nonnull(ctl);
+    self_exe = g_file_read_link("/proc/self/exe", NULL);
+    g_assert_nonnull(self_exe);
+
+    /* In this order: the socket's mode is changed for good, and the daemon stopped last. */
+    g_test_add_func("/troubleshoot-real/host-unresolved", test_host_unresolved);
+    g_test_add_func("/troubleshoot-real/polkit-unavailable", test_polkit_unavailable);
+    g_test_add_func("/troubleshoot-real/socket-permission", test_socket_permission);
+    g_test_add_func("/troubleshoot-real/daemon-stopped", test_daemon_stopped);
+    return g_test_run();
+}
