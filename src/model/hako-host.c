@@ -269,7 +269,7 @@ _hako_host_set_details(HakoHost *self, const HakoHostDetails *details)
         g_strcmp0(self->details.cpu_arch, details->cpu_arch) == 0 &&
         self->details.sockets == details->sockets && self->details.cores == details->cores &&
         self->details.threads == details->threads &&
-        self->details.numa_cells == details->numa_cells)
+        self->details.numa_cells == details->numa_cells && self->details.no_kvm == details->no_kvm)
         return;
     details_clear(&self->details);
     self->details.hypervisor_version = g_strdup(details->hypervisor_version);
@@ -280,6 +280,7 @@ _hako_host_set_details(HakoHost *self, const HakoHostDetails *details)
     self->details.cores = details->cores;
     self->details.threads = details->threads;
     self->details.numa_cells = details->numa_cells;
+    self->details.no_kvm = details->no_kvm;
     g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_DETAILS]);
 }
 

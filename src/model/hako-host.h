@@ -20,6 +20,7 @@ typedef struct {
     guint cores;              /* per socket */
     guint threads;            /* per core */
     guint numa_cells;
+    gboolean no_kvm; /* QEMU guests can only be emulated: no KVM (no /dev/kvm, no VT-x/AMD-V) */
 } HakoHostDetails;
 
 const char *hako_host_get_uri(HakoHost *self);

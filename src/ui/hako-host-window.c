@@ -7,6 +7,7 @@
 #include "hako-graph.h"
 #include "hako-networks-page.h"
 #include "hako-storage-page.h"
+#include "hako-troubleshoot.h"
 
 #include <glib/gi18n.h>
 
@@ -36,6 +37,7 @@ struct _HakoHostWindow {
     GtkToggleButton *autoconnect_check;
 
     /* Template children */
+    GtkLabel *no_kvm_label;
     GtkGrid *overview_grid;
     GtkStack *stack;
     GtkLabel *uri_label;
@@ -138,6 +140,13 @@ update_details(HakoHostWindow *self)
     set_label_text(self->cpu_model_label, cpu);
     set_label_text(self->topology_label, topology);
     set_label_text(self->numa_label, numa);
+    if (details->no_kvm) {
+        g_autoptr(HakoTrouble) trouble = hako_troubleshoot_no_kvm();
+        g_autofree char *text = hako_trouble_explain(trouble, NULL);
+
+        gtk_label_set_text(self->no_kvm_label, text);
+    }
+    gtk_widget_set_visible(GTK_WIDGET(self->no_kvm_label), details->no_kvm);
     /* Not while the user types in it. */
     if (!gtk_widget_has_focus(GTK_WIDGET(self->name_entry)))
         gtk_entry_set_text(self->name_entry, hako_host_get_label(self->host));
@@ -486,6 +495,7 @@ hako_host_window_class_init(HakoHostWindowClass *klass)
     gtk_widget_class_set_template_from_resource(widget_class,
                                                 RESOURCE_PREFIX "/ui/hako-host-window.ui");
     gtk_widget_class_bind_template_child(widget_class, HakoHostWindow, stack);
+    gtk_widget_class_bind_template_child(widget_class, HakoHostWindow, no_kvm_label);
     gtk_widget_class_bind_template_child(widget_class, HakoHostWindow, overview_grid);
     gtk_widget_class_bind_template_child(widget_class, HakoHostWindow, uri_label);
     gtk_widget_class_bind_template_child(widget_class, HakoHostWindow, hostname_label);

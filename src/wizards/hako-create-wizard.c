@@ -11,6 +11,7 @@
 #include "hako-os-db.h"
 #include "hako-storage-browser.h"
 #include "hako-storage.h"
+#include "hako-troubleshoot.h"
 
 #include <glib/gi18n.h>
 
@@ -72,6 +73,7 @@ struct _HakoCreateWizard {
     GtkWidget *install_page;
     GtkComboBoxText *host_combo;
     GtkComboBoxText *type_combo;
+    GtkLabel *type_note;
     GtkToggleButton *media_radio;
     GtkToggleButton *url_radio;
     GtkToggleButton *pxe_radio;
@@ -820,11 +822,34 @@ load_done(HakoCreateWizard *self, GError *error)
     update(self);
 }
 
+/* A QEMU host that offers no KVM guest at all: no /dev/kvm, or no VT-x/AMD-V. */
+static gboolean
+emulated_only(const HakoGuestCaps *caps, const HakoGuestOption *option)
+{
+    if (caps == NULL || option == NULL || g_strcmp0(option->domain_type, "qemu") != 0)
+        return FALSE;
+    for (guint i = 0; i < caps->options->len; i++)
+        if (((const HakoGuestOption *)g_ptr_array_index(caps->options, i))->virt_type ==
+            HAKO_VIRT_KVM)
+            return FALSE;
+    return TRUE;
+}
+
 static void
 type_changed_cb(HakoCreateWizard *self)
 {
     const HakoGuestOption *option = current_option(self);
     gboolean pv = option != NULL && option->guest_type == HAKO_GUEST_XEN_PV;
+    gboolean no_kvm = emulated_only(self->caps, option);
+
+    /* Say why the guest will be slow, and what would make it fast. */
+    if (no_kvm) {
+        g_autoptr(HakoTrouble) trouble = hako_troubleshoot_no_kvm();
+        g_autofree char *text = hako_trouble_explain(trouble, NULL);
+
+        gtk_label_set_text(self->type_note, text);
+    }
+    gtk_widget_set_visible(GTK_WIDGET(self->type_note), no_kvm);
 
     /* A paravirtualized Xen guest can only boot a kernel: from a tree, or given directly. */
     gtk_widget_set_sensitive(GTK_WIDGET(self->media_radio), !pv);
@@ -1421,6 +1446,7 @@ hako_create_wizard_class_init(HakoCreateWizardClass *klass)
                                                 RESOURCE_PREFIX "/ui/hako-create-wizard.ui");
     BIND(install_page);
     BIND(host_combo);
+    BIND(type_note);
     BIND(type_combo);
     BIND(media_radio);
     BIND(url_radio);

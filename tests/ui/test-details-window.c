@@ -16,6 +16,7 @@
 #include "hako-ui.h"
 
 #include <math.h>
+#include <string.h>
 
 #define GUEST_UUID "6861686b-6f00-4000-8000-000000000001"
 #define GUEST_NAME "tdguest-running-01"
@@ -459,6 +460,24 @@ test_host_window(Fixture *f, gconstpointer data)
     _hako_host_set_node_info(f->host, 16, G_GUINT64_CONSTANT(64) * 1024 * 1024 * 1024);
     g_assert_cmpfloat(hako_graph_get_maximum(memory), ==, 64.0 * 1024 * 1024 * 1024);
     g_assert_nonnull(find_label_starting(GTK_WIDGET(window), "16"));
+
+    /* A host whose capabilities offer no KVM says so above the overview, with the fix. */
+    {
+        HakoHostDetails no_kvm = {.cpu_arch = (char *)"x86_64", .no_kvm = TRUE};
+        HakoHostDetails with_kvm = {.cpu_arch = (char *)"x86_64"};
+        GtkLabel *warning;
+
+        g_assert_null(find_label_starting(GTK_WIDGET(window), "KVM is not available"));
+        _hako_host_set_details(f->host, &no_kvm);
+        warning = find_label_starting(GTK_WIDGET(window), "KVM is not available on this host");
+        g_assert_nonnull(warning);
+        g_assert_true(gtk_widget_is_visible(GTK_WIDGET(warning)));
+        g_assert_nonnull(strstr(gtk_label_get_text(warning), "emulated (slow)"));
+        g_assert_nonnull(strstr(gtk_label_get_text(warning), "VT-x or AMD-V"));
+        g_assert_nonnull(strstr(gtk_label_get_text(warning), "kvm_amd"));
+        _hako_host_set_details(f->host, &with_kvm);
+        g_assert_false(gtk_widget_get_visible(GTK_WIDGET(warning)));
+    }
 
     _hako_host_set_polled_stats(f->host, HAKO_STATS_POLL_CPU);
     g_assert_true(hako_graph_get_polled(cpu));
