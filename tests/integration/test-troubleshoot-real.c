@@ -4,7 +4,8 @@
  * own with only /etc/hosts to ask, so no query leaves the machine), polkit that cannot be asked
  * (an unprivileged user on the daemon's default 0777 socket, no system bus), a socket whose mode
  * keeps that user out (unix_sock_rw_perms = "0770"), and the daemon stopped, both under a
- * connected host and for a fresh connection.
+ * connected host and for a fresh connection. And a second daemon that cannot see /dev/kvm, whose
+ * host says it has no KVM.
  *
  * Run by tests/harness/with-private-libvirtd (HAKO_TEST_URI, HAKO_TEST_DIR,
  * HAKO_TEST_LIBVIRTD_CTL). The unprivileged and namespaced parts run this program again with
@@ -13,11 +14,15 @@
 
 #include "hako-connection-manager.h"
 #include "hako-engine.h"
+#include "hako-guest-caps.h"
+#include "hako-host-caps.h"
 #include "hako-test-util.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static const char *uri;
 static const char *dir;
@@ -112,6 +117,104 @@ ctl_run(const char *command)
     g_spawn_command_line_sync(line, NULL, NULL, &status, &error);
     g_assert_no_error(error);
     g_assert_true(g_spawn_check_wait_status(status, NULL));
+}
+
+static void
+child_setsid(gpointer data)
+{
+    setsid();
+}
+
+typedef struct {
+    HakoGuestCaps *caps;
+    GError *error;
+    gboolean done;
+} CapsWait;
+
+static void
+caps_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    CapsWait *w = user_data;
+
+    w->caps = hako_engine_get_guest_caps_finish(result, &w->error);
+    w->done = TRUE;
+}
+
+static gboolean
+caps_done(gpointer data)
+{
+    return ((CapsWait *)data)->done;
+}
+
+/* A second daemon that cannot see /dev/kvm (an empty file bound over it in a mount namespace of
+ * its own, as on a machine without VT-x/AMD-V or the module), next to the harness's. */
+static void
+test_no_kvm(void)
+{
+    g_autofree char *nokvm_dir = g_build_filename(dir, "nokvm", NULL);
+    g_autofree char *caps_cache = g_build_filename(dir, "nokvm-caps", NULL);
+    g_autofree char *empty = g_build_filename(dir, "empty", NULL);
+    g_autofree char *nokvm_uri =
+        g_strdup_printf("qemu:///system?socket=%s/run/libvirt-sock", nokvm_dir);
+    g_auto(GStrv) parts = g_strsplit(ctl, " ", 2);
+    g_auto(GStrv) env = NULL;
+    g_autoptr(HakoConnectionManager) manager = hako_connection_manager_new(NULL);
+    g_autoptr(GError) error = NULL;
+    /* Stops the second daemon when this process ends, however it ends. */
+    const char *watch[] = {"/bin/sh", "-c",      "read x; \"$0\" \"$1\" stop",
+                           parts[0],  nokvm_dir, NULL};
+    const char *start[] = {"unshare", "--mount",
+                           "--",      "sh",
+                           "-c",      "mount --bind \"$0\" /dev/kvm && exec \"$1\" \"$2\" start",
+                           empty,     parts[0],
+                           nokvm_dir, NULL};
+    GPid watcher_pid;
+    int watcher_fd;
+    int status = -1;
+    HakoHost *nokvm;
+    HakoHost *host;
+    CapsWait w = {NULL, NULL, FALSE};
+
+    g_file_set_contents(empty, "", 0, &error);
+    g_assert_no_error(error);
+    g_assert_true(g_spawn_async_with_pipes(
+        NULL, (char **)watch, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+        child_setsid, NULL, &watcher_pid, &watcher_fd, NULL, NULL, &error));
+    g_assert_no_error(error);
+    /* Capabilities probed without KVM must not land in the cache the other daemons share. */
+    env = g_environ_setenv(g_get_environ(), "PRIVATE_LIBVIRTD_CAPS_CACHE", caps_cache, TRUE);
+    g_assert_true(g_spawn_sync(NULL, (char **)start, env,
+                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                               NULL, &status, &error));
+    g_assert_no_error(error);
+    g_assert_true(g_spawn_check_wait_status(status, NULL));
+
+    nokvm = hako_connection_manager_add(manager, nokvm_uri, HAKO_CONNECT_NONE);
+    host = hako_connection_manager_add(manager, uri, HAKO_CONNECT_NONE);
+    hako_connection_manager_connect(manager, nokvm);
+    hako_connection_manager_connect(manager, host);
+    g_assert_true(hako_test_wait_until(host_connected, nokvm, 60000));
+    g_assert_true(hako_test_wait_until(host_connected, host, 60000));
+    g_assert_true(hako_host_get_details(nokvm)->no_kvm);
+    /* The harness's daemon sees this machine's /dev/kvm. */
+    if (g_file_test("/dev/kvm", G_FILE_TEST_EXISTS))
+        g_assert_false(hako_host_get_details(host)->no_kvm);
+
+    /* What the New VM wizard gets: QEMU guests, no KVM one. */
+    hako_engine_get_guest_caps_async(manager, nokvm, NULL, caps_cb, &w);
+    g_assert_true(hako_test_wait_until(caps_done, &w, 60000));
+    g_assert_no_error(w.error);
+    g_assert_nonnull(hako_guest_caps_find(w.caps, NULL, HAKO_VIRT_QEMU, HAKO_GUEST_HVM));
+    for (guint i = 0; i < w.caps->options->len; i++)
+        g_assert_cmpint(((HakoGuestOption *)g_ptr_array_index(w.caps->options, i))->virt_type, !=,
+                        HAKO_VIRT_KVM);
+    hako_guest_caps_free(w.caps);
+
+    g_clear_object(&manager);
+    hako_test_spin(100);
+    close(watcher_fd);
+    waitpid(watcher_pid, &status, 0);
+    g_spawn_close_pid(watcher_pid);
 }
 
 static void
@@ -254,6 +357,7 @@ main(int argc, char *argv[])
     g_assert_nonnull(self_exe);
 
     /* In this order: the socket's mode is changed for good, and the daemon stopped last. */
+    g_test_add_func("/troubleshoot-real/no-kvm", test_no_kvm);
     g_test_add_func("/troubleshoot-real/host-unresolved", test_host_unresolved);
     g_test_add_func("/troubleshoot-real/polkit-unavailable", test_polkit_unavailable);
     g_test_add_func("/troubleshoot-real/socket-permission", test_socket_permission);
