@@ -3,13 +3,15 @@
 # Connections from the user's side: a second `hako --connect` hands its URI to the running
 # window; a host that wants a password asks for it in a dialog; bad and unreachable URIs show
 # their error (on the host's row, or in the window's error bar when the URI cannot even be
-# parsed); a connection that hangs leaves the window usable, and Hako still quits at once.
+# parsed); a connection that hangs leaves the window usable; a stopped daemon is named, with the
+# command that starts it; and Hako still quits at once.
 #
 # Started by run-ui-test, with hako already running as `hako --connect "$HAKO_TEST_URI"`.
 # Prints TAP.
 
 import os
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -64,7 +66,7 @@ def row_text(app, host_prefix):
 
 
 def main():
-    plan("connections", 12)
+    plan("connections", 13)
     app = application()
     if poll("guest listed", 60, lambda: cell_named(app, GUEST)) is None:
         bail("the private daemon's guest is listed", "no row named %s" % GUEST)
@@ -177,7 +179,31 @@ def main():
         bail("Escape clears the search", "tdauth-running-01 did not come back")
     ok("Escape clears the search and every guest is back")
 
-    # 6. Quitting does not wait for the hanging connection.
+    # 6. The private daemon stopped for real: its host's row says so in plain words, with the
+    # command that starts it again.
+    subprocess.run(os.environ["HAKO_TEST_LIBVIRTD_CTL"].split() + ["stop"], check=True,
+                   stdout=subprocess.DEVNULL)
+
+    # The private daemon's own row: its message names the socket in the harness's directory
+    # (hakonosuchdriver's row, which libvirt sends to the system socket, says it too).
+    socket_path = os.path.join(os.environ["HAKO_TEST_DIR"], "run", "libvirt-sock")
+
+    def stopped_row():
+        for cell in find_all(app, roleName="table cell"):
+            name = cell.name or ""
+            if "The libvirt daemon is not running" in name and socket_path in name:
+                return name
+        return None
+
+    text = poll("daemon stopped on the row", 60, stopped_row)
+    if text is None:
+        bail("a stopped daemon is named on its host's row", "no row says the daemon is not running")
+    diag("row: " + text)
+    if "systemctl start libvirtd" not in text or "libvirtd -d" not in text:
+        bail("the row gives the command that starts the daemon", "row says %r" % text)
+    ok("a stopped daemon's host row says the daemon is not running and how to start it")
+
+    # 7. Quitting does not wait for the hanging connection.
     started = time.monotonic()
     quit_with_ctrl_q(app)
     diag("hako quit %.1f s after Ctrl+Q" % (time.monotonic() - started))
