@@ -220,6 +220,27 @@ hako_guest_caps_find(const HakoGuestCaps *caps,
 }
 
 /**
+ * hako_guest_caps_is_emulated_only:
+ * @option: (nullable): the kind of guest chosen, one of @caps's
+ *
+ * Returns: %TRUE when @option is a QEMU guest (emulated) and @caps offers no KVM guest at all:
+ *   the host has no /dev/kvm, no VT-x/AMD-V or no module, so every guest would be slow. %FALSE
+ *   for a KVM choice, a host with KVM, Xen and the test driver.
+ */
+gboolean
+hako_guest_caps_is_emulated_only(const HakoGuestCaps *caps, const HakoGuestOption *option)
+{
+    g_return_val_if_fail(caps != NULL, FALSE);
+
+    if (option == NULL || g_strcmp0(option->domain_type, "qemu") != 0)
+        return FALSE;
+    for (guint i = 0; i < caps->options->len; i++)
+        if (((const HakoGuestOption *)caps->options->pdata[i])->virt_type == HAKO_VIRT_KVM)
+            return FALSE;
+    return TRUE;
+}
+
+/**
  * hako_guest_caps_get_default:
  *
  * Returns: (transfer none) (nullable): what a new guest uses unless the user chooses: the

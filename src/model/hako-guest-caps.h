@@ -58,6 +58,7 @@ const HakoGuestOption *hako_guest_caps_find(const HakoGuestCaps *caps,
                                             HakoVirtType virt,
                                             HakoGuestType guest);
 const HakoGuestOption *hako_guest_caps_get_default(const HakoGuestCaps *caps);
+gboolean hako_guest_caps_is_emulated_only(const HakoGuestCaps *caps, const HakoGuestOption *option);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HakoGuestOption, hako_guest_option_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HakoGuestCaps, hako_guest_caps_free)

@@ -822,25 +822,12 @@ load_done(HakoCreateWizard *self, GError *error)
     update(self);
 }
 
-/* A QEMU host that offers no KVM guest at all: no /dev/kvm, or no VT-x/AMD-V. */
-static gboolean
-emulated_only(const HakoGuestCaps *caps, const HakoGuestOption *option)
-{
-    if (caps == NULL || option == NULL || g_strcmp0(option->domain_type, "qemu") != 0)
-        return FALSE;
-    for (guint i = 0; i < caps->options->len; i++)
-        if (((const HakoGuestOption *)g_ptr_array_index(caps->options, i))->virt_type ==
-            HAKO_VIRT_KVM)
-            return FALSE;
-    return TRUE;
-}
-
 static void
 type_changed_cb(HakoCreateWizard *self)
 {
     const HakoGuestOption *option = current_option(self);
     gboolean pv = option != NULL && option->guest_type == HAKO_GUEST_XEN_PV;
-    gboolean no_kvm = emulated_only(self->caps, option);
+    gboolean no_kvm = self->caps != NULL && hako_guest_caps_is_emulated_only(self->caps, option);
 
     /* Say why the guest will be slow, and what would make it fast. */
     if (no_kvm) {

@@ -208,6 +208,7 @@ test_no_kvm(void)
     for (guint i = 0; i < w.caps->options->len; i++)
         g_assert_cmpint(((HakoGuestOption *)g_ptr_array_index(w.caps->options, i))->virt_type, !=,
                         HAKO_VIRT_KVM);
+    g_assert_true(hako_guest_caps_is_emulated_only(w.caps, hako_guest_caps_get_default(w.caps)));
     hako_guest_caps_free(w.caps);
 
     g_clear_object(&manager);

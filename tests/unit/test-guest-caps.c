@@ -416,6 +416,34 @@ test_copy_and_sort(void)
     assert_option(nth_option(built, 6), "i686", HAKO_VIRT_KVM, HAKO_GUEST_HVM, NULL);
 }
 
+/* The New VM wizard's note on a host without KVM follows this. */
+static void
+test_emulated_only(void)
+{
+    g_autoptr(HakoGuestCaps) with_kvm = parse_caps_file("qemu-capabilities.xml");
+    g_autoptr(HakoGuestCaps) without_kvm = parse_caps_file("qemu-capabilities-nokvm.xml");
+    g_autoptr(HakoGuestCaps) test_driver = parse_caps_file("test-capabilities.xml");
+    g_autoptr(HakoGuestCaps) xen = parse_caps_file("xen-capabilities.xml");
+    const HakoGuestOption *qemu =
+        hako_guest_caps_find(with_kvm, "x86_64", HAKO_VIRT_QEMU, HAKO_GUEST_HVM);
+    const HakoGuestOption *only_qemu =
+        hako_guest_caps_find(without_kvm, "x86_64", HAKO_VIRT_QEMU, HAKO_GUEST_HVM);
+
+    g_assert_nonnull(qemu);
+    g_assert_nonnull(only_qemu);
+    g_assert_null(hako_guest_caps_find(without_kvm, NULL, HAKO_VIRT_KVM, HAKO_GUEST_HVM));
+    g_assert_true(hako_guest_caps_get_default(without_kvm) == only_qemu);
+    g_assert_true(hako_guest_caps_is_emulated_only(without_kvm, only_qemu));
+    g_assert_false(hako_guest_caps_is_emulated_only(without_kvm, NULL));
+    /* QEMU chosen on a host with KVM: the user's choice, no note */
+    g_assert_false(hako_guest_caps_is_emulated_only(with_kvm, qemu));
+    g_assert_false(
+        hako_guest_caps_is_emulated_only(with_kvm, hako_guest_caps_get_default(with_kvm)));
+    g_assert_false(
+        hako_guest_caps_is_emulated_only(test_driver, hako_guest_caps_get_default(test_driver)));
+    g_assert_false(hako_guest_caps_is_emulated_only(xen, hako_guest_caps_get_default(xen)));
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -431,5 +459,6 @@ main(int argc, char *argv[])
     g_test_add_func("/engine/guest-caps/unsupported-devices", test_unsupported_devices);
     g_test_add_func("/engine/guest-caps/uefi-loader-names", test_uefi_loader_names);
     g_test_add_func("/model/guest-caps/copy-and-sort", test_copy_and_sort);
+    g_test_add_func("/engine/guest-caps/emulated-only", test_emulated_only);
     return g_test_run();
 }
