@@ -904,11 +904,11 @@ gather_host_details(virConnectPtr conn, HakoHostDetails *details)
     }
     caps = virConnectGetCapabilities(conn);
     if (caps != NULL) {
-        details->no_kvm = hako_troubleshoot_caps_lack_kvm(caps);
         xmlDocPtr doc = xmlReadMemory(caps, (int)strlen(caps), "capabilities.xml", NULL,
                                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
         xmlXPathContextPtr ctx = doc != NULL ? xmlXPathNewContext(doc) : NULL;
 
+        details->no_kvm = hako_troubleshoot_caps_lack_kvm(caps);
         if (ctx != NULL) {
             guint cells = xpath_uint(ctx, "count(/capabilities/host/topology/cells/cell)");
 
