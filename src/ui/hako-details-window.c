@@ -10,6 +10,7 @@
 #include "hako-graph.h"
 #include "hako-hardware-pages.h"
 #include "hako-snapshots-page.h"
+#include "hako-widgets.h"
 #include "hako-xml-page.h"
 
 #include <glib/gi18n.h>
@@ -722,6 +723,7 @@ hako_details_window_present(GtkWindow *parent,
         window = g_object_new(HAKO_TYPE_DETAILS_WINDOW, "application",
                               parent != NULL ? gtk_window_get_application(parent) : NULL, "manager",
                               manager, "domain", domain, "settings", settings, NULL);
+        hako_widgets_remember_geometry(GTK_WINDOW(window), settings, "details-window");
         if (parent != NULL)
             gtk_window_set_screen(GTK_WINDOW(window), gtk_window_get_screen(parent));
     }

@@ -8,6 +8,7 @@
 #include "hako-networks-page.h"
 #include "hako-storage-page.h"
 #include "hako-troubleshoot.h"
+#include "hako-widgets.h"
 
 #include <glib/gi18n.h>
 
@@ -564,6 +565,7 @@ hako_host_window_present(GtkWindow *parent,
         window = g_object_new(HAKO_TYPE_HOST_WINDOW, "application",
                               parent != NULL ? gtk_window_get_application(parent) : NULL, "manager",
                               manager, "host", host, "settings", settings, NULL);
+        hako_widgets_remember_geometry(GTK_WINDOW(window), settings, "host-window");
         if (parent != NULL)
             gtk_window_set_screen(GTK_WINDOW(window), gtk_window_get_screen(parent));
     }

@@ -88,3 +88,83 @@ hako_widgets_error_bar_new(GtkLabel **label)
     gtk_widget_show(GTK_WIDGET(*label));
     return bar;
 }
+
+/* ---------------------------------------------------------------------------------------- */
+/* Window geometry                                                                           */
+
+typedef struct {
+    GSettings *settings;
+    char *size_key;      /* PREFIX-size, (ii) */
+    char *maximized_key; /* PREFIX-maximized, b */
+    int width;
+    int height;
+    gboolean maximized;
+} Geometry;
+
+static void
+geometry_free(gpointer data)
+{
+    Geometry *g = data;
+
+    g_object_unref(g->settings);
+    g_free(g->size_key);
+    g_free(g->maximized_key);
+    g_free(g);
+}
+
+static void
+geometry_allocate_cb(GtkWidget *widget, GdkRectangle *allocation G_GNUC_UNUSED, Geometry *g)
+{
+    if (!g->maximized && gtk_widget_get_realized(widget))
+        gtk_window_get_size(GTK_WINDOW(widget), &g->width, &g->height);
+}
+
+static gboolean
+geometry_state_cb(GtkWidget *widget G_GNUC_UNUSED, GdkEventWindowState *event, Geometry *g)
+{
+    g->maximized = (event->new_window_state & GDK_WINDOW_STATE_MAXIMIZED) != 0;
+    return GDK_EVENT_PROPAGATE;
+}
+
+/* Saved when the window goes, so a window closed last sets the size of the next one. */
+static void
+geometry_save_cb(GtkWidget *widget G_GNUC_UNUSED, Geometry *g)
+{
+    if (g->width > 0 && g->height > 0)
+        g_settings_set(g->settings, g->size_key, "(ii)", g->width, g->height);
+    g_settings_set_boolean(g->settings, g->maximized_key, g->maximized);
+}
+
+/**
+ * hako_widgets_remember_geometry:
+ * @window: a window not shown yet
+ * @settings: (nullable): the org.hako.Hako settings; nothing is remembered without them
+ * @prefix: the keys' prefix: "PREFIX-size" (ii) and "PREFIX-maximized" (b)
+ *
+ * Gives @window the size and maximized state the last window of its kind had when it closed,
+ * and saves its own when it closes.
+ */
+void
+hako_widgets_remember_geometry(GtkWindow *window, GSettings *settings, const char *prefix)
+{
+    Geometry *g;
+    int width = 0;
+    int height = 0;
+
+    g_return_if_fail(GTK_IS_WINDOW(window));
+    if (settings == NULL)
+        return;
+    g = g_new0(Geometry, 1);
+    g->settings = g_object_ref(settings);
+    g->size_key = g_strdup_printf("%s-size", prefix);
+    g->maximized_key = g_strdup_printf("%s-maximized", prefix);
+    g_settings_get(settings, g->size_key, "(ii)", &width, &height);
+    if (width > 0 && height > 0)
+        gtk_window_set_default_size(window, width, height);
+    if (g_settings_get_boolean(settings, g->maximized_key))
+        gtk_window_maximize(window);
+    g_object_set_data_full(G_OBJECT(window), "hako-geometry", g, geometry_free);
+    g_signal_connect(window, "size-allocate", G_CALLBACK(geometry_allocate_cb), g);
+    g_signal_connect(window, "window-state-event", G_CALLBACK(geometry_state_cb), g);
+    g_signal_connect(window, "unrealize", G_CALLBACK(geometry_save_cb), g);
+}

@@ -13,5 +13,6 @@ void
 hako_widgets_add_text_column(GtkTreeView *view, const char *title, int column, gboolean expand);
 GtkWidget *hako_widgets_scrolled(GtkWidget *child);
 GtkInfoBar *hako_widgets_error_bar_new(GtkLabel **label);
+void hako_widgets_remember_geometry(GtkWindow *window, GSettings *settings, const char *prefix);
 
 G_END_DECLS

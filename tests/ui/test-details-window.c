@@ -400,6 +400,57 @@ test_details_window_once(Fixture *f, gconstpointer data)
     g_assert_null(hako_details_window_lookup(other));
 }
 
+typedef struct {
+    GtkWindow *window;
+    int width;
+    int height;
+} Size;
+
+static gboolean
+has_size(gpointer data)
+{
+    Size *size = data;
+    int width = 0;
+    int height = 0;
+
+    gtk_window_get_size(size->window, &width, &height);
+    return width == size->width && height == size->height;
+}
+
+/* A guest's window closed at some size gives that size to the next one. */
+static void
+test_details_window_remembers_size(Fixture *f, gconstpointer data)
+{
+    HakoDetailsWindow *window;
+    Size size = {NULL, 1113, 717}; /* more than its least width */
+    gpointer weak;
+    int width = 0;
+    int height = 0;
+
+    g_settings_reset(f->settings, "details-window-size");
+    hako_details_window_present(GTK_WINDOW(f->parent), f->manager, f->domain, f->settings);
+    window = hako_details_window_lookup(f->domain);
+    g_assert_true(wait_for(is_mapped, window, 5000));
+    size.window = GTK_WINDOW(window);
+    gtk_window_resize(GTK_WINDOW(window), size.width, size.height);
+    g_assert_true(wait_for(has_size, &size, 5000));
+    weak = window;
+    g_object_add_weak_pointer(G_OBJECT(window), &weak);
+    gtk_widget_destroy(GTK_WIDGET(window));
+    g_assert_true(wait_for(is_null, &weak, 2000));
+    g_settings_get(f->settings, "details-window-size", "(ii)", &width, &height);
+    g_assert_cmpint(width, ==, size.width);
+    g_assert_cmpint(height, ==, size.height);
+
+    hako_details_window_present(GTK_WINDOW(f->parent), f->manager, f->domain, f->settings);
+    window = hako_details_window_lookup(f->domain);
+    size.window = GTK_WINDOW(window);
+    g_assert_true(wait_for(is_mapped, window, 5000));
+    g_assert_true(wait_for(has_size, &size, 5000));
+    gtk_widget_destroy(GTK_WIDGET(window));
+    g_settings_reset(f->settings, "details-window-size");
+}
+
 static void
 test_details_window_closes_with_guest(Fixture *f, gconstpointer data)
 {
@@ -644,6 +695,8 @@ main(int argc, char *argv[])
                test_details_window, fixture_tear_down);
     g_test_add("/ui/details-window/one-per-guest-and-keys", Fixture, NULL, fixture_set_up,
                test_details_window_once, fixture_tear_down);
+    g_test_add("/ui/details-window/remembers-its-size", Fixture, NULL, fixture_set_up,
+               test_details_window_remembers_size, fixture_tear_down);
     g_test_add("/ui/details-window/closes-with-its-guest", Fixture, NULL, fixture_set_up,
                test_details_window_closes_with_guest, fixture_tear_down);
     g_test_add("/ui/host-window/title-graphs-and-redraws", Fixture, NULL, fixture_set_up,
