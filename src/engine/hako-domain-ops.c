@@ -801,3 +801,139 @@ hako_domain_ops_open_console_finish(HakoDomainOps *self, GAsyncResult *result, G
     opened_console_free(opened);
     return stream;
 }
+
+/* ---------------------------------------------------------------------- */
+/* Screenshots */
+
+#define SCREENSHOT_MAX_BYTES (64 * 1024 * 1024)
+
+typedef struct {
+    GBytes *data;
+    char *mime;
+} Screenshot;
+
+static void
+screenshot_free(gpointer data)
+{
+    Screenshot *shot = data;
+
+    g_bytes_unref(shot->data);
+    g_free(shot->mime);
+    g_free(shot);
+}
+
+static void
+screenshot_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    ActionData *d = data;
+    virDomainPtr dom = virDomainLookupByUUIDString(d->conn, d->uuid);
+    virStreamPtr stream = NULL;
+    g_autoptr(GByteArray) bytes = g_byte_array_new();
+    char *mime = NULL;
+    char chunk[64 * 1024];
+    GError *error = NULL;
+    int n = 0;
+
+    if (dom == NULL || (stream = virStreamNew(d->conn, 0)) == NULL ||
+        (mime = virDomainScreenshot(dom, stream, 0, 0)) == NULL) {
+        error = _hako_engine_error_from_libvirt(
+            dom == NULL ? HAKO_ENGINE_ERROR_NOT_FOUND : HAKO_ENGINE_ERROR_FAILED,
+            _("Could not take a picture of “%s”'s screen"), d->name);
+        goto out;
+    }
+    while ((n = virStreamRecv(stream, chunk, sizeof chunk)) > 0 &&
+           bytes->len + (guint)n <= SCREENSHOT_MAX_BYTES)
+        g_byte_array_append(bytes, (const guint8 *)chunk, (guint)n);
+    if (n != 0) {
+        error = n < 0 ? _hako_engine_error_from_libvirt(
+                            HAKO_ENGINE_ERROR_FAILED,
+                            _("Could not take a picture of “%s”'s screen"), d->name)
+                      : g_error_new(HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_FAILED,
+                                    _("The picture of “%s”'s screen is too large"), d->name);
+        virStreamAbort(stream);
+    } else {
+        virStreamFinish(stream);
+    }
+
+out:
+    if (stream != NULL)
+        virStreamFree(stream);
+    if (dom != NULL)
+        virDomainFree(dom);
+    virResetLastError();
+    virConnectClose(g_steal_pointer(&d->conn));
+    if (error != NULL) {
+        free(mime);
+        g_task_return_error(task, error);
+    } else {
+        Screenshot *shot = g_new0(Screenshot, 1);
+
+        shot->data = g_byte_array_free_to_bytes(g_steal_pointer(&bytes));
+        shot->mime = g_strdup(mime);
+        free(mime);
+        g_task_return_pointer(task, shot, screenshot_free);
+    }
+}
+
+/**
+ * hako_domain_ops_screenshot_async:
+ * @domain: a running guest of a connected, writable host
+ *
+ * Takes a picture of the guest's first screen (virDomainScreenshot) on a worker thread.
+ */
+void
+hako_domain_ops_screenshot_async(HakoDomainOps *self,
+                                 HakoDomain *domain,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+    g_autoptr(GTask) task = NULL;
+    GError *error = NULL;
+    virConnectPtr conn;
+    ActionData *d;
+
+    g_return_if_fail(HAKO_IS_DOMAIN_OPS(self));
+    g_return_if_fail(HAKO_IS_DOMAIN(domain));
+
+    task = g_task_new(self, cancellable, callback, user_data);
+    g_task_set_source_tag(task, hako_domain_ops_screenshot_async);
+    conn = _hako_connection_manager_dup_conn_to_change(self->manager, domain, &error);
+    if (conn == NULL) {
+        g_task_return_error(task, error);
+        return;
+    }
+    d = g_new0(ActionData, 1);
+    d->conn = conn;
+    d->uuid = g_strdup(hako_domain_get_uuid(domain));
+    d->name = g_strdup(hako_domain_get_name(domain));
+    g_task_set_task_data(task, d, action_data_free);
+    g_task_run_in_thread(task, screenshot_thread);
+}
+
+/**
+ * hako_domain_ops_screenshot_finish:
+ * @mime: (out) (optional): the picture's MIME type, such as "image/x-portable-pixmap"
+ *
+ * Returns: (transfer full): the picture's bytes, or %NULL with @error set.
+ */
+GBytes *
+hako_domain_ops_screenshot_finish(HakoDomainOps *self,
+                                  GAsyncResult *result,
+                                  char **mime,
+                                  GError **error)
+{
+    Screenshot *shot;
+    GBytes *data;
+
+    g_return_val_if_fail(g_task_is_valid(result, self), NULL);
+
+    shot = g_task_propagate_pointer(G_TASK(result), error);
+    if (shot == NULL)
+        return NULL;
+    data = g_bytes_ref(shot->data);
+    if (mime != NULL)
+        *mime = g_strdup(shot->mime);
+    screenshot_free(shot);
+    return data;
+}

@@ -63,4 +63,14 @@ void hako_domain_ops_open_console_async(HakoDomainOps *self,
 HakoConsoleStream *
 hako_domain_ops_open_console_finish(HakoDomainOps *self, GAsyncResult *result, GError **error);
 
+void hako_domain_ops_screenshot_async(HakoDomainOps *self,
+                                      HakoDomain *domain,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+GBytes *hako_domain_ops_screenshot_finish(HakoDomainOps *self,
+                                          GAsyncResult *result,
+                                          char **mime,
+                                          GError **error);
+
 G_END_DECLS
