@@ -7,6 +7,7 @@
 
 #include "hako-connection-spec.h"
 #include "hako-host.h"
+#include "hako-widgets.h"
 
 #include <glib/gi18n.h>
 
@@ -367,6 +368,7 @@ hako_add_connection_dialog_init(HakoAddConnectionDialog *self)
 
     self->spec = hako_connection_spec_new();
     gtk_widget_init_template(GTK_WIDGET(self));
+    hako_widgets_name_from_labels(GTK_WIDGET(self));
 
     /* Every row shown: the fields' grid keeps that size whatever the rows hidden later. */
     gtk_widget_get_preferred_width(self->fields_grid, NULL, &natural_width);

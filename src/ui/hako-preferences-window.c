@@ -4,6 +4,8 @@
 
 #include "hako-preferences-window.h"
 
+#include "hako-widgets.h"
+
 struct _HakoPreferencesWindow {
     GtkDialog parent_instance;
 
@@ -188,6 +190,7 @@ static void
 hako_preferences_window_init(HakoPreferencesWindow *self)
 {
     gtk_widget_init_template(GTK_WIDGET(self));
+    hako_widgets_name_from_labels(GTK_WIDGET(self));
 }
 
 /**

@@ -168,3 +168,39 @@ hako_widgets_remember_geometry(GtkWindow *window, GSettings *settings, const cha
     g_signal_connect(window, "window-state-event", G_CALLBACK(geometry_state_cb), g);
     g_signal_connect(window, "unrealize", G_CALLBACK(geometry_save_cb), g);
 }
+
+static void
+name_from_label(GtkWidget *widget, gpointer data)
+{
+    if (GTK_IS_LABEL(widget)) {
+        GtkWidget *target = gtk_label_get_mnemonic_widget(GTK_LABEL(widget));
+
+        if (target != NULL) {
+            AtkObject *accessible = gtk_widget_get_accessible(target);
+            const char *name = atk_object_get_name(accessible);
+
+            if (name == NULL || *name == '\0')
+                atk_object_set_name(accessible, gtk_label_get_text(GTK_LABEL(widget)));
+        }
+    }
+    if (GTK_IS_CONTAINER(widget))
+        gtk_container_forall(GTK_CONTAINER(widget), name_from_label, data);
+}
+
+/**
+ * hako_widgets_name_from_labels:
+ * @root: the widget whose descendants (internal children included) to look at
+ *
+ * GTK 3 gives the widget a label's mnemonic points at only a labelled-by relation, not an
+ * accessible name, so a screen reader that asks an entry or a spin button for its name gets
+ * nothing. This names each such widget under @root that has no name yet with its label's text
+ * (already translated, without the mnemonic's underscore). Call it once the widgets and their
+ * labels exist, after gtk_widget_init_template().
+ */
+void
+hako_widgets_name_from_labels(GtkWidget *root)
+{
+    g_return_if_fail(GTK_IS_WIDGET(root));
+
+    name_from_label(root, NULL);
+}

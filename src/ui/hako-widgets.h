@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Small pieces the pages built in code share: a toolbar button, a text column, a scrolled list,
- * an error bar. */
+ * an error bar, accessible names from labels. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -14,5 +14,6 @@ hako_widgets_add_text_column(GtkTreeView *view, const char *title, int column, g
 GtkWidget *hako_widgets_scrolled(GtkWidget *child);
 GtkInfoBar *hako_widgets_error_bar_new(GtkLabel **label);
 void hako_widgets_remember_geometry(GtkWindow *window, GSettings *settings, const char *prefix);
+void hako_widgets_name_from_labels(GtkWidget *root);
 
 G_END_DECLS

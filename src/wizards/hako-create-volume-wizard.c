@@ -7,6 +7,7 @@
 #include "hako-storage-browser.h"
 #include "hako-storage-page.h"
 #include "hako-storage.h"
+#include "hako-widgets.h"
 
 #include <glib/gi18n.h>
 
@@ -374,6 +375,7 @@ hako_create_volume_wizard_init(HakoCreateVolumeWizard *self)
     self->cancellable = g_cancellable_new();
     self->spec = hako_volume_spec_new();
     gtk_widget_init_template(GTK_WIDGET(self));
+    hako_widgets_name_from_labels(GTK_WIDGET(self));
 }
 
 /**

@@ -12,6 +12,7 @@
 #include "hako-storage-browser.h"
 #include "hako-storage.h"
 #include "hako-troubleshoot.h"
+#include "hako-widgets.h"
 
 #include <glib/gi18n.h>
 
@@ -1522,6 +1523,7 @@ hako_create_wizard_init(HakoCreateWizard *self)
     self->cancellable = g_cancellable_new();
     self->spec = hako_vm_spec_new();
     gtk_widget_init_template(GTK_WIDGET(self));
+    hako_widgets_name_from_labels(GTK_WIDGET(self));
     self->os_store = gtk_list_store_new(2, G_TYPE_STRING, G_TYPE_STRING);
     gtk_tree_view_set_model(self->os_view, GTK_TREE_MODEL(self->os_store));
     /* (GtkTreeView takes no accessible child in a template) */

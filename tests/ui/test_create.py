@@ -76,8 +76,10 @@ def choose(combo, words):
     for index, name in enumerate(names):
         if words in name:
             combo.querySelection().selectChild(index)
-            if poll("%s chosen" % words, 10, lambda: words in (combo.name or "")) is None:
-                bail("choosing %r" % name, "the combo box shows %r" % combo.name)
+            # (a combo box's name is its label's; its selected item is what it shows)
+            if poll("%s chosen" % words, 10,
+                    lambda: combo.querySelection().isChildSelected(index)) is None:
+                bail("choosing %r" % name, "the combo box %r shows another item" % combo.name)
             return name
     bail("there is a choice %r" % words, "the choices are %r" % names)
 
