@@ -212,27 +212,37 @@ def sidebar_pages(window, what, wait_for=None):
     return problems
 
 
-def assistant_pages(window, what, fill=None, stop=("Apply", "Migrate", "Finish")):
-    """Walks each page of an assistant, going on with Next while it is enabled; never clicks
-    anything that would create or move something. @fill(window, title) fills a page in."""
+def page_key(window):
+    """What tells one page of a wizard from the next: its title (a GtkAssistant's window takes
+    its page's) and the labels it shows (a dialog with a GtkStack keeps one title)."""
+    return (window.name, tuple(sorted(l.name for l in find_all(window, roleName="label")
+                                      if l.name and showing(l))))
+
+
+def assistant_pages(window, what, fill=None):
+    """Walks each page of a wizard, going on with Next (or Forward) while it is enabled; never
+    clicks anything else, so nothing is created or moved. @fill(window, title) fills a page in."""
     problems = []
     titles = []
     for page in range(10):
         title = window.name
+        if title in titles:
+            title = "%s (page %d)" % (title, page + 1)
         titles.append(title)
         if fill is not None:
-            fill(window, title)
+            fill(window, window.name)
         problems += ["[%s] %s" % (title, p) for p in check("%s: %s" % (what, title), window)]
-        if any(button(window, s) is not None and sensitive(button(window, s)) for s in stop):
-            break
-        nxt = poll("Next", 10, lambda: (lambda b: b if b is not None and sensitive(b) else None)(
-            button(window, "Next")))
+        nxt = poll("Next", 5, lambda: next(
+            (b for b in (button(window, n) for n in ("Next", "Forward"))
+             if b is not None and sensitive(b)), None))
         if nxt is None:
-            diag("%s: Next stays off on %s; it says %r" % (what, title, [
+            diag("%s: no Next on %s; it says %r" % (what, title, [
                 l.name for l in find_all(window, roleName="label") if l.name and showing(l)]))
             break
+        key = page_key(window)
         nxt.doActionNamed("click")
-        if poll("next page", 10, lambda: window.name != title) is None:
+        if poll("next page", 10, lambda: page_key(window) != key) is None:
+            diag("%s: Next leaves %s as it is" % (what, title))
             break
     diag("%s pages walked: %s" % (what, ", ".join(titles)))
     return problems
@@ -366,9 +376,14 @@ def main():
         add.doActionNamed("click")
         return new_window(app, before, what)
 
+    def fill_network(window, title):
+        name = labelled(window, "Name:")
+        if name is not None and showing(name) and not name.queryText().getText(0, -1):
+            name.queryEditableText().setTextContents("hako-a11y-net")
+
     wizard = open_from_host("Virtual Networks", "Add Network…", "the Create Network wizard")
     report("the Create Network wizard names every control on each page",
-           assistant_pages(wizard, "Create Network", stop=("Create", "Apply", "Finish")))
+           assistant_pages(wizard, "Create Network", fill=fill_network))
     close(wizard, app)
 
     def fill_pool(window, title):
