@@ -95,6 +95,11 @@ struct _HakoManagerWindow {
     GtkCellRenderer *network_graph_renderer;
     GtkCellRenderer *network_text_renderer;
     GtkCellRenderer *ip_renderer;
+    GtkTreeViewColumn *thumbnail_column;
+    GtkCellRenderer *thumbnail_renderer;
+    GHashTable *thumbnails;         /* guest UUID → GdkPixbuf of its screen */
+    GHashTable *thumbnails_pending; /* guest UUIDs whose picture is being taken */
+    guint thumbnail_timer;
 };
 
 G_DEFINE_FINAL_TYPE(HakoManagerWindow, hako_manager_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -521,6 +526,222 @@ ip_data_func(GtkTreeViewColumn *column,
     if (addresses != NULL)
         text = g_strjoinv(", ", (char **)addresses);
     g_object_set(cell, "text", text, NULL);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Screen thumbnails                                                                         */
+
+#define THUMBNAIL_WIDTH 96
+#define THUMBNAIL_HEIGHT 54
+#define THUMBNAIL_INTERVAL_S 5
+
+static gboolean
+thumbnail_shown_for(HakoDomain *domain)
+{
+    HakoDomainState state = hako_domain_get_state(domain);
+
+    return domain_host_connected(domain) &&
+           (state == HAKO_DOMAIN_STATE_RUNNING || state == HAKO_DOMAIN_STATE_BLOCKED ||
+            state == HAKO_DOMAIN_STATE_PAUSED);
+}
+
+static void
+thumbnail_data_func(GtkTreeViewColumn *column,
+                    GtkCellRenderer *cell,
+                    GtkTreeModel *model,
+                    GtkTreeIter *iter,
+                    gpointer user_data)
+{
+    HakoManagerWindow *self = user_data;
+    GObject *object = hako_host_store_get_object(model, iter);
+    GdkPixbuf *pixbuf = NULL;
+
+    if (HAKO_IS_DOMAIN(object) && thumbnail_shown_for(HAKO_DOMAIN(object)))
+        pixbuf = g_hash_table_lookup(self->thumbnails, hako_domain_get_uuid(HAKO_DOMAIN(object)));
+    g_object_set(cell, "pixbuf", pixbuf, NULL);
+}
+
+/* Decodes a screenshot and scales it into the thumbnail's box, on a worker thread. */
+static void
+decode_thumbnail_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    GBytes *bytes = data;
+    g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new();
+    GError *error = NULL;
+    GdkPixbuf *full;
+    int width, height;
+    double scale;
+
+    if (!gdk_pixbuf_loader_write_bytes(loader, bytes, &error) ||
+        !gdk_pixbuf_loader_close(loader, &error)) {
+        g_task_return_error(task, error);
+        return;
+    }
+    full = gdk_pixbuf_loader_get_pixbuf(loader);
+    width = gdk_pixbuf_get_width(full);
+    height = gdk_pixbuf_get_height(full);
+    scale = MIN((double)THUMBNAIL_WIDTH / width, (double)THUMBNAIL_HEIGHT / height);
+    g_task_return_pointer(task,
+                          gdk_pixbuf_scale_simple(full, MAX(1, (int)(width * scale)),
+                                                  MAX(1, (int)(height * scale)),
+                                                  GDK_INTERP_BILINEAR),
+                          g_object_unref);
+}
+
+typedef struct {
+    GWeakRef window;
+    char *uuid;
+} ThumbnailRequest;
+
+static void
+thumbnail_request_free(ThumbnailRequest *request)
+{
+    g_weak_ref_clear(&request->window);
+    g_free(request->uuid);
+    g_free(request);
+}
+
+static void
+thumbnail_decoded_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    ThumbnailRequest *request = user_data;
+    g_autoptr(HakoManagerWindow) self = g_weak_ref_get(&request->window);
+    g_autoptr(GdkPixbuf) pixbuf = g_task_propagate_pointer(G_TASK(result), NULL);
+
+    if (self != NULL && self->thumbnails != NULL && self->tree_view != NULL) {
+        g_hash_table_remove(self->thumbnails_pending, request->uuid);
+        if (pixbuf != NULL)
+            g_hash_table_replace(self->thumbnails, g_strdup(request->uuid),
+                                 g_steal_pointer(&pixbuf));
+        else
+            g_hash_table_remove(self->thumbnails, request->uuid);
+        gtk_widget_queue_draw(GTK_WIDGET(self->tree_view));
+    }
+    thumbnail_request_free(request);
+}
+
+static void
+thumbnail_taken_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    ThumbnailRequest *request = user_data;
+    g_autoptr(HakoManagerWindow) self = g_weak_ref_get(&request->window);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) bytes =
+        hako_domain_ops_screenshot_finish(HAKO_DOMAIN_OPS(source), result, NULL, &error);
+    g_autoptr(GTask) task = NULL;
+
+    if (self == NULL || self->thumbnails == NULL || bytes == NULL) {
+        if (self != NULL && self->thumbnails != NULL) {
+            g_debug("No thumbnail of %s: %s", request->uuid, error->message);
+            g_hash_table_remove(self->thumbnails_pending, request->uuid);
+            g_hash_table_remove(self->thumbnails, request->uuid);
+        }
+        thumbnail_request_free(request);
+        return;
+    }
+    task = g_task_new(NULL, NULL, thumbnail_decoded_cb, request);
+    g_task_set_task_data(task, g_steal_pointer(&bytes), (GDestroyNotify)g_bytes_unref);
+    g_task_run_in_thread(task, decode_thumbnail_thread);
+}
+
+typedef struct {
+    HakoManagerWindow *self;
+    GtkTreePath *start;
+    GtkTreePath *end;
+} VisibleRows;
+
+static gboolean
+take_thumbnail_func(GtkTreeModel *model, GtkTreePath *path, GtkTreeIter *iter, gpointer data)
+{
+    VisibleRows *rows = data;
+    HakoManagerWindow *self = rows->self;
+    GObject *object;
+    const char *uuid;
+    ThumbnailRequest *request;
+
+    if (gtk_tree_path_compare(path, rows->start) < 0)
+        return FALSE;
+    if (gtk_tree_path_compare(path, rows->end) > 0)
+        return TRUE;
+    object = hako_host_store_get_object(model, iter);
+    if (!HAKO_IS_DOMAIN(object) || !thumbnail_shown_for(HAKO_DOMAIN(object)))
+        return FALSE;
+    uuid = hako_domain_get_uuid(HAKO_DOMAIN(object));
+    if (g_hash_table_contains(self->thumbnails_pending, uuid))
+        return FALSE;
+    g_hash_table_add(self->thumbnails_pending, g_strdup(uuid));
+    request = g_new0(ThumbnailRequest, 1);
+    g_weak_ref_init(&request->window, self);
+    request->uuid = g_strdup(uuid);
+    hako_domain_ops_screenshot_async(self->ops, HAKO_DOMAIN(object), self->cancellable,
+                                     thumbnail_taken_cb, request);
+    return FALSE;
+}
+
+/* Takes new pictures of the running guests in the rows on screen, while the column shows. */
+static gboolean
+refresh_thumbnails(gpointer data)
+{
+    HakoManagerWindow *self = data;
+    GtkTreeModel *model;
+    VisibleRows rows = {self, NULL, NULL};
+
+    if (self->tree_view == NULL || (model = gtk_tree_view_get_model(self->tree_view)) == NULL ||
+        !gtk_tree_view_column_get_visible(self->thumbnail_column) ||
+        !gtk_widget_get_mapped(GTK_WIDGET(self->tree_view)) ||
+        !gtk_tree_view_get_visible_range(self->tree_view, &rows.start, &rows.end))
+        return G_SOURCE_CONTINUE;
+    gtk_tree_model_foreach(model, take_thumbnail_func, &rows);
+    gtk_tree_path_free(rows.start);
+    gtk_tree_path_free(rows.end);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+refresh_thumbnails_once(gpointer data)
+{
+    refresh_thumbnails(data);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+thumbnail_column_visible_cb(HakoManagerWindow *self)
+{
+    /* at once, once the view has laid out its rows with the column */
+    if (gtk_tree_view_column_get_visible(self->thumbnail_column))
+        g_idle_add_full(G_PRIORITY_LOW, refresh_thumbnails_once, g_object_ref(self),
+                        g_object_unref);
+    else
+        g_hash_table_remove_all(self->thumbnails);
+}
+
+static void
+start_thumbnails(HakoManagerWindow *self)
+{
+    g_autoptr(GAction) action = g_settings_create_action(self->settings, "column-thumbnail");
+
+    self->thumbnails = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+    self->thumbnails_pending = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_signal_connect_object(self->thumbnail_column, "notify::visible",
+                            G_CALLBACK(thumbnail_column_visible_cb), self, G_CONNECT_SWAPPED);
+    g_settings_bind(self->settings, "column-thumbnail", self->thumbnail_column, "visible",
+                    G_SETTINGS_BIND_GET);
+    g_action_map_add_action(G_ACTION_MAP(self), action);
+    self->thumbnail_timer = g_timeout_add_seconds(THUMBNAIL_INTERVAL_S, refresh_thumbnails, self);
+}
+
+/**
+ * hako_manager_window_get_thumbnail:
+ *
+ * Returns: (transfer none) (nullable): the latest picture of @domain's screen in the list.
+ */
+GdkPixbuf *
+hako_manager_window_get_thumbnail(HakoManagerWindow *self, HakoDomain *domain)
+{
+    g_return_val_if_fail(HAKO_IS_MANAGER_WINDOW(self), NULL);
+    g_return_val_if_fail(HAKO_IS_DOMAIN(domain), NULL);
+
+    return g_hash_table_lookup(self->thumbnails, hako_domain_get_uuid(domain));
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1998,6 +2219,7 @@ hako_manager_window_constructed(GObject *object)
     attach_models(self);
 
     bind_columns(self);
+    start_thumbnails(self);
     hosts = hako_connection_manager_get_hosts(self->manager);
     g_signal_connect_object(hosts, "items-changed", G_CALLBACK(hosts_items_changed_cb), self,
                             G_CONNECT_SWAPPED);
@@ -2013,6 +2235,7 @@ hako_manager_window_dispose(GObject *object)
 
     save_geometry(self);
     g_clear_handle_id(&self->current_rows_refresh_id, g_source_remove);
+    g_clear_handle_id(&self->thumbnail_timer, g_source_remove);
 
     /* dispose runs twice for a window (gtk_widget_destroy, then the last unref); the actions
      * are gone the second time, so nothing here may update them. */
@@ -2057,6 +2280,8 @@ hako_manager_window_finalize(GObject *object)
     g_free(self->search_key);
     g_free(self->save_folder);
     g_hash_table_unref(self->collapsed_uris);
+    g_clear_pointer(&self->thumbnails, g_hash_table_unref);
+    g_clear_pointer(&self->thumbnails_pending, g_hash_table_unref);
 
     G_OBJECT_CLASS(hako_manager_window_parent_class)->finalize(object);
 }
@@ -2167,6 +2392,8 @@ hako_manager_window_class_init(HakoManagerWindowClass *klass)
     gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, network_graph_renderer);
     gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, network_text_renderer);
     gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, ip_renderer);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, thumbnail_column);
+    gtk_widget_class_bind_template_child(widget_class, HakoManagerWindow, thumbnail_renderer);
 
     gtk_widget_class_bind_template_callback(widget_class, info_bar_response_cb);
     gtk_widget_class_bind_template_callback(widget_class, search_changed_cb);
@@ -2242,6 +2469,8 @@ hako_manager_window_init(HakoManagerWindow *self)
     }
     gtk_tree_view_column_set_cell_data_func(self->ip_column, self->ip_renderer, ip_data_func, self,
                                             NULL);
+    gtk_tree_view_column_set_cell_data_func(self->thumbnail_column, self->thumbnail_renderer,
+                                            thumbnail_data_func, self, NULL);
     fit_columns(self);
     g_signal_connect_object(self->tree_view, "style-updated", G_CALLBACK(tree_style_updated_cb),
                             self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);

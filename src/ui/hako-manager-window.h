@@ -24,4 +24,6 @@ typedef GtkWidget *(*HakoMigrateFunc)(GtkWindow *parent,
                                       HakoDomain *domain);
 void hako_manager_window_set_migrate_func(HakoMigrateFunc func);
 
+GdkPixbuf *hako_manager_window_get_thumbnail(HakoManagerWindow *self, HakoDomain *domain);
+
 G_END_DECLS

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The console engine against a private, real libvirtd: a guest's consoles listed from its live
  * XML, a socket to its VNC display from libvirt, and its serial port as a stream (SeaBIOS
- * writes to it), written to and closed without a hang.
+ * writes to it), written to and closed without a hang; a picture of its screen.
  *
  * Run by tests/harness/with-private-libvirtd (HAKO_TEST_URI). Run inside tests/harness/with-sshd
  * too (HAKO_TEST_SSH_PORT…), the same test goes to the daemon over SSH: the display through a
@@ -187,6 +187,37 @@ test_consoles(void)
     g_assert_true(hako_test_wait_until(is_closed, &log, 10000));
     g_assert_null(log.message); /* closed because asked, not lost */
     g_assert_false(hako_console_stream_is_open(stream));
+
+    /* A picture of its screen (the manager's thumbnails): PNG (or QEMU's PPM), as big as VGA
+     * text. */
+    {
+        g_autoptr(GBytes) picture = NULL;
+        g_autofree char *mime = NULL;
+        gsize size = 0;
+        const char *data;
+
+        w.done = FALSE;
+        hako_domain_ops_screenshot_async(ops, domain, NULL, done_cb, &w);
+        g_assert_true(hako_test_wait_until(is_done, &w, 30000));
+        picture = hako_domain_ops_screenshot_finish(ops, w.result, &mime, &error);
+        g_clear_object(&w.result);
+        g_assert_no_error(error);
+        data = g_bytes_get_data(picture, &size);
+        g_test_message("screenshot: %s, %" G_GSIZE_FORMAT " bytes", mime, size);
+        if (g_strcmp0(mime, "image/png") == 0) {
+            const guint8 *png = (const guint8 *)data;
+
+            /* the signature, then IHDR's width and height */
+            g_assert_cmpuint(size, >, 24);
+            g_assert_cmpmem(png, 8, "\x89PNG\r\n\x1a\n", 8);
+            g_assert_cmpuint(GUINT32_FROM_BE(*(const guint32 *)(png + 16)), ==, 720);
+            g_assert_cmpuint(GUINT32_FROM_BE(*(const guint32 *)(png + 20)), ==, 400);
+        } else {
+            g_assert_cmpstr(mime, ==, "image/x-portable-pixmap");
+            g_assert_cmpuint(size, >, 720 * 400);
+            g_assert_true(g_str_has_prefix(data, "P6"));
+        }
+    }
 
     /* Over SSH, one login for the connection, the display and the serial port. */
     if (g_getenv("HAKO_TEST_SSH_CTL") != NULL)

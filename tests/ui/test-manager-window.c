@@ -456,6 +456,65 @@ test_column_settings(Fixture *f, gconstpointer data)
     g_settings_reset(f->settings, "column-disk");
 }
 
+static HakoDomain *
+guest_at(Fixture *f, int index)
+{
+    GtkTreeModel *model = gtk_tree_view_get_model(f->tree_view);
+    g_autoptr(GtkTreePath) path = gtk_tree_path_new_from_indices(0, index, -1);
+    GtkTreeIter iter;
+
+    g_assert_true(gtk_tree_model_get_iter(model, &iter, path));
+    return HAKO_DOMAIN(hako_host_store_get_object(model, &iter));
+}
+
+static gboolean
+first_has_thumbnail(Fixture *f)
+{
+    return hako_manager_window_get_thumbnail(f->window, first_guest(f)) != NULL;
+}
+
+/* The screen thumbnails column: off by default; shown, the running guests in the rows on screen
+ * get a picture of their screen (the test driver's), scaled into the column's box; the guests
+ * far below get none; hidden again, the pictures go. */
+static void
+test_thumbnails(Fixture *f, gconstpointer data)
+{
+    GtkTreeViewColumn *column = column_titled(f, "Screen");
+    GdkPixbuf *pixbuf;
+
+    g_assert_nonnull(column);
+    g_assert_false(gtk_tree_view_column_get_visible(column));
+    g_assert_cmpint(hako_domain_get_state(first_guest(f)), ==, HAKO_DOMAIN_STATE_RUNNING);
+    g_assert_null(hako_manager_window_get_thumbnail(f->window, first_guest(f)));
+
+    g_action_group_activate_action(G_ACTION_GROUP(f->window), "column-thumbnail", NULL);
+    g_assert_true(g_settings_get_boolean(f->settings, "column-thumbnail"));
+    g_assert_true(gtk_tree_view_column_get_visible(column));
+    g_assert_true(wait_for(first_has_thumbnail, f, 10000));
+    pixbuf = hako_manager_window_get_thumbnail(f->window, first_guest(f));
+    g_assert_cmpint(gdk_pixbuf_get_width(pixbuf), <=, 96);
+    g_assert_cmpint(gdk_pixbuf_get_height(pixbuf), <=, 54);
+    g_assert_true(gdk_pixbuf_get_width(pixbuf) == 96 || gdk_pixbuf_get_height(pixbuf) == 54);
+    {
+        /* the rows grow to hold it */
+        g_autoptr(GtkTreePath) path = gtk_tree_path_new_from_indices(0, 0, -1);
+        GdkRectangle area;
+
+        gtk_tree_view_get_cell_area(f->tree_view, path, column, &area);
+        g_test_message("a guest's row with the column: %d px high", area.height);
+        g_assert_cmpint(area.height, >=, 54);
+    }
+    /* 300 guests: the last rows are far below the window */
+    g_assert_null(hako_manager_window_get_thumbnail(f->window, guest_at(f, N_GUESTS - 1)));
+
+    g_settings_set_boolean(f->settings, "column-thumbnail", FALSE);
+    while (g_main_context_iteration(NULL, FALSE))
+        ;
+    g_assert_false(gtk_tree_view_column_get_visible(column));
+    g_assert_null(hako_manager_window_get_thumbnail(f->window, first_guest(f)));
+    g_settings_reset(f->settings, "column-thumbnail");
+}
+
 static void
 test_open_windows(Fixture *f, gconstpointer data)
 {
@@ -520,6 +579,8 @@ main(int argc, char *argv[])
                test_not_polled_is_off, fixture_tear_down);
     g_test_add("/ui/manager-window/column-settings", Fixture, NULL, fixture_set_up,
                test_column_settings, fixture_tear_down);
+    g_test_add("/ui/manager-window/thumbnails", Fixture, NULL, fixture_set_up, test_thumbnails,
+               fixture_tear_down);
     g_test_add("/ui/manager-window/open-windows", Fixture, NULL, fixture_set_up, test_open_windows,
                fixture_tear_down);
     status = g_test_run();
