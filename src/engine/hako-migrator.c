@@ -22,6 +22,7 @@
 #define POLL_INTERVAL_US (500 * G_TIME_SPAN_MILLISECOND)
 #define CANCEL_CHECK_US (100 * G_TIME_SPAN_MILLISECOND)
 #define STALLED_MS 2000 /* no data moved for this long: the rate is not known */
+#define NOT_CONVERGING_PASSES 5
 
 struct _HakoMigrator {
     GObject parent_instance;
@@ -1171,6 +1172,7 @@ read_job(MigData *d, virDomainPtr dom, gint64 started, HakoMigrateProgress *prog
     }
     if (d->spec->post_copy && !d->in_post_copy)
         d->in_post_copy = source_in_post_copy(dom);
+    progress->not_converging = progress->iterations >= NOT_CONVERGING_PASSES && !d->in_post_copy;
     if (d->aborted)
         progress->phase = HAKO_MIGRATE_PHASE_CANCELLING;
     else if (d->in_post_copy)

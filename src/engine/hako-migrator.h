@@ -24,16 +24,18 @@ typedef enum {
 /* One reading of the source's job (virDomainGetJobStats), as a plain value. */
 typedef struct {
     HakoMigratePhase phase;
-    guint64 data_total;     /* bytes: memory and disks to move, as QEMU counts it now */
-    guint64 data_processed; /* bytes moved, more than data_total once memory is sent again */
-    guint64 data_remaining; /* bytes left */
-    guint64 rate;           /* bytes/s, 0 when not known yet */
-    guint64 iterations;     /* passes over memory */
-    guint64 downtime;       /* ms the guest is expected to stop for, 0 when not known */
-    gint64 eta;             /* seconds left, -1 when not known */
-    guint64 elapsed;        /* ms since the job started */
-    guint64 stalled;        /* ms since the data last moved (a cut link, a hung host), 0 while
-                             * it moves; rate and eta are then not known */
+    guint64 data_total;      /* bytes: memory and disks to move, as QEMU counts it now */
+    guint64 data_processed;  /* bytes moved, more than data_total once memory is sent again */
+    guint64 data_remaining;  /* bytes left */
+    guint64 rate;            /* bytes/s, 0 when not known yet */
+    guint64 iterations;      /* passes over memory */
+    guint64 downtime;        /* ms the guest is expected to stop for, 0 when not known */
+    gint64 eta;              /* seconds left, -1 when not known */
+    guint64 elapsed;         /* ms since the job started */
+    guint64 stalled;         /* ms since the data last moved (a cut link, a hung host), 0 while
+                              * it moves; rate and eta are then not known */
+    gboolean not_converging; /* pass after pass over memory (5 or more) before post-copy: the
+                              * guest dirties memory about as fast as it moves */
 } HakoMigrateProgress;
 
 double hako_migrate_progress_get_fraction(const HakoMigrateProgress *progress);

@@ -376,3 +376,46 @@ hako_trouble_explain(const HakoTrouble *trouble, const char *detail)
     /* Translators: what happened, what to do, then the error as libvirt gave it */
     return g_strdup_printf(_("%s %s\n%s"), trouble->summary, trouble->fix, detail);
 }
+
+/**
+ * hako_troubleshoot_start_error:
+ * @message: (nullable): why libvirt could not start a guest
+ *
+ * Recognises a guest that cannot start because QEMU may not open one of its disk images (a
+ * folder above it that QEMU's user cannot enter, or, with SELinux, a folder without the
+ * virt_image_t label), or because the host has no KVM.
+ *
+ * Returns: (transfer full) (nullable): the explanation, or %NULL for other failures.
+ */
+HakoTrouble *
+hako_troubleshoot_start_error(const char *message)
+{
+    g_autoptr(GRegex) open_denied = NULL;
+    g_autoptr(GMatchInfo) match = NULL;
+
+    if (message == NULL)
+        return NULL;
+    /* QEMU's words, or libvirt's when it checks the image as QEMU's user first */
+    open_denied =
+        g_regex_new("(?:Could not open|Cannot access storage file) '([^']+)'.*?: Permission denied",
+                    0, 0, NULL);
+    if (g_regex_match(open_denied, message, 0, &match)) {
+        g_autofree char *path = g_match_info_fetch(match, 1);
+        g_autofree char *folder = g_path_get_dirname(path);
+
+        return trouble_new(
+            HAKO_TROUBLE_IMAGE_ACCESS,
+            g_strdup_printf(_("QEMU may not open the disk image %s."), path),
+            g_strdup_printf(_("Let QEMU's user (libvirt-qemu) enter every folder above it "
+                              "(chmod o+x on each), or keep images in a storage pool's folder "
+                              "such as /var/lib/libvirt/images; with SELinux, label the folder: "
+                              "semanage fcontext -a -t virt_image_t '%s(/.*)?' and restorecon "
+                              "-R %s."),
+                            folder, folder));
+    }
+    if (strstr(message, "Could not access KVM kernel module") != NULL ||
+        strstr(message, "failed to initialize kvm") != NULL ||
+        strstr(message, "failed to initialize KVM") != NULL)
+        return hako_troubleshoot_no_kvm();
+    return NULL;
+}

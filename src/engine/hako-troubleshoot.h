@@ -14,6 +14,7 @@ typedef enum {
     HAKO_TROUBLE_HOST_UNKNOWN,       /* the host name does not resolve */
     HAKO_TROUBLE_HOST_UNREACHABLE,   /* no answer, or refused, on the network */
     HAKO_TROUBLE_NO_KVM,             /* connected, but guests can only be emulated */
+    HAKO_TROUBLE_IMAGE_ACCESS,       /* QEMU may not open a disk image (folders, SELinux) */
 } HakoTroubleKind;
 
 /* One explained failure: @summary says what happened, @fix what to do; both one or two
@@ -38,6 +39,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HakoTrouble, hako_trouble_free)
 
 HakoTrouble *hako_troubleshoot_connect_error(const HakoConnectFailure *failure);
 HakoTrouble *hako_troubleshoot_no_kvm(void);
+HakoTrouble *hako_troubleshoot_start_error(const char *message);
 gboolean hako_troubleshoot_caps_lack_kvm(const char *caps_xml);
 char *hako_trouble_explain(const HakoTrouble *trouble, const char *detail);
 

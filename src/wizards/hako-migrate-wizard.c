@@ -347,6 +347,17 @@ progress_cb(const HakoMigrateProgress *progress, gpointer user_data)
                                     "expected downtime %s ms; about %s left."),
                                   processed, remaining, rate, iterations, downtime, left);
     }
+    if (progress->not_converging) {
+        g_autofree char *more = g_strconcat(
+            figures, " ",
+            _("It does not converge: the guest changes its memory about as fast as it moves. "
+              "Cancel, and move it again with auto-converge, post-copy or a longer maximum "
+              "downtime."),
+            NULL);
+
+        g_free(figures);
+        figures = g_steal_pointer(&more);
+    }
     gtk_label_set_text(self->progress_figures, figures);
     if (self->job != NULL) {
         g_autofree char *seconds = g_strdup_printf("%" G_GUINT64_FORMAT, progress->stalled / 1000);

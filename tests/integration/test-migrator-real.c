@@ -8,7 +8,8 @@
  *    reports progress, and one back (peer-to-peer; tunnelled over loopback);
  *  - over loopback only: a post-copy migration A→B (B's QEMU runs as root, so it may use
  *    userfaultfd) switches after the first pass, reports post-copy and ends on B, and a cancel
- *    in post-copy comes too late; two migrations run at once;
+ *    in post-copy comes too late; two migrations run at once; one that cannot finish says it
+ *    does not converge;
  *  - a cancelled migration leaves the guest on A only;
  *  - a qcow2 disk present only on A (B's mount namespace hides its directory) is flagged as
  *    missing, its backing image too for an incremental copy, and is copied to B's pool, the copy
@@ -70,7 +71,9 @@ typedef struct {
     GCancellable *cut_link_on_data; /* the link cut at the first reading with data, and this
                                      * cancelled 3 s later */
     gboolean cut;
-    guint64 max_stalled;               /* ms */
+    guint64 max_stalled; /* ms */
+    GCancellable *cancel_when_not_converging;
+    gboolean saw_not_converging;
     GCancellable *cancel_on_post_copy; /* cancelled at the first reading in post-copy */
     guint post_copy_readings;          /* in HAKO_MIGRATE_PHASE_POST_COPY */
     guint post_copy_after_cancel;      /* of those, after the cancel */
@@ -132,6 +135,12 @@ progress_cb(const HakoMigrateProgress *progress, gpointer user_data)
     w->progress_calls++;
     w->last = *progress;
     w->max_stalled = MAX(w->max_stalled, progress->stalled);
+    if (progress->not_converging) {
+        w->saw_not_converging = TRUE;
+        g_assert_cmpuint(progress->iterations, >=, 5);
+        if (w->cancel_when_not_converging != NULL)
+            g_cancellable_cancel(w->cancel_when_not_converging);
+    }
     if (progress->stalled >= 2000) {
         g_assert_cmpuint(progress->rate, ==, 0);
         g_assert_cmpint(progress->eta, ==, -1);
@@ -516,7 +525,8 @@ migrate(HakoDomain *domain, HakoHost *dest, const HakoMigrateSpec *spec, Wait *w
     HakoMigrateResult *result;
     GCancellable *cancellable = w->cancel_on_data != NULL        ? w->cancel_on_data
                                 : w->cancel_on_post_copy != NULL ? w->cancel_on_post_copy
-                                                                 : w->cut_link_on_data;
+                                : w->cut_link_on_data != NULL    ? w->cut_link_on_data
+                                                                 : w->cancel_when_not_converging;
 
     hako_migrator_migrate_async(migrator, domain, dest, spec, progress_cb, w, NULL, cancellable,
                                 done_cb, w);
@@ -649,6 +659,28 @@ post_copy_there_and_back(gboolean cancel)
     g_assert_no_error(error);
     g_assert_cmpstr(back->host_uri, ==, uri_a);
     g_assert_true(back->running);
+    assert_only_on(conn_a, conn_b, GUEST);
+}
+
+/* A migration that cannot finish (memtest writing, 8 MiB/s, 1 ms of downtime) says after some
+ * passes over memory that it does not converge; cancelled then, the guest stays on A. */
+static void
+test_not_converging(void)
+{
+    g_autoptr(HakoMigrateSpec) spec = new_spec(host_b);
+    g_autoptr(HakoMigrateResult) result = NULL;
+    g_autoptr(GCancellable) cancellable = g_cancellable_new();
+    g_autoptr(GError) error = NULL;
+    Wait w = {0};
+
+    restart_memtest(GUEST);
+    spec->bandwidth = 8;
+    spec->max_downtime = 1;
+    w.cancel_when_not_converging = cancellable;
+    result = migrate(domain_on(host_a, GUEST), host_b, spec, &w, &error);
+    g_assert_true(w.saw_not_converging);
+    g_assert_null(result);
+    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
     assert_only_on(conn_a, conn_b, GUEST);
 }
 
@@ -1139,6 +1171,7 @@ main(int argc, char *argv[])
     if (netns_b == NULL) {
         g_test_add_func("/engine/migrator/real/post-copy", test_post_copy);
         g_test_add_func("/engine/migrator/real/post-copy-cancel", test_post_copy_cancel);
+        g_test_add_func("/engine/migrator/real/not-converging", test_not_converging);
     }
     g_test_add_func("/engine/migrator/real/cancel", test_cancel);
     g_test_add_func("/engine/migrator/real/copy-storage", test_copy_storage);

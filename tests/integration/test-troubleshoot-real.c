@@ -5,7 +5,8 @@
  * (an unprivileged user on the daemon's default 0777 socket, no system bus), a socket whose mode
  * keeps that user out (unix_sock_rw_perms = "0770"), and the daemon stopped, both under a
  * connected host and for a fresh connection. And a second daemon that cannot see /dev/kvm, whose
- * host says it has no KVM.
+ * host says it has no KVM; a guest whose image is in a folder QEMU's user may not enter, whose
+ * start fails with what to do.
  *
  * Run by tests/harness/with-private-libvirtd (HAKO_TEST_URI, HAKO_TEST_DIR,
  * HAKO_TEST_LIBVIRTD_CTL). The unprivileged and namespaced parts run this program again with
@@ -13,11 +14,14 @@
 #include "config.h"
 
 #include "hako-connection-manager.h"
+#include "hako-domain-ops.h"
 #include "hako-engine.h"
 #include "hako-guest-caps.h"
 #include "hako-host-caps.h"
 #include "hako-test-util.h"
 
+#include <glib/gstdio.h>
+#include <libvirt/libvirt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -340,6 +344,77 @@ test_daemon_stopped(void)
     g_assert_true(hako_test_wait_until(host_connected, host, 60000));
 }
 
+static gboolean
+is_done(gpointer data)
+{
+    return *(GAsyncResult **)data != NULL;
+}
+
+static void
+done_cb(GObject *source, GAsyncResult *result, gpointer data)
+{
+    *(GAsyncResult **)data = g_object_ref(result);
+}
+
+/* A guest whose disk image sits in a folder QEMU's user (libvirt-qemu) may not enter: starting it
+ * fails, and the error names the image and says how to let QEMU in. */
+static void
+test_image_access(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *closed = g_build_filename(dir, "closed", NULL);
+    g_autofree char *image = g_build_filename(closed, "disk.qcow2", NULL);
+    g_autofree char *xml = NULL;
+    g_autoptr(HakoConnectionManager) manager = hako_connection_manager_new(NULL);
+    g_autoptr(HakoDomainOps) ops = hako_domain_ops_new(manager);
+    HakoHost *host = hako_connection_manager_add(manager, uri, HAKO_CONNECT_NONE);
+    GAsyncResult *result = NULL;
+    virConnectPtr conn = virConnectOpen(uri);
+    virDomainPtr dom;
+    HakoDomain *domain;
+    const char *argv[] = {"qemu-img", "create", "-q", "-f", "qcow2", image, "16M", NULL};
+    int status = -1;
+
+    g_assert_nonnull(conn);
+    g_assert_cmpint(g_mkdir_with_parents(closed, 0700), ==, 0);
+    g_assert_cmpint(chmod(closed, 0700), ==, 0);
+    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                               NULL, &status, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(status, ==, 0);
+    xml = g_markup_printf_escaped(
+        "<domain type='qemu'><name>hako-closed-image</name><memory unit='MiB'>32</memory>"
+        "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>"
+        "<emulator>/usr/bin/qemu-system-x86_64</emulator>"
+        "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+        "<source file='%s'/><target dev='vda' bus='virtio'/></disk></devices></domain>",
+        image);
+    dom = virDomainDefineXML(conn, xml);
+    g_assert_nonnull(dom);
+
+    hako_connection_manager_connect(manager, host);
+    g_assert_true(hako_test_wait_until(host_connected, host, 60000));
+    domain = hako_domain_list_lookup_by_name(hako_host_get_domains(host), "hako-closed-image");
+    g_assert_nonnull(domain);
+    hako_domain_ops_lifecycle_async(ops, domain, HAKO_DOMAIN_ACTION_RUN, NULL, done_cb, &result);
+    g_assert_true(hako_test_wait_until(is_done, &result, 60000));
+    g_assert_false(hako_domain_ops_lifecycle_finish(ops, result, &error));
+    g_clear_object(&result);
+    g_assert_nonnull(error);
+    g_test_message("%s", error->message);
+    assert_contains(error->message, "Could not start “hako-closed-image”");
+    assert_contains(error->message, "QEMU may not open the disk image");
+    assert_contains(error->message, image);
+    assert_contains(error->message, "chmod o+x");
+    assert_contains(error->message, "Permission denied");
+
+    virDomainUndefine(dom);
+    virDomainFree(dom);
+    virConnectClose(conn);
+    g_remove(image);
+    g_rmdir(closed);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -359,6 +434,7 @@ main(int argc, char *argv[])
 
     /* In this order: the socket's mode is changed for good, and the daemon stopped last. */
     g_test_add_func("/troubleshoot-real/no-kvm", test_no_kvm);
+    g_test_add_func("/troubleshoot-real/image-access", test_image_access);
     g_test_add_func("/troubleshoot-real/host-unresolved", test_host_unresolved);
     g_test_add_func("/troubleshoot-real/polkit-unavailable", test_polkit_unavailable);
     g_test_add_func("/troubleshoot-real/socket-permission", test_socket_permission);

@@ -222,6 +222,42 @@ read_caps(const char *name)
     return text;
 }
 
+/* A guest that cannot start: QEMU may not open an image (the message of libvirt 9.0 with QEMU
+ * 7.2), or the host has no KVM; other failures are not explained. */
+static void
+test_start_error(void)
+{
+    g_autoptr(HakoTrouble) denied = hako_troubleshoot_start_error(
+        "internal error: process exited while connecting to monitor: "
+        "2026-12-02T20:00:00.000000Z qemu-system-x86_64: -blockdev "
+        "{\"driver\":\"file\",\"filename\":\"/srv/vm images/disk.qcow2\"}: "
+        "Could not open '/srv/vm images/disk.qcow2': Permission denied");
+    g_autoptr(HakoTrouble) kvm = hako_troubleshoot_start_error(
+        "internal error: process exited while connecting to monitor: Could not access KVM "
+        "kernel module: No such file or directory\nqemu-system-x86_64: failed to initialize "
+        "kvm: No such file or directory");
+    g_autoptr(HakoTrouble) checked = hako_troubleshoot_start_error(
+        "Cannot access storage file '/tmp/closed/disk.qcow2' (as uid:64055, gid:64055): "
+        "Permission denied");
+    g_autoptr(HakoTrouble) other = hako_troubleshoot_start_error(
+        "Requested operation is not valid: domain is already running");
+
+    g_assert_nonnull(denied);
+    g_assert_cmpint(denied->kind, ==, HAKO_TROUBLE_IMAGE_ACCESS);
+    g_assert_nonnull(strstr(denied->summary, "/srv/vm images/disk.qcow2"));
+    g_assert_nonnull(strstr(denied->fix, "chmod o+x"));
+    g_assert_nonnull(strstr(denied->fix, "'/srv/vm images(/.*)?'"));
+    g_assert_nonnull(strstr(denied->fix, "virt_image_t"));
+    g_assert_nonnull(checked);
+    g_assert_cmpint(checked->kind, ==, HAKO_TROUBLE_IMAGE_ACCESS);
+    g_assert_nonnull(strstr(checked->summary, "/tmp/closed/disk.qcow2"));
+    g_assert_nonnull(strstr(checked->fix, "'/tmp/closed(/.*)?'"));
+    g_assert_nonnull(kvm);
+    g_assert_cmpint(kvm->kind, ==, HAKO_TROUBLE_NO_KVM);
+    g_assert_null(other);
+    g_assert_null(hako_troubleshoot_start_error(NULL));
+}
+
 static void
 test_kvm(void)
 {
@@ -258,6 +294,7 @@ main(int argc, char *argv[])
     g_test_add_func("/engine/troubleshoot/host-unreachable", test_host_unreachable);
     g_test_add_func("/engine/troubleshoot/unrelated", test_unrelated);
     g_test_add_func("/engine/troubleshoot/explain", test_explain);
+    g_test_add_func("/engine/troubleshoot/start-error", test_start_error);
     g_test_add_func("/engine/troubleshoot/no-kvm", test_kvm);
     return g_test_run();
 }
