@@ -13,6 +13,7 @@
 
 #include "hako-connection-manager-private.h"
 #include "hako-console-stream-private.h"
+#include "hako-domain-private.h"
 #include "hako-engine-error.h"
 #include "hako-engine-private.h"
 #include "hako-troubleshoot.h"
@@ -201,6 +202,53 @@ action_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancell
     g_task_return_boolean(task, TRUE);
 }
 
+/* How long a guest may take to stop after a shutdown request before Hako says it did not
+ * respond; HAKO_SHUTDOWN_TIMEOUT (seconds) shortens it for tests. */
+#define SHUTDOWN_TIMEOUT_S 30
+
+static guint
+shutdown_timeout(void)
+{
+    const char *env = g_getenv("HAKO_SHUTDOWN_TIMEOUT");
+    guint64 value;
+
+    if (env != NULL && g_ascii_string_to_unsigned(env, 10, 1, 3600, &value, NULL))
+        return (guint)value;
+    return SHUTDOWN_TIMEOUT_S;
+}
+
+typedef struct {
+    HakoDomain *domain;
+    GAsyncReadyCallback callback;
+    gpointer user_data;
+} LifecycleCall;
+
+static gboolean
+shutdown_timeout_cb(gpointer data)
+{
+    HakoDomain *domain = data;
+
+    /* The model clears the flag (and refuses it) once the guest has stopped or paused. */
+    _hako_domain_set_shutdown_ignored(domain, TRUE);
+    return G_SOURCE_REMOVE;
+}
+
+/* A shutdown request libvirt accepted: the guest's operating system may still ignore it,
+ * which only time tells. The model's flag is set when it still runs after the timeout. */
+static void
+lifecycle_done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    LifecycleCall *call = user_data;
+
+    if (!g_task_had_error(G_TASK(result)))
+        g_timeout_add_seconds_full(G_PRIORITY_DEFAULT, shutdown_timeout(), shutdown_timeout_cb,
+                                   g_object_ref(call->domain), g_object_unref);
+    if (call->callback != NULL)
+        call->callback(source, result, call->user_data);
+    g_object_unref(call->domain);
+    g_free(call);
+}
+
 /**
  * hako_domain_ops_lifecycle_async:
  * @domain: a guest of a connected, writable host
@@ -210,7 +258,9 @@ action_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancell
  *
  * Runs @action on a worker thread. The result fails with libvirt's message
  * when libvirt refuses, and at once when the host is not connected or is
- * read-only.
+ * read-only. When libvirt accepts %HAKO_DOMAIN_ACTION_SHUTDOWN and the guest still runs
+ * some time later (30 s, or `HAKO_SHUTDOWN_TIMEOUT` seconds), the guest's
+ * #HakoDomain:shutdown-ignored becomes %TRUE.
  */
 void
 hako_domain_ops_lifecycle_async(HakoDomainOps *self,
@@ -228,7 +278,18 @@ hako_domain_ops_lifecycle_async(HakoDomainOps *self,
     g_return_if_fail(HAKO_IS_DOMAIN_OPS(self));
     g_return_if_fail(HAKO_IS_DOMAIN(domain));
 
-    task = g_task_new(self, cancellable, callback, user_data);
+    if (action == HAKO_DOMAIN_ACTION_SHUTDOWN) {
+        LifecycleCall *call = g_new0(LifecycleCall, 1);
+
+        /* A new request starts a new wait. */
+        _hako_domain_set_shutdown_ignored(domain, FALSE);
+        call->domain = g_object_ref(domain);
+        call->callback = callback;
+        call->user_data = user_data;
+        task = g_task_new(self, cancellable, lifecycle_done_cb, call);
+    } else {
+        task = g_task_new(self, cancellable, callback, user_data);
+    }
     g_task_set_source_tag(task, hako_domain_ops_lifecycle_async);
 
     conn = _hako_connection_manager_dup_conn_to_change(self->manager, domain, &error);
@@ -323,6 +384,98 @@ hako_domain_ops_set_autostart_finish(HakoDomainOps *self, GAsyncResult *result, 
 {
     g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
     return g_task_propagate_boolean(G_TASK(result), error);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Disk errors */
+
+static void
+disk_errors_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    ActionData *d = data;
+    g_autoptr(GPtrArray) errors =
+        g_ptr_array_new_with_free_func((GDestroyNotify)hako_disk_error_free);
+    virDomainDiskErrorPtr raw = NULL;
+    virDomainPtr dom;
+    int n = -1;
+
+    dom = virDomainLookupByUUIDString(d->conn, d->uuid);
+    if (dom != NULL) {
+        n = virDomainGetDiskErrors(dom, NULL, 0, 0);
+        if (n > 0) {
+            raw = g_new0(virDomainDiskError, n);
+            n = virDomainGetDiskErrors(dom, raw, n, 0);
+        }
+    }
+    if (n < 0) {
+        GError *error = _hako_engine_error_from_libvirt(
+            dom != NULL ? HAKO_ENGINE_ERROR_FAILED : HAKO_ENGINE_ERROR_NOT_FOUND,
+            _("Could not read the disk errors of “%s”"), d->name);
+
+        g_free(raw);
+        if (dom != NULL)
+            virDomainFree(dom);
+        g_task_return_error(task, error);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        /* libvirt names each disk by its target ("vda"), as the guest's pages do. */
+        g_ptr_array_add(errors, hako_disk_error_new(raw[i].disk, (HakoDiskErrorCode)raw[i].error));
+        free(raw[i].disk);
+    }
+    g_free(raw);
+    virDomainFree(dom);
+    g_task_return_pointer(task, g_steal_pointer(&errors), (GDestroyNotify)g_ptr_array_unref);
+}
+
+/**
+ * hako_domain_ops_get_disk_errors_async:
+ * @domain: a guest of a connected host, typically paused by an I/O error
+ *
+ * Asks libvirt, on a worker thread, which of the guest's disks had an error
+ * (virDomainGetDiskErrors()) and what error.
+ */
+void
+hako_domain_ops_get_disk_errors_async(HakoDomainOps *self,
+                                      HakoDomain *domain,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data)
+{
+    g_autoptr(GTask) task = NULL;
+    GError *error = NULL;
+    virConnectPtr conn;
+    ActionData *d;
+
+    g_return_if_fail(HAKO_IS_DOMAIN_OPS(self));
+    g_return_if_fail(HAKO_IS_DOMAIN(domain));
+
+    task = g_task_new(self, cancellable, callback, user_data);
+    g_task_set_source_tag(task, hako_domain_ops_get_disk_errors_async);
+    conn = _hako_connection_manager_dup_conn_to_read(self->manager, domain, NULL, &error);
+    if (conn == NULL) {
+        g_task_return_error(task, error);
+        return;
+    }
+    d = g_new0(ActionData, 1);
+    d->conn = conn;
+    d->uuid = g_strdup(hako_domain_get_uuid(domain));
+    d->name = g_strdup(hako_domain_get_name(domain));
+    g_task_set_task_data(task, d, action_data_free);
+    _hako_task_run_in_own_thread(task, disk_errors_thread);
+}
+
+/**
+ * hako_domain_ops_get_disk_errors_finish:
+ *
+ * Returns: (transfer container) (element-type HakoDiskError): the disks with an error, each
+ *   named by its target ("vda"), possibly none; %NULL on error
+ */
+GPtrArray *
+hako_domain_ops_get_disk_errors_finish(HakoDomainOps *self, GAsyncResult *result, GError **error)
+{
+    g_return_val_if_fail(g_task_is_valid(result, self), NULL);
+    return g_task_propagate_pointer(G_TASK(result), error);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -73,4 +73,12 @@ GBytes *hako_domain_ops_screenshot_finish(HakoDomainOps *self,
                                           char **mime,
                                           GError **error);
 
+void hako_domain_ops_get_disk_errors_async(HakoDomainOps *self,
+                                           HakoDomain *domain,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer user_data);
+GPtrArray *
+hako_domain_ops_get_disk_errors_finish(HakoDomainOps *self, GAsyncResult *result, GError **error);
+
 G_END_DECLS

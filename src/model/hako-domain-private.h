@@ -29,6 +29,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HakoDomainFacts, _hako_domain_facts_free)
 HakoDomain *_hako_domain_new(HakoHost *host, const char *uuid);
 void _hako_domain_apply_facts(HakoDomain *self, const HakoDomainFacts *facts);
 void _hako_domain_set_state(HakoDomain *self, HakoDomainState state, int reason);
+void _hako_domain_set_shutdown_ignored(HakoDomain *self, gboolean ignored);
 void _hako_domain_push_stats(HakoDomain *self, const double values[HAKO_N_DOMAIN_STATS]);
 void _hako_domain_set_stats_history_length(HakoDomain *self, guint length);
 void _hako_domain_set_addresses(HakoDomain *self, const char *const *addresses);

@@ -25,6 +25,7 @@ struct _HakoDomain {
     guint persistent : 1;
     guint autostart : 1;
     guint managed_save : 1;
+    guint shutdown_ignored : 1;
     HakoStatsHistory *histories[HAKO_N_DOMAIN_STATS];
     char **addresses; /* NULL when none are known */
 };
@@ -47,6 +48,7 @@ enum {
     PROP_AUTOSTART,
     PROP_MANAGED_SAVE,
     PROP_ADDRESSES,
+    PROP_SHUTDOWN_IGNORED,
     N_PROPS
 };
 
@@ -125,6 +127,9 @@ hako_domain_get_property(GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_ADDRESSES:
         g_value_set_boxed(value, self->addresses);
         break;
+    case PROP_SHUTDOWN_IGNORED:
+        g_value_set_boolean(value, self->shutdown_ignored);
+        break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
     }
@@ -163,6 +168,15 @@ hako_domain_class_init(HakoDomainClass *klass)
      * when none are known.
      */
     properties[PROP_ADDRESSES] = g_param_spec_boxed("addresses", NULL, NULL, G_TYPE_STRV, ro);
+
+    /**
+     * HakoDomain:shutdown-ignored:
+     *
+     * Whether the guest still runs long after a shutdown request libvirt accepted. Cleared
+     * when the guest stops or pauses.
+     */
+    properties[PROP_SHUTDOWN_IGNORED] =
+        g_param_spec_boolean("shutdown-ignored", NULL, NULL, FALSE, ro);
 
     g_object_class_install_properties(object_class, N_PROPS, properties);
 }
@@ -229,6 +243,24 @@ set_string(HakoDomain *self, char **field, const char *value, guint prop)
     }                                                                                              \
     G_STMT_END
 
+static gboolean
+still_running(HakoDomainState state)
+{
+    return state == HAKO_DOMAIN_STATE_RUNNING || state == HAKO_DOMAIN_STATE_BLOCKED ||
+           state == HAKO_DOMAIN_STATE_SHUTDOWN;
+}
+
+/* Set by the engine when a shutdown request has not stopped the guest in time. */
+void
+_hako_domain_set_shutdown_ignored(HakoDomain *self, gboolean ignored)
+{
+    g_return_if_fail(HAKO_IS_DOMAIN(self));
+
+    if (ignored && !still_running(self->state))
+        return;
+    SET_FIELD(self, shutdown_ignored, !!ignored, PROP_SHUTDOWN_IGNORED);
+}
+
 void
 _hako_domain_set_state(HakoDomain *self, HakoDomainState state, int reason)
 {
@@ -239,6 +271,8 @@ _hako_domain_set_state(HakoDomain *self, HakoDomainState state, int reason)
     SET_FIELD(self, reason, reason, PROP_STATE_REASON);
     if (state == HAKO_DOMAIN_STATE_SHUTOFF)
         SET_FIELD(self, id, -1, PROP_ID);
+    if (!still_running(state))
+        SET_FIELD(self, shutdown_ignored, FALSE, PROP_SHUTDOWN_IGNORED);
     g_object_thaw_notify(G_OBJECT(self));
 }
 
@@ -261,6 +295,8 @@ _hako_domain_apply_facts(HakoDomain *self, const HakoDomainFacts *facts)
     SET_FIELD(self, persistent, !!facts->persistent, PROP_PERSISTENT);
     SET_FIELD(self, autostart, !!facts->autostart, PROP_AUTOSTART);
     SET_FIELD(self, managed_save, !!facts->managed_save, PROP_MANAGED_SAVE);
+    if (!still_running(facts->state))
+        SET_FIELD(self, shutdown_ignored, FALSE, PROP_SHUTDOWN_IGNORED);
     g_object_thaw_notify(G_OBJECT(self));
 }
 
@@ -365,6 +401,30 @@ hako_domain_is_active(HakoDomain *self)
 {
     g_return_val_if_fail(HAKO_IS_DOMAIN(self), FALSE);
     return self->state != HAKO_DOMAIN_STATE_SHUTOFF && self->state != HAKO_DOMAIN_STATE_NOSTATE;
+}
+
+/**
+ * hako_domain_get_shutdown_ignored:
+ *
+ * Whether the guest still runs long after a shutdown request (see #HakoDomain:shutdown-ignored).
+ */
+gboolean
+hako_domain_get_shutdown_ignored(HakoDomain *self)
+{
+    g_return_val_if_fail(HAKO_IS_DOMAIN(self), FALSE);
+    return self->shutdown_ignored;
+}
+
+/**
+ * hako_domain_get_trouble:
+ *
+ * Returns: what is wrong with the guest, from its state, reason and #HakoDomain:shutdown-ignored
+ */
+HakoGuestTrouble
+hako_domain_get_trouble(HakoDomain *self)
+{
+    g_return_val_if_fail(HAKO_IS_DOMAIN(self), HAKO_GUEST_TROUBLE_NONE);
+    return hako_guest_trouble_from_state(self->state, self->reason, self->shutdown_ignored);
 }
 
 /**

@@ -2,6 +2,7 @@
 /* HakoDomain: one guest as the UI sees it, identified by its UUID. */
 #pragma once
 
+#include "hako-guest-trouble.h"
 #include "hako-model-types.h"
 #include "hako-stats.h"
 
@@ -26,6 +27,8 @@ guint64 hako_domain_get_max_memory(HakoDomain *self);
 gboolean hako_domain_get_persistent(HakoDomain *self);
 gboolean hako_domain_get_autostart(HakoDomain *self);
 gboolean hako_domain_get_managed_save(HakoDomain *self);
+gboolean hako_domain_get_shutdown_ignored(HakoDomain *self);
+HakoGuestTrouble hako_domain_get_trouble(HakoDomain *self);
 HakoStatsHistory *hako_domain_get_stats_history(HakoDomain *self, HakoDomainStat stat);
 double hako_domain_get_stat(HakoDomain *self, HakoDomainStat stat);
 const char *const *hako_domain_get_addresses(HakoDomain *self);
