@@ -6,10 +6,12 @@
 #include "hako-details-window.h"
 
 #include "hako-console-page.h"
+#include "hako-domain-ops.h"
 #include "hako-fullscreen.h"
 #include "hako-graph.h"
 #include "hako-hardware-pages.h"
 #include "hako-snapshots-page.h"
+#include "hako-trouble-bar.h"
 #include "hako-widgets.h"
 #include "hako-xml-page.h"
 
@@ -52,6 +54,8 @@ struct _HakoDetailsWindow {
     HakoGraph *graphs[N_GRAPHS];
     HakoConsolePage *console_page;
     HakoHardwarePages *hardware; /* the settings and device pages */
+    HakoTroubleBar *trouble_bar; /* what is wrong with the guest, above every page */
+    HakoDomainOps *ops;          /* for the trouble bar's actions */
 
     guint hide_bar_id; /* hides the full-screen bar a moment after the pointer leaves it */
     guint follow_id;   /* looks for the guest on the other hosts after it migrated away */
@@ -495,6 +499,48 @@ hako_details_window_key_press_event(GtkWidget *widget, GdkEventKey *event)
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* Trouble                                                                                   */
+
+static void
+trouble_action_done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(HakoTroubleBar) bar = user_data;
+    g_autoptr(GError) error = NULL;
+
+    if (hako_domain_ops_lifecycle_finish(HAKO_DOMAIN_OPS(source), result, &error) ||
+        g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+    hako_trouble_bar_show_error(bar, error->message);
+}
+
+/* The bar's Resume, Force Off (its text says what is lost) and Run, for this guest. */
+static void
+trouble_action_cb(HakoDetailsWindow *self, HakoDomain *domain, int action, HakoTroubleBar *bar)
+{
+    if (!hako_domain_can(domain, action))
+        return;
+    hako_domain_ops_lifecycle_async(self->ops, domain, action, NULL, trouble_action_done_cb,
+                                    g_object_ref(bar));
+}
+
+static void
+add_trouble_bar(HakoDetailsWindow *self)
+{
+    GtkWidget *parent = gtk_widget_get_parent(GTK_WIDGET(self->host_info_bar));
+    int position = 0;
+
+    self->ops = hako_domain_ops_new(self->manager);
+    self->trouble_bar = HAKO_TROUBLE_BAR(hako_trouble_bar_new(self->manager));
+    gtk_container_add(GTK_CONTAINER(parent), GTK_WIDGET(self->trouble_bar));
+    gtk_container_child_get(GTK_CONTAINER(parent), GTK_WIDGET(self->host_info_bar), "position",
+                            &position, NULL);
+    gtk_box_reorder_child(GTK_BOX(parent), GTK_WIDGET(self->trouble_bar), position + 1);
+    g_signal_connect_object(self->trouble_bar, "action", G_CALLBACK(trouble_action_cb), self,
+                            G_CONNECT_SWAPPED);
+    hako_trouble_bar_set_domain(self->trouble_bar, self->domain);
+}
+
+/* ---------------------------------------------------------------------------------------- */
 /* GObject                                                                                   */
 
 static void
@@ -513,6 +559,7 @@ hako_details_window_constructed(GObject *object)
     self->domains = g_object_ref(hako_host_get_domains(self->host));
 
     add_graphs(self);
+    add_trouble_bar(self);
     self->console_page =
         HAKO_CONSOLE_PAGE(hako_console_page_new(self->manager, self->domain, self->settings));
     gtk_widget_show(GTK_WIDGET(self->console_page));
@@ -558,6 +605,10 @@ hako_details_window_dispose(GObject *object)
     /* The model outlives the window: stop listening now rather than at finalize. */
     g_clear_handle_id(&self->hide_bar_id, g_source_remove);
     g_clear_handle_id(&self->follow_id, g_source_remove);
+    if (self->trouble_bar != NULL)
+        hako_trouble_bar_set_domain(self->trouble_bar, NULL);
+    self->trouble_bar = NULL; /* a child: destroyed with the window */
+    g_clear_object(&self->ops);
     if (self->domain != NULL)
         g_signal_handlers_disconnect_by_data(self->domain, self);
     if (self->host != NULL)

@@ -14,6 +14,7 @@
 #include "hako-host-window.h"
 #include "hako-job.h"
 #include "hako-sparkline-renderer.h"
+#include "hako-trouble-bar.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -55,7 +56,8 @@ struct _HakoManagerWindow {
 
     /* Template children */
     GtkBox *main_box;
-    GtkWidget *jobs_list; /* the long jobs that run (HakoJob), below the guests */
+    GtkWidget *jobs_list;        /* the long jobs that run (HakoJob), below the guests */
+    HakoTroubleBar *trouble_bar; /* what is wrong with the selected guest, below the errors */
     GMenuModel *menubar_model;
     GMenuModel *guest_menu_model;
     GMenuModel *host_menu_model;
@@ -347,7 +349,11 @@ state_text_data_func(GtkTreeViewColumn *column,
     if (HAKO_IS_DOMAIN(object)) {
         HakoDomain *domain = HAKO_DOMAIN(object);
 
-        g_object_set(cell, "text", hako_domain_state_to_string(hako_domain_get_state(domain)),
+        const char *trouble = hako_guest_trouble_summary(hako_domain_get_trouble(domain));
+
+        g_object_set(cell, "text",
+                     trouble != NULL ? trouble
+                                     : hako_domain_state_to_string(hako_domain_get_state(domain)),
                      "sensitive", domain_host_connected(domain), NULL);
     } else {
         g_object_set(cell, "text", NULL, NULL);
@@ -1149,6 +1155,8 @@ set_selected(HakoManagerWindow *self, GObject *object)
         g_signal_connect_object(object, "notify", G_CALLBACK(selected_notify_cb), self,
                                 G_CONNECT_SWAPPED);
     }
+    if (self->trouble_bar != NULL)
+        hako_trouble_bar_set_domain(self->trouble_bar, self->selected_domain);
     update_actions(self);
 }
 
@@ -2181,6 +2189,35 @@ jobs_changed_cb(HakoManagerWindow *self)
                            g_list_model_get_n_items(G_LIST_MODEL(hako_job_list_get_default())) > 0);
 }
 
+/* The bar follows the selected guest, so the window's actions apply to the bar's guest; Force
+ * Off goes through them to be confirmed like the menu's. */
+static void
+trouble_action_cb(HakoManagerWindow *self, HakoDomain *domain, int action, HakoTroubleBar *bar)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(domain_actions); i++) {
+        if ((int)domain_actions[i].action != action)
+            continue;
+        if (domain == self->selected_domain)
+            g_action_group_activate_action(G_ACTION_GROUP(self), domain_actions[i].name, NULL);
+        return;
+    }
+}
+
+static void
+add_trouble_bar(HakoManagerWindow *self)
+{
+    GtkWidget *parent = gtk_widget_get_parent(GTK_WIDGET(self->info_bar));
+    int position = 0;
+
+    self->trouble_bar = HAKO_TROUBLE_BAR(hako_trouble_bar_new(self->manager));
+    gtk_container_add(GTK_CONTAINER(parent), GTK_WIDGET(self->trouble_bar));
+    gtk_container_child_get(GTK_CONTAINER(parent), GTK_WIDGET(self->info_bar), "position",
+                            &position, NULL);
+    gtk_box_reorder_child(GTK_BOX(parent), GTK_WIDGET(self->trouble_bar), position + 1);
+    g_signal_connect_object(self->trouble_bar, "action", G_CALLBACK(trouble_action_cb), self,
+                            G_CONNECT_SWAPPED);
+}
+
 static void
 add_jobs_list(HakoManagerWindow *self)
 {
@@ -2205,6 +2242,7 @@ hako_manager_window_constructed(GObject *object)
 
     G_OBJECT_CLASS(hako_manager_window_parent_class)->constructed(object);
     add_jobs_list(self);
+    add_trouble_bar(self);
 
     g_assert(HAKO_IS_CONNECTION_MANAGER(self->manager));
     g_assert(G_IS_SETTINGS(self->settings));
@@ -2243,6 +2281,9 @@ hako_manager_window_dispose(GObject *object)
         g_signal_handlers_disconnect_by_data(self->selection, self);
         gtk_tree_view_set_model(self->tree_view, NULL);
     }
+    if (self->trouble_bar != NULL)
+        hako_trouble_bar_set_domain(self->trouble_bar, NULL);
+    self->trouble_bar = NULL; /* a child: destroyed with the window */
     clear_selected(self);
 
     g_clear_pointer(&self->guest_menu, gtk_widget_destroy);
