@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Guests in trouble, provoked for real against a private libvirtd: a guest that fills its disk
  * on a small tmpfs is paused with an I/O error and the engine names the disk and the error
- * (no space); a guest that writes to its pvpanic port is reported crashed (panicked) and kept;
+ * (no space); a guest that writes to its pvpanic port is reported crashed (panicked) and kept,
+ * or, with <on_crash>destroy</on_crash>, shut off (crashed);
  * a guest that ignores the ACPI shutdown request gets HakoDomain:shutdown-ignored after the
  * (shortened) timeout, which Force Off clears.
  *
@@ -180,6 +181,31 @@ test_panic(void)
     wait_trouble(dom, HAKO_GUEST_TROUBLE_NONE, 30000);
 }
 
+/* With <on_crash>destroy</on_crash> the panicked guest is shut off, reason crashed. */
+static void
+test_panic_destroyed(void)
+{
+    g_autofree char *dir = g_build_filename(g_getenv("HAKO_TEST_IMAGES"), "panic-off", NULL);
+    const char *define[] = {
+        g_getenv("HAKO_TEST_ACPI_GUEST"), "--panic", uri, "hako-panic-off", dir, NULL};
+    g_autofree char *text = NULL;
+    HakoDomain *dom;
+
+    g_setenv("ACPI_GUEST_ON_CRASH", "destroy", TRUE);
+    run_tool(define);
+    g_unsetenv("ACPI_GUEST_ON_CRASH");
+    dom = domain("hako-panic-off");
+    lifecycle(dom, HAKO_DOMAIN_ACTION_RUN);
+
+    wait_trouble(dom, HAKO_GUEST_TROUBLE_CRASHED_OFF, 60000);
+    g_assert_cmpint(hako_domain_get_state(dom), ==, HAKO_DOMAIN_STATE_SHUTOFF);
+    g_assert_cmpint(hako_domain_get_state_reason(dom), ==, 3 /* VIR_DOMAIN_SHUTOFF_CRASHED */);
+    g_assert_true(hako_domain_can(dom, HAKO_DOMAIN_ACTION_RUN));
+    text = hako_guest_trouble_describe(hako_domain_get_trouble(dom), "hako-panic-off", NULL,
+                                       "/l/hako-panic-off.log");
+    g_assert_nonnull(strstr(text, "crashed and was shut off"));
+}
+
 static gboolean
 shutdown_ignored(gpointer data)
 {
@@ -252,6 +278,7 @@ main(int argc, char *argv[])
 
     g_test_add_func("/engine/guest-trouble/real/disk-full", test_disk_full);
     g_test_add_func("/engine/guest-trouble/real/panic", test_panic);
+    g_test_add_func("/engine/guest-trouble/real/panic-destroyed", test_panic_destroyed);
     g_test_add_func("/engine/guest-trouble/real/shutdown-ignored", test_shutdown_ignored);
     g_test_add_func("/engine/guest-trouble/real/shutdown-obeyed", test_shutdown_obeyed);
     status = g_test_run();

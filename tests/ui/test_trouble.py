@@ -5,7 +5,8 @@
 # the bar names disk vda and "no space", with Resume), a guest that ignores the ACPI shutdown
 # request (after HAKO_SHUTDOWN_TIMEOUT seconds the bar says it did not respond, mentions the
 # guest agent, and its Force Off asks and stops it), and a guest that panics through pvpanic
-# (Crashed, with its log's path).
+# (Crashed, with its log's path; or, with <on_crash>destroy</on_crash>, "Shut off: crashed"
+# with Run).
 #
 # Started by run-ui-test, with hako already running as `hako --connect "$HAKO_TEST_URI"` and
 # HAKO_SHUTDOWN_TIMEOUT=3 (tests/ui/meson.build).
@@ -38,6 +39,7 @@ IMAGES = os.environ["HAKO_TEST_IMAGES"]
 FILL = "hako-fill"
 IGNORE = "hako-ignore"
 PANIC = "hako-panic"
+PANIC_OFF = "hako-panic-off"
 
 
 def run(*argv):
@@ -110,7 +112,7 @@ def bar_button(bar, name):
 
 
 def main():
-    plan("trouble", 14)
+    plan("trouble", 17)
     app = application()
     frame = poll("the manager window", 30, lambda: find(app, roleName="frame", name="Hako"))
 
@@ -179,6 +181,21 @@ def main():
     wait_bar(frame, ["crashed", "/var/log/libvirt/qemu/%s.log" % PANIC, "Force it off"],
              "the bar says it crashed, where its log is, and what to do")
     virsh("destroy", PANIC)
+
+    # 4. The same with <on_crash>destroy</on_crash>: shut off, reason crashed; the fix is Run.
+    run("env", "ACPI_GUEST_ON_CRASH=destroy", os.environ["HAKO_TEST_ACPI_GUEST"], "--panic", URI,
+        PANIC_OFF, os.path.join(IMAGES, "panic-off"))
+    if poll("%s listed" % PANIC_OFF, 30, lambda: cell_named(app, PANIC_OFF)) is None:
+        bail("a guest destroyed on a crash is listed", "no row for %s" % PANIC_OFF)
+    virsh("start", PANIC_OFF)
+    wait_for_state(app, PANIC_OFF, "Shut off: crashed", 60,
+                   "a guest shut off by its crash says so in its row")
+    select(app, PANIC_OFF)
+    bar = wait_bar(frame, ["crashed and was shut off", "Run it again"],
+                   "the bar says it crashed and was shut off")
+    if not poll("Run in the bar", 10, lambda: showing(bar_button(bar, "Run"))):
+        bail("the bar offers Run", "no Run button shown")
+    ok("the bar offers Run")
 
     quit_with_ctrl_q(app)
 
