@@ -223,14 +223,65 @@ typedef struct {
     gpointer user_data;
 } LifecycleCall;
 
+/* One pending wait per guest, kept on the guest (object data): a new request restarts it, and
+ * the guest stopping or pausing ends it, so a guest stopped and run again within the timeout is
+ * not taken for one that ignored the request. */
+#define SHUTDOWN_WATCH_KEY "hako-shutdown-watch"
+
+typedef struct {
+    HakoDomain *domain; /* weak: the watch is the guest's data */
+    guint source_id;
+    gulong handler_id;
+} ShutdownWatch;
+
+static void
+shutdown_watch_free(gpointer data)
+{
+    ShutdownWatch *watch = data;
+
+    g_clear_handle_id(&watch->source_id, g_source_remove);
+    /* When the guest is finalized its handlers are gone before its data. */
+    if (g_signal_handler_is_connected(watch->domain, watch->handler_id))
+        g_signal_handler_disconnect(watch->domain, watch->handler_id);
+    g_free(watch);
+}
+
 static gboolean
 shutdown_timeout_cb(gpointer data)
 {
-    HakoDomain *domain = data;
+    ShutdownWatch *watch = data;
+    HakoDomain *domain = watch->domain;
 
-    /* The model clears the flag (and refuses it) once the guest has stopped or paused. */
+    watch->source_id = 0;
     _hako_domain_set_shutdown_ignored(domain, TRUE);
+    g_object_set_data(G_OBJECT(domain), SHUTDOWN_WATCH_KEY, NULL);
     return G_SOURCE_REMOVE;
+}
+
+static void
+shutdown_watch_state_cb(HakoDomain *domain, GParamSpec *pspec, gpointer data)
+{
+    switch (hako_domain_get_state(domain)) {
+    case HAKO_DOMAIN_STATE_RUNNING:
+    case HAKO_DOMAIN_STATE_BLOCKED:
+    case HAKO_DOMAIN_STATE_SHUTDOWN:
+        return;
+    default:
+        g_object_set_data(G_OBJECT(domain), SHUTDOWN_WATCH_KEY, NULL);
+    }
+}
+
+static void
+watch_shutdown(HakoDomain *domain)
+{
+    ShutdownWatch *watch = g_new0(ShutdownWatch, 1);
+
+    watch->domain = domain;
+    watch->source_id = g_timeout_add_seconds(shutdown_timeout(), shutdown_timeout_cb, watch);
+    watch->handler_id =
+        g_signal_connect(domain, "notify::state", G_CALLBACK(shutdown_watch_state_cb), NULL);
+    /* Replaces (and ends) the previous request's watch. */
+    g_object_set_data_full(G_OBJECT(domain), SHUTDOWN_WATCH_KEY, watch, shutdown_watch_free);
 }
 
 /* A shutdown request libvirt accepted: the guest's operating system may still ignore it,
@@ -241,8 +292,7 @@ lifecycle_done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     LifecycleCall *call = user_data;
 
     if (!g_task_had_error(G_TASK(result)))
-        g_timeout_add_seconds_full(G_PRIORITY_DEFAULT, shutdown_timeout(), shutdown_timeout_cb,
-                                   g_object_ref(call->domain), g_object_unref);
+        watch_shutdown(call->domain);
     if (call->callback != NULL)
         call->callback(source, result, call->user_data);
     g_object_unref(call->domain);

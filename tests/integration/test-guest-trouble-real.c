@@ -240,6 +240,41 @@ test_shutdown_ignored(void)
     g_assert_false(hako_domain_get_shutdown_ignored(dom));
 }
 
+static gboolean
+is_state(gpointer data)
+{
+    HakoDomain *dom = data;
+
+    return (int)hako_domain_get_state(dom) ==
+           GPOINTER_TO_INT(g_object_get_data(G_OBJECT(dom), "wanted-state"));
+}
+
+static void
+wait_state(HakoDomain *dom, HakoDomainState state)
+{
+    g_object_set_data(G_OBJECT(dom), "wanted-state", GINT_TO_POINTER(state));
+    g_assert_true(hako_test_wait_until(is_state, dom, 30000));
+}
+
+/* A guest stopped after the request and run again within the timeout did not ignore it. */
+static void
+test_shutdown_restarted(void)
+{
+    HakoDomain *dom = domain("hako-ignore");
+
+    lifecycle(dom, HAKO_DOMAIN_ACTION_RUN);
+    wait_state(dom, HAKO_DOMAIN_STATE_RUNNING);
+    lifecycle(dom, HAKO_DOMAIN_ACTION_SHUTDOWN);
+    lifecycle(dom, HAKO_DOMAIN_ACTION_FORCE_OFF);
+    wait_state(dom, HAKO_DOMAIN_STATE_SHUTOFF);
+    lifecycle(dom, HAKO_DOMAIN_ACTION_RUN);
+    wait_state(dom, HAKO_DOMAIN_STATE_RUNNING);
+    hako_test_spin(3000); /* past the 2 s of the first request */
+    g_assert_false(hako_domain_get_shutdown_ignored(dom));
+    lifecycle(dom, HAKO_DOMAIN_ACTION_FORCE_OFF);
+    wait_state(dom, HAKO_DOMAIN_STATE_SHUTOFF);
+}
+
 /* A guest that does power off on ACPI never gets the flag. */
 static void
 test_shutdown_obeyed(void)
@@ -280,6 +315,7 @@ main(int argc, char *argv[])
     g_test_add_func("/engine/guest-trouble/real/panic", test_panic);
     g_test_add_func("/engine/guest-trouble/real/panic-destroyed", test_panic_destroyed);
     g_test_add_func("/engine/guest-trouble/real/shutdown-ignored", test_shutdown_ignored);
+    g_test_add_func("/engine/guest-trouble/real/shutdown-restarted", test_shutdown_restarted);
     g_test_add_func("/engine/guest-trouble/real/shutdown-obeyed", test_shutdown_obeyed);
     status = g_test_run();
 
