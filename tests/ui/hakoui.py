@@ -66,6 +66,33 @@ def screenshot(path):
         diag("could not take a screenshot: %s" % e)
 
 
+def guide_shot(name, window=None, settle=0.0, display=None):
+    """A picture for the user guide (docs/guide/images, taken by tools/guide-shots): NAME.png in
+    the directory HAKO_GUIDE_SHOTS names, of the whole screen or cropped to @window's extents
+    (an AT-SPI frame), after @settle seconds (to let graphs fill in). Without HAKO_GUIDE_SHOTS,
+    as in CI, it does nothing; it never fails a test."""
+    directory = os.environ.get("HAKO_GUIDE_SHOTS")
+    if not directory:
+        return
+    try:
+        if settle:
+            time.sleep(settle)
+        os.makedirs(directory, exist_ok=True)
+        path = os.path.join(directory, name + ".png")
+        argv = ["import"]
+        if display:
+            argv += ["-display", display]
+        argv += ["-window", "root"]
+        if window is not None:
+            x, y, w, h = window.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+            if w > 0 and h > 0:
+                argv += ["-crop", "%dx%d+%d+%d" % (w, h, max(x, 0), max(y, 0)), "+repage"]
+        subprocess.run(argv + [path], check=True, timeout=30)
+        diag("guide screenshot: " + path)
+    except Exception as e:  # a picture for the guide never fails a test
+        diag("could not take the guide screenshot %s: %r" % (name, e))
+
+
 def hako_alive():
     """Whether hako runs; a zombie (exited, not yet reaped by run-ui-test) does not."""
     pid = int(os.environ.get("HAKO_PID", "0"))

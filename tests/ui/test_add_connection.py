@@ -28,6 +28,7 @@ from hakoui import (
     diag,
     find,
     find_all,
+    guide_shot,
     ok,
     plan,
     point_at,
@@ -181,6 +182,7 @@ def main():
     dialog.wait_accepted("a good SSH URI can be connected")
     ok("SSH with user admin, a host typed after Alt+T and port 2222 shows "
        "qemu+ssh://admin@server.example.com:2222/system")
+    guide_shot("add-connection", dialog.node)
     dialog.set(dialog.host, "fe80::1")
     dialog.wait_uri("qemu+ssh://admin@[fe80::1]:2222/system", "an IPv6 address goes in brackets")
     ok("an IPv6 host goes in brackets: qemu+ssh://admin@[fe80::1]:2222/system")

@@ -28,6 +28,7 @@ from hakoui import (
     diag,
     find,
     find_all,
+    guide_shot,
     ok,
     plan,
     point_at,
@@ -176,6 +177,7 @@ def main():
         bail("the Console page of a stopped guest says it is not running, with a Run button",
              "label %r, button %r" % (label, run))
     ok("the Console page of the stopped guest says so and offers Run")
+    guide_shot("console-not-running", window)
     click(run)
 
     # 2. The display shows memtest86+, and changes.
@@ -192,6 +194,7 @@ def main():
         bail("the display follows the guest's screen", "the picture did not change in 20 s")
     ok("the display follows the guest's screen (the picture changed)")
     screenshot(os.path.join(LOGS, "ui-console-window.png"))
+    guide_shot("console", window)
 
     # 3. The screenshot button is there and enabled while connected.
     shot = find(window, roleName="push button", name="Screenshot…")
@@ -389,6 +392,7 @@ def main():
     ok("Consoles > Serial Port 1 shows the guest's serial output (SeaBIOS)")
     diag(" | ".join(line for line in text.splitlines() if line.strip())[:200])
     screenshot(os.path.join(LOGS, "ui-console-serial.png"))
+    guide_shot("console-serial", window)
     virsh("destroy", SERIAL, check=False)
 
     point_at(window)

@@ -26,6 +26,7 @@ from hakoui import (
     diag,
     find,
     find_all,
+    guide_shot,
     ok,
     plan,
     poll,
@@ -128,6 +129,7 @@ def main():
     if media is None or not media.getState().contains(pyatspi.STATE_CHECKED):
         bail("local install media is the first choice", "radio %r" % media)
     ok("--show-domain-creator opens the wizard on the host, which offers %r" % chosen)
+    guide_shot("create-method", window)
     next_page(window, "the install source")
 
     # 2. The ISO; memtest86+ is no operating system libosinfo knows: it says so.
@@ -155,6 +157,7 @@ def main():
     if poll("chosen", 10, lambda: "Chosen: Generic Linux 2022" in labels(window)) is None:
         bail("a chosen operating system is said to be chosen", "labels %r" % labels(window))
     ok("searching the operating systems finds one, and choosing it says so")
+    guide_shot("create-source", window)
     next_page(window, "memory and CPUs")
 
     # 3. Memory: the OS's recommendation; beyond the host's memory is refused.
@@ -180,12 +183,14 @@ def main():
         bail("128 MiB and 1 vCPU are no overcommitment", "labels %r" % labels(window))
     ok("memory starts at the OS's recommendation (%d MiB); it is bounded by the host (%d MiB), "
        "with a warning beyond the host's own" % (recommended, bound))
+    guide_shot("create-memory", window)
     next_page(window, "storage")
 
     # 4. Storage: a new qcow2 volume of 1 GiB in the directory pool.
     window = wizard_page(app, "Storage")
     choose(labelled(window, "Pool:"), POOL)
     labelled(window, "Size (GiB):").queryValue().currentValue = 1
+    guide_shot("create-storage", window)
     next_page(window, "the summary")
 
     # 5. Name, network, summary; a name that is taken is refused.
@@ -210,6 +215,7 @@ def main():
             bail("the summary says %r" % words, summary)
     ok("a taken name is refused; the summary says what will be made")
     screenshot(os.path.join(LOGS, "ui-create-summary.png"))
+    guide_shot("create-summary", window)
 
     # 6. A creation that fails (an existing disk that is not there) comes back to this page,
     #    saying which step failed and why, and leaves nothing behind.

@@ -28,6 +28,7 @@ from hakoui import (
     diag,
     find,
     find_all,
+    guide_shot,
     ok,
     plan,
     point_at,
@@ -185,6 +186,7 @@ def main():
         bail("the Overview says the guest's state", "labels %r" % labels(window))
     ok("the window has the settings pages and one page per device; the Overview says %r"
        % state)
+    guide_shot("details-overview", window)
 
     # 2. No vCPUs is refused: Apply stays off and the page says why.
     open_page(window, "CPUs")
@@ -214,6 +216,7 @@ def main():
             "<currentMemory unit='KiB'>98304</currentMemory>" not in xml:
         bail("virsh dumpxml shows the new memory", xml)
     ok("the memory applied on the Memory page is in virsh dumpxml (128 MiB, 96 MiB given)")
+    guide_shot("details-memory", window)
     if "keep me" not in xml or "http://example.org/hako-test" not in xml:
         bail("what Hako does not know survives an edit", xml)
     ok("the foreign metadata Hako knows nothing about is still there")
@@ -257,6 +260,7 @@ def main():
         bail("Add Hardware… opens its dialog", "windows %r" % [c.name for c in app.children])
     open_page(dialog, "Watchdog")
     model = labelled(dialog, "Model:")
+    guide_shot("details-add-hardware", dialog)
     diag("watchdog models: %r" % [i.name for i in find_all(model, roleName="menu item")])
     button(dialog, "Add").doActionNamed("click")
     if poll("watchdog", 20, lambda: "<watchdog model='i6300esb'" in virsh(
@@ -287,6 +291,7 @@ def main():
          "<domain" in t.queryText().getText(0, -1)), None))
     if source is None:
         bail("the XML page shows the guest's XML", "no text with <domain")
+    guide_shot("details-xml", window)
     text = source.queryText().getText(0, -1)
     source.queryEditableText().setTextContents(text.replace("</devices>", "</devices", 1))
     review = poll("Apply…", 10, lambda: (lambda b: b if b is not None and sensitive(b) else None)(

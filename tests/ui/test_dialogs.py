@@ -19,6 +19,7 @@ from hakoui import (
     diag,
     find,
     find_all,
+    guide_shot,
     ok,
     plan,
     point_at,
@@ -46,12 +47,14 @@ def press_in(window, keys):
     rawinput.keyCombo(keys)
 
 
-def open_and_escape(app, frame, keys, role, name, description):
+def open_and_escape(app, frame, keys, role, name, description, shot=None):
     press_in(frame, keys)
     window = poll(name, 10, lambda: visible_window(app, role, name))
     if window is None:
         names = ["%s %r" % (c.roleName, c.name) for c in app.children]
         bail(description, "no window named %r appeared; the application has %s" % (name, names))
+    if shot:
+        guide_shot(shot, window, settle=1)
     press_in(window, "Escape")
     if poll(name + " closes", 10, lambda: visible_window(app, role, name) is None) is None:
         bail(description, "Escape did not close it")
@@ -116,6 +119,7 @@ def main():
     if poll("test guest", 20, lambda: state_text(app, "test") == "Running") is None:
         bail("Connect adds the host and lists its guests", "no running guest named test")
     ok("Connect adds the read-only test:///default host and lists its running guest")
+    guide_shot("manager-hosts", frame, settle=4)
 
     # On a read-only host every action that changes something stays disabled.
     cell = cell_named(app, "test")
@@ -164,9 +168,10 @@ def main():
     ok("selecting a writable host's shut-off guest enables Run again")
 
     open_and_escape(app, frame, "<Control>comma", None, "Preferences",
-                    "Ctrl+, opens Preferences and Escape closes it")
+                    "Ctrl+, opens Preferences and Escape closes it", shot="preferences")
     open_and_escape(app, frame, "<Control><Shift>slash", None, "Keyboard Shortcuts",
-                    "Ctrl+? shows the keyboard shortcuts and Escape closes them")
+                    "Ctrl+? shows the keyboard shortcuts and Escape closes them",
+                    shot="shortcuts")
     open_and_escape(app, frame, "F1", None, "About Hako", "F1 opens About Hako and Escape closes it")
 
     quit_with_ctrl_q(app)

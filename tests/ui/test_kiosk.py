@@ -44,7 +44,7 @@ import sys
 import tempfile
 import time
 
-from hakoui import LOGS, bail, find, ok, plan, poll, pyatspi, rawinput, showing
+from hakoui import LOGS, bail, find, guide_shot, ok, plan, poll, pyatspi, rawinput, showing
 from test_viewer import (
     BUSY,
     GUEST,
@@ -434,6 +434,7 @@ def main():
     if buttons:
         bail("a kiosk shows no buttons", "it shows %r" % buttons)
     ok("and no buttons")
+    guide_shot("kiosk")
 
     # 2. The guest has the pointer, and the usual release keys do not take it back.
     x, y, w, h = find(window, name="Guest display").queryComponent().getExtents(
@@ -470,6 +471,7 @@ def main():
         bail("the guest stops: the kiosk stays and says it is reconnecting",
              "alive %r, stderr %r" % (viewer.alive(), viewer.stderr()))
     ok("the guest stops: the kiosk stays and says it is reconnecting")
+    guide_shot("kiosk-reconnecting")
     virsh("start", BUSY)
     check_display(viewer, window, "kiosk-back", "the guest runs again: it is shown again")
     viewer.stop()

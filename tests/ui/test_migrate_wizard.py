@@ -38,6 +38,7 @@ from hakoui import (
     diag,
     find,
     find_all,
+    guide_shot,
     ok,
     plan,
     poll,
@@ -251,6 +252,7 @@ def main():
                  % labels(window))
         diag(missing)
         ok("without copy storage, the checks flag the disk missing on B")
+        guide_shot("migrate-checks-failed", window)
         button(window, "Cancel").doActionNamed("click")
         poll("closed", 10, lambda: window.dead or not showing(window))
         virsh(uri_b, "undefine", GUEST)
@@ -264,6 +266,7 @@ def main():
             bail("the wizard offers a bandwidth limit", "no such field")
         spin.queryValue().currentValue = 1
         copy_all_storage(window)
+        guide_shot("migrate-destination", window)
         button(window, "Next").doActionNamed("click")
         window = wizard_page(app, "Checks")
         migrate = wait_migrate(app, window, "with copy storage, the checks pass for host B")
@@ -273,6 +276,7 @@ def main():
             bail("the checks say the disk will be copied into B's pool", "labels %r"
                  % labels(window))
         ok("with copy storage, the checks pass: %r" % copied)
+        guide_shot("migrate-checks", window)
         migrate.doActionNamed("click")
         frame = find(app, roleName="frame", name="Hako")
         cancel = poll("job in the manager", 30, lambda: next(
@@ -289,6 +293,8 @@ def main():
             bail("the progress page shows the move's figures", "labels %r"
                  % (labels(progress) if progress else None))
         ok("the progress page shows the move's figures: %r" % figures)
+        guide_shot("migrate-progress", progress)
+        guide_shot("manager-migration", frame)
         # B's QEMU stopped: the data stops moving, and the progress page says so
         stopped = []
         for pidfile in glob.glob(os.path.join(hosts[0], "run", "qemu", "*.pid")):

@@ -22,6 +22,7 @@ from hakoui import (
     diag,
     find,
     find_all,
+    guide_shot,
     ok,
     plan,
     poll,
@@ -178,6 +179,7 @@ def main():
         bail("the default network is a free one, its range the upper half",
              "%r %r %r" % (ipv4, start, end))
     ok("the wizard offers 192.168.101.0/24 (not %s's) with DHCP from .128 to .254" % CLASH)
+    guide_shot("host-create-network", wizard)
 
     entries["IPv4 network:"].queryEditableText().setTextContents("192.168.100.0/24")
 
@@ -228,6 +230,7 @@ def main():
     if row[3:] != ["Isolated", "10.77.0.0/24"]:
         bail("the new network is isolated, on 10.77.0.0/24", "row %r" % row)
     ok("the new network is listed, running, isolated, on 10.77.0.0/24")
+    guide_shot("host-networks", window)
 
     info = virsh("net-info", NETWORK)
     xml = virsh("net-dumpxml", NETWORK)

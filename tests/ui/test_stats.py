@@ -22,6 +22,7 @@ from hakoui import (
     diag,
     find,
     find_all,
+    guide_shot,
     ok,
     plan,
     point_at,
@@ -84,6 +85,7 @@ def main():
     ok("the Disk I/O column shows a rate: %r" % column_text(app, GUEST, "Disk I/O"))
     screenshot(os.path.join(LOGS, "ui-stats-list.png"))
     ok("screenshot of the list with its graphs saved")
+    guide_shot("manager", frame, settle=8)
 
     # The guest's window, Performance page.
     select()
@@ -121,6 +123,7 @@ def main():
             bail("the Performance page has memory, disk and network graphs", "no %r" % name)
     ok("the Performance page also has memory, disk and network graphs")
     screenshot(os.path.join(LOGS, "ui-stats-details.png"))
+    guide_shot("details-performance", window, settle=6)
 
     point_at(window)
     rawinput.keyCombo("Escape")

@@ -22,6 +22,7 @@ from hakoui import (
     diag,
     find,
     find_all,
+    guide_shot,
     ok,
     plan,
     poll,
@@ -155,6 +156,7 @@ def main():
     ok("the Create Volume wizard refuses a size it cannot read, and says why")
 
     capacity.queryEditableText().setTextContents("16 MiB")
+    guide_shot("host-create-volume", wizard)
     if poll("accepted", 10, lambda: sensitive(nxt)) is None:
         bail("a valid volume enables Next", "Next stays off")
     nxt.doActionNamed("click")
@@ -172,6 +174,7 @@ def main():
         bail("the new volume is listed with its size", "row %r" % (row,))
     diag("volume row: %r" % row)
     ok("the new volume is listed with its size (%s) and format" % row[1])
+    guide_shot("host-storage", window)
     info = virsh("vol-info", "--pool", POOL, VOLUME)
     if "16.00 MiB" not in info:
         bail("the volume really is there, 16 MiB", "virsh vol-info: %r" % info)

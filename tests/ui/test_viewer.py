@@ -41,6 +41,7 @@ from hakoui import (
     bail,
     diag,
     find,
+    guide_shot,
     ok,
     plan,
     point_at,
@@ -315,6 +316,7 @@ def main():
     window = viewer.frame("%s - Hako Viewer" % BUSY, "the window is titled after the guest")
     ok("hako-viewer -c URI %s opens a window titled “%s - Hako Viewer”" % (BUSY, BUSY))
     check_display(viewer, window, "by-name", "the guest's display shows the guest")
+    guide_shot("viewer", window, settle=2)
     stop_cleanly(viewer, "SIGTERM closes it with exit status 0")
 
     # 2. The same display by address.
