@@ -66,29 +66,41 @@ def screenshot(path):
         diag("could not take a screenshot: %s" % e)
 
 
-def guide_shot(name, window=None, settle=0.0, display=None):
+def _raise(window):
+    """Puts @window (an AT-SPI frame or dialog) on top, as a click on it would with a window
+    manager; without one, windows overlap where GTK put them."""
+    ids = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^%s$" % window.name],
+                         capture_output=True, text=True, timeout=30).stdout.split()
+    for xid in ids:
+        subprocess.run(["xdotool", "windowraise", xid], timeout=30)
+    time.sleep(0.5)
+
+
+def guide_shot(name, window=None, settle=0.0, on_top=None):
     """A picture for the user guide (docs/guide/images, taken by tools/guide-shots): NAME.png in
     the directory HAKO_GUIDE_SHOTS names, of the whole screen or cropped to @window's extents
-    (an AT-SPI frame), after @settle seconds (to let graphs fill in). Without HAKO_GUIDE_SHOTS,
-    as in CI, it does nothing; it never fails a test."""
+    (an AT-SPI frame), after @settle seconds (to let graphs fill in). @on_top: the window that
+    covers @window now; @window is raised for the picture, then @on_top again. Without
+    HAKO_GUIDE_SHOTS, as in CI, it does nothing; it never fails a test."""
     directory = os.environ.get("HAKO_GUIDE_SHOTS")
     if not directory:
         return
     try:
         if settle:
             time.sleep(settle)
+        if on_top is not None:
+            _raise(window)
         os.makedirs(directory, exist_ok=True)
         path = os.path.join(directory, name + ".png")
-        argv = ["import"]
-        if display:
-            argv += ["-display", display]
-        argv += ["-window", "root"]
+        argv = ["import", "-window", "root"]
         if window is not None:
             x, y, w, h = window.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
             if w > 0 and h > 0:
                 argv += ["-crop", "%dx%d+%d+%d" % (w, h, max(x, 0), max(y, 0)), "+repage"]
         subprocess.run(argv + [path], check=True, timeout=30)
         diag("guide screenshot: " + path)
+        if on_top is not None:
+            _raise(on_top)
     except Exception as e:  # a picture for the guide never fails a test
         diag("could not take the guide screenshot %s: %r" % (name, e))
 

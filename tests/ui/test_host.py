@@ -87,7 +87,7 @@ def main():
         bail("the NUMA cells are counted", "it is %r" % values["NUMA cells:"])
     ok("the Overview shows %s, libvirt %s, the CPU, its topology and NUMA cells"
        % (values["Hypervisor:"], values["libvirt:"]))
-    guide_shot("host-overview", window, settle=4)
+    guide_shot("host-overview", window, settle=15)
 
     # A name of the user's own.
     entry = find(window, roleName="text", name="Name:")

@@ -294,7 +294,7 @@ def main():
                  % (labels(progress) if progress else None))
         ok("the progress page shows the move's figures: %r" % figures)
         guide_shot("migrate-progress", progress)
-        guide_shot("manager-migration", frame)
+        guide_shot("manager-migration", frame, on_top=progress)
         # B's QEMU stopped: the data stops moving, and the progress page says so
         stopped = []
         for pidfile in glob.glob(os.path.join(hosts[0], "run", "qemu", "*.pid")):

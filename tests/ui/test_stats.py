@@ -85,7 +85,7 @@ def main():
     ok("the Disk I/O column shows a rate: %r" % column_text(app, GUEST, "Disk I/O"))
     screenshot(os.path.join(LOGS, "ui-stats-list.png"))
     ok("screenshot of the list with its graphs saved")
-    guide_shot("manager", frame, settle=8)
+    guide_shot("manager", frame, settle=15)
 
     # The guest's window, Performance page.
     select()
@@ -123,7 +123,7 @@ def main():
             bail("the Performance page has memory, disk and network graphs", "no %r" % name)
     ok("the Performance page also has memory, disk and network graphs")
     screenshot(os.path.join(LOGS, "ui-stats-details.png"))
-    guide_shot("details-performance", window, settle=6)
+    guide_shot("details-performance", window, settle=12)
 
     point_at(window)
     rawinput.keyCombo("Escape")
