@@ -97,6 +97,30 @@ action_data_free(gpointer data)
     g_free(d);
 }
 
+/* The task's data for a call on @domain: a connection of its own (one that may change the guest,
+ * or only read), its UUID and name. NULL after returning the error on @task when the host cannot
+ * be used. */
+static ActionData *
+action_data_attach(HakoDomainOps *self, GTask *task, HakoDomain *domain, gboolean to_change)
+{
+    GError *error = NULL;
+    virConnectPtr conn =
+        to_change ? _hako_connection_manager_dup_conn_to_change(self->manager, domain, &error)
+                  : _hako_connection_manager_dup_conn_to_read(self->manager, domain, NULL, &error);
+    ActionData *d;
+
+    if (conn == NULL) {
+        g_task_return_error(task, error);
+        return NULL;
+    }
+    d = g_new0(ActionData, 1);
+    d->conn = conn;
+    d->uuid = g_strdup(hako_domain_get_uuid(domain));
+    d->name = g_strdup(hako_domain_get_name(domain));
+    g_task_set_task_data(task, d, action_data_free);
+    return d;
+}
+
 static const char *
 action_failure_format(HakoDomainAction action)
 {
@@ -321,8 +345,6 @@ hako_domain_ops_lifecycle_async(HakoDomainOps *self,
                                 gpointer user_data)
 {
     g_autoptr(GTask) task = NULL;
-    GError *error = NULL;
-    virConnectPtr conn;
     ActionData *d;
 
     g_return_if_fail(HAKO_IS_DOMAIN_OPS(self));
@@ -342,18 +364,10 @@ hako_domain_ops_lifecycle_async(HakoDomainOps *self,
     }
     g_task_set_source_tag(task, hako_domain_ops_lifecycle_async);
 
-    conn = _hako_connection_manager_dup_conn_to_change(self->manager, domain, &error);
-    if (conn == NULL) {
-        g_task_return_error(task, error);
+    d = action_data_attach(self, task, domain, TRUE);
+    if (d == NULL)
         return;
-    }
-
-    d = g_new0(ActionData, 1);
-    d->conn = conn;
-    d->uuid = g_strdup(hako_domain_get_uuid(domain));
-    d->name = g_strdup(hako_domain_get_name(domain));
     d->action = action;
-    g_task_set_task_data(task, d, action_data_free);
     _hako_task_run_in_own_thread(task, action_thread);
 }
 
@@ -406,8 +420,6 @@ hako_domain_ops_set_autostart_async(HakoDomainOps *self,
                                     gpointer user_data)
 {
     g_autoptr(GTask) task = NULL;
-    GError *error = NULL;
-    virConnectPtr conn;
     ActionData *d;
 
     g_return_if_fail(HAKO_IS_DOMAIN_OPS(self));
@@ -415,17 +427,10 @@ hako_domain_ops_set_autostart_async(HakoDomainOps *self,
 
     task = g_task_new(self, cancellable, callback, user_data);
     g_task_set_source_tag(task, hako_domain_ops_set_autostart_async);
-    conn = _hako_connection_manager_dup_conn_to_change(self->manager, domain, &error);
-    if (conn == NULL) {
-        g_task_return_error(task, error);
+    d = action_data_attach(self, task, domain, TRUE);
+    if (d == NULL)
         return;
-    }
-    d = g_new0(ActionData, 1);
-    d->conn = conn;
-    d->uuid = g_strdup(hako_domain_get_uuid(domain));
-    d->name = g_strdup(hako_domain_get_name(domain));
     d->autostart = autostart;
-    g_task_set_task_data(task, d, action_data_free);
     _hako_task_run_in_own_thread(task, autostart_thread);
 }
 
@@ -493,8 +498,6 @@ hako_domain_ops_get_disk_errors_async(HakoDomainOps *self,
                                       gpointer user_data)
 {
     g_autoptr(GTask) task = NULL;
-    GError *error = NULL;
-    virConnectPtr conn;
     ActionData *d;
 
     g_return_if_fail(HAKO_IS_DOMAIN_OPS(self));
@@ -502,16 +505,9 @@ hako_domain_ops_get_disk_errors_async(HakoDomainOps *self,
 
     task = g_task_new(self, cancellable, callback, user_data);
     g_task_set_source_tag(task, hako_domain_ops_get_disk_errors_async);
-    conn = _hako_connection_manager_dup_conn_to_read(self->manager, domain, NULL, &error);
-    if (conn == NULL) {
-        g_task_return_error(task, error);
+    d = action_data_attach(self, task, domain, FALSE);
+    if (d == NULL)
         return;
-    }
-    d = g_new0(ActionData, 1);
-    d->conn = conn;
-    d->uuid = g_strdup(hako_domain_get_uuid(domain));
-    d->name = g_strdup(hako_domain_get_name(domain));
-    g_task_set_task_data(task, d, action_data_free);
     _hako_task_run_in_own_thread(task, disk_errors_thread);
 }
 
@@ -1107,8 +1103,6 @@ hako_domain_ops_screenshot_async(HakoDomainOps *self,
                                  gpointer user_data)
 {
     g_autoptr(GTask) task = NULL;
-    GError *error = NULL;
-    virConnectPtr conn;
     ActionData *d;
 
     g_return_if_fail(HAKO_IS_DOMAIN_OPS(self));
@@ -1116,17 +1110,10 @@ hako_domain_ops_screenshot_async(HakoDomainOps *self,
 
     task = g_task_new(self, cancellable, callback, user_data);
     g_task_set_source_tag(task, hako_domain_ops_screenshot_async);
-    conn = _hako_connection_manager_dup_conn_to_change(self->manager, domain, &error);
-    if (conn == NULL) {
-        g_task_return_error(task, error);
+    d = action_data_attach(self, task, domain, TRUE);
+    if (d == NULL)
         return;
-    }
-    d = g_new0(ActionData, 1);
-    d->conn = conn;
-    d->uuid = g_strdup(hako_domain_get_uuid(domain));
-    d->name = g_strdup(hako_domain_get_name(domain));
-    g_task_set_task_data(task, d, action_data_free);
-    g_task_run_in_thread(task, screenshot_thread);
+    _hako_task_run_in_own_thread(task, screenshot_thread);
 }
 
 /**
