@@ -4,6 +4,8 @@
 
 #include "hako-test-util.h"
 
+#include "hako-host.h"
+
 static gboolean
 timeout_cb(gpointer data)
 {
@@ -82,4 +84,34 @@ hako_gap_monitor_stop(HakoGapMonitor *monitor)
     gap = monitor->max_gap;
     g_free(monitor);
     return gap;
+}
+
+/**
+ * hako_test_wait_done_cb:
+ * @wait: a #HakoTestWait
+ *
+ * A #GAsyncReadyCallback that keeps @result in @wait; it must run on the thread that iterates
+ * the default main context (the test's).
+ */
+void
+hako_test_wait_done_cb(GObject *source G_GNUC_UNUSED, GAsyncResult *result, gpointer wait)
+{
+    HakoTestWait *w = wait;
+
+    g_assert_true(g_main_context_is_owner(g_main_context_default()));
+    w->result = g_object_ref(result);
+    w->done = TRUE;
+}
+
+gboolean
+hako_test_wait_is_done(gpointer wait)
+{
+    return ((HakoTestWait *)wait)->done;
+}
+
+/* For hako_test_wait_until(): @host (a HakoHost) is connected. */
+gboolean
+hako_test_host_connected(gpointer host)
+{
+    return hako_host_get_state(host) == HAKO_HOST_STATE_CONNECTED;
 }

@@ -2,7 +2,7 @@
 /* Helpers for tests that spin the main loop while the engine works. */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -10,6 +10,16 @@ typedef gboolean (*HakoTestCondition)(gpointer data);
 
 gboolean hako_test_wait_until(HakoTestCondition condition, gpointer data, guint timeout_ms);
 void hako_test_spin(guint ms);
+
+/* An asynchronous call's result, kept by hako_test_wait_done_cb() (on the main thread). */
+typedef struct {
+    gboolean done;
+    GAsyncResult *result;
+} HakoTestWait;
+
+void hako_test_wait_done_cb(GObject *source, GAsyncResult *result, gpointer wait);
+gboolean hako_test_wait_is_done(gpointer wait);
+gboolean hako_test_host_connected(gpointer host);
 
 typedef struct _HakoGapMonitor HakoGapMonitor;
 

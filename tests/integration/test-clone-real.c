@@ -65,12 +65,6 @@ wait_result(Wait *w)
 }
 
 static gboolean
-host_connected(gpointer data)
-{
-    return hako_host_get_state(data) == HAKO_HOST_STATE_CONNECTED;
-}
-
-static gboolean
 domain_listed(gpointer data)
 {
     return hako_domain_list_lookup_by_name(hako_host_get_domains(host), data) != NULL;
@@ -591,7 +585,7 @@ main(int argc, char *argv[])
     manager = hako_connection_manager_new(NULL);
     host = hako_connection_manager_add(manager, uri, HAKO_CONNECT_NONE);
     hako_connection_manager_connect(manager, host);
-    g_assert_true(hako_test_wait_until(host_connected, host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, host, 60000));
     ops = hako_guest_ops_new(manager);
 
     g_test_add_func("/engine/guest-ops/real/clone", test_clone);

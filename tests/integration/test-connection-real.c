@@ -23,12 +23,6 @@ typedef struct {
 } Fixture;
 
 static gboolean
-host_connected(gpointer data)
-{
-    return hako_host_get_state(data) == HAKO_HOST_STATE_CONNECTED;
-}
-
-static gboolean
 host_disconnected(gpointer data)
 {
     return hako_host_get_state(data) == HAKO_HOST_STATE_DISCONNECTED;
@@ -41,7 +35,7 @@ fixture_setup(Fixture *f, gconstpointer data)
     hako_connection_manager_set_retry_delays(f->manager, 200, 1000);
     f->host = hako_connection_manager_add(f->manager, uri, HAKO_CONNECT_NONE);
     hako_connection_manager_connect(f->manager, f->host);
-    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, f->host, 60000));
 }
 
 static void
@@ -341,7 +335,7 @@ test_daemon_restart(Fixture *f, gconstpointer data)
     g_assert_cmpuint(g_list_model_get_n_items(G_LIST_MODEL(list)), ==, before);
 
     libvirtd_ctl("start");
-    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, f->host, 60000));
     g_assert_cmpstr(hako_host_get_last_error(f->host), ==, NULL);
 
     /* Same guests, same objects, no duplicates; QEMU kept running. */

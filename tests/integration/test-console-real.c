@@ -58,12 +58,6 @@ define_and_start_guest(void)
     virConnectClose(conn);
 }
 
-static gboolean
-host_connected(gpointer data)
-{
-    return hako_host_get_state(data) == HAKO_HOST_STATE_CONNECTED;
-}
-
 typedef struct {
     gboolean done;
     GAsyncResult *result;
@@ -135,7 +129,7 @@ test_consoles(void)
     Wait w = {FALSE, NULL};
 
     hako_connection_manager_connect(manager, host);
-    g_assert_true(hako_test_wait_until(host_connected, host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, host, 60000));
     domain = hako_domain_list_lookup_by_name(hako_host_get_domains(host), GUEST);
     g_assert_nonnull(domain);
 

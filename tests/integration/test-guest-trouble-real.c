@@ -21,34 +21,6 @@ static const char *uri;
 static HakoConnectionManager *manager;
 static HakoHost *host;
 static HakoDomainOps *ops;
-static GThread *main_thread;
-
-typedef struct {
-    gboolean done;
-    GAsyncResult *result;
-} Wait;
-
-static void
-done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    Wait *w = user_data;
-
-    g_assert_true(g_thread_self() == main_thread);
-    w->result = g_object_ref(result);
-    w->done = TRUE;
-}
-
-static gboolean
-is_done(gpointer data)
-{
-    return ((Wait *)data)->done;
-}
-
-static gboolean
-host_connected(gpointer data)
-{
-    return hako_host_get_state(data) == HAKO_HOST_STATE_CONNECTED;
-}
 
 static gboolean
 domain_listed(gpointer data)
@@ -81,11 +53,11 @@ run_tool(const char *const *argv)
 static void
 lifecycle(HakoDomain *dom, HakoDomainAction action)
 {
-    Wait w = {FALSE, NULL};
+    HakoTestWait w = {FALSE, NULL};
     g_autoptr(GError) error = NULL;
 
-    hako_domain_ops_lifecycle_async(ops, dom, action, NULL, done_cb, &w);
-    g_assert_true(hako_test_wait_until(is_done, &w, 60000));
+    hako_domain_ops_lifecycle_async(ops, dom, action, NULL, hako_test_wait_done_cb, &w);
+    g_assert_true(hako_test_wait_until(hako_test_wait_is_done, &w, 60000));
     g_assert_true(hako_domain_ops_lifecycle_finish(ops, w.result, &error));
     g_assert_no_error(error);
     g_object_unref(w.result);
@@ -110,12 +82,12 @@ wait_trouble(HakoDomain *dom, HakoGuestTrouble wanted, guint timeout_ms)
 static GPtrArray *
 disk_errors(HakoDomain *dom)
 {
-    Wait w = {FALSE, NULL};
+    HakoTestWait w = {FALSE, NULL};
     g_autoptr(GError) error = NULL;
     GPtrArray *errors;
 
-    hako_domain_ops_get_disk_errors_async(ops, dom, NULL, done_cb, &w);
-    g_assert_true(hako_test_wait_until(is_done, &w, 60000));
+    hako_domain_ops_get_disk_errors_async(ops, dom, NULL, hako_test_wait_done_cb, &w);
+    g_assert_true(hako_test_wait_until(hako_test_wait_is_done, &w, 60000));
     errors = hako_domain_ops_get_disk_errors_finish(ops, w.result, &error);
     g_assert_no_error(error);
     g_assert_nonnull(errors);
@@ -298,7 +270,6 @@ main(int argc, char *argv[])
     g_setenv("HAKO_SHUTDOWN_TIMEOUT", "2", TRUE);
     g_test_init(&argc, &argv, NULL);
     hako_engine_init();
-    main_thread = g_thread_self();
 
     uri = g_getenv("HAKO_TEST_URI");
     g_assert_nonnull(uri);
@@ -308,7 +279,7 @@ main(int argc, char *argv[])
     manager = hako_connection_manager_new(NULL);
     host = hako_connection_manager_add(manager, uri, HAKO_CONNECT_NONE);
     hako_connection_manager_connect(manager, host);
-    g_assert_true(hako_test_wait_until(host_connected, host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, host, 60000));
     ops = hako_domain_ops_new(manager);
 
     g_test_add_func("/engine/guest-trouble/real/disk-full", test_disk_full);

@@ -613,12 +613,6 @@ test_start_fails(void)
 }
 
 static gboolean
-host_connected(gpointer data)
-{
-    return hako_host_get_state(data) == HAKO_HOST_STATE_CONNECTED;
-}
-
-static gboolean
 is_gone(gpointer data)
 {
     return *(gpointer *)data == NULL;
@@ -653,7 +647,7 @@ main(int argc, char *argv[])
         host = hako_connection_manager_add(manager, uri, HAKO_CONNECT_NONE);
     }
     hako_connection_manager_connect(manager, host);
-    g_assert_true(hako_test_wait_until(host_connected, host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, host, 60000));
     installer = hako_installer_new(manager);
     /* the private daemon's /var/lib/libvirt is not the machine's: use a directory of the test */
     boot_dir = g_build_filename(g_getenv("HAKO_TEST_DIR"), "boot", NULL);

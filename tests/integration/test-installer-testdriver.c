@@ -658,12 +658,6 @@ test_not_connected(void)
 }
 
 static gboolean
-host_connected(gpointer data)
-{
-    return hako_host_get_state(data) == HAKO_HOST_STATE_CONNECTED;
-}
-
-static gboolean
 is_gone(gpointer data)
 {
     return *(gpointer *)data == NULL;
@@ -685,7 +679,7 @@ main(int argc, char *argv[])
     manager = hako_connection_manager_new(NULL);
     host = hako_connection_manager_add(manager, "test:///default", HAKO_CONNECT_NONE);
     hako_connection_manager_connect(manager, host);
-    g_assert_true(hako_test_wait_until(host_connected, host, 10000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, host, 10000));
     installer = hako_installer_new(manager);
     g_assert_cmpstr(hako_installer_get_boot_dir(installer), ==, "/var/lib/libvirt/boot");
     boot_dir = g_dir_make_tmp("hako-boot-XXXXXX", &error);

@@ -209,12 +209,6 @@ new_spec(HakoHost *dest)
     return spec;
 }
 
-static gboolean
-host_connected(gpointer data)
-{
-    return hako_host_get_state(data) == HAKO_HOST_STATE_CONNECTED;
-}
-
 typedef struct {
     HakoHost *host;
     const char *name;
@@ -1134,8 +1128,8 @@ main(int argc, char *argv[])
     host_b = hako_connection_manager_add(manager, uri_b, HAKO_CONNECT_NONE);
     hako_connection_manager_connect(manager, host_a);
     hako_connection_manager_connect(manager, host_b);
-    g_assert_true(hako_test_wait_until(host_connected, host_a, 60000));
-    g_assert_true(hako_test_wait_until(host_connected, host_b, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, host_a, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, host_b, 60000));
     migrator = hako_migrator_new(manager);
 
     g_test_add_func("/engine/migrator/real/preflight", test_preflight);

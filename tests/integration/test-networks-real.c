@@ -22,40 +22,12 @@
 
 static const char *uri;
 static const char *netns;
-static GThread *main_thread;
 
 typedef struct {
     HakoConnectionManager *manager;
     HakoHost *host;
     HakoNetworks *networks;
 } Fixture;
-
-typedef struct {
-    gboolean done;
-    GAsyncResult *result;
-} Wait;
-
-static void
-done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    Wait *w = user_data;
-
-    g_assert_true(g_thread_self() == main_thread);
-    w->result = g_object_ref(result);
-    w->done = TRUE;
-}
-
-static gboolean
-is_done(gpointer data)
-{
-    return ((Wait *)data)->done;
-}
-
-static gboolean
-host_connected(gpointer data)
-{
-    return hako_host_get_state(data) == HAKO_HOST_STATE_CONNECTED;
-}
 
 static void
 fixture_set_up(Fixture *f, gconstpointer data)
@@ -65,7 +37,7 @@ fixture_set_up(Fixture *f, gconstpointer data)
     f->networks = hako_networks_new(f->manager);
     g_object_add_weak_pointer(G_OBJECT(f->networks), (gpointer *)&f->networks);
     hako_connection_manager_connect(f->manager, f->host);
-    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, f->host, 60000));
 }
 
 static void
@@ -78,14 +50,14 @@ fixture_tear_down(Fixture *f, gconstpointer data)
 
 /* Waits for the operation started with w as its user data; returns its result (owned by w). */
 static GAsyncResult *
-wait_result(Wait *w)
+wait_result(HakoTestWait *w)
 {
-    g_assert_true(hako_test_wait_until(is_done, w, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_wait_is_done, w, 60000));
     return w->result;
 }
 
 static void
-wait_clear(Wait *w)
+wait_clear(HakoTestWait *w)
 {
     g_clear_object(&w->result);
     w->done = FALSE;
@@ -95,10 +67,10 @@ static GPtrArray *
 list_networks(Fixture *f)
 {
     g_autoptr(GError) error = NULL;
-    Wait w = {FALSE, NULL};
+    HakoTestWait w = {FALSE, NULL};
     GPtrArray *networks;
 
-    hako_networks_list_async(f->networks, f->host, NULL, done_cb, &w);
+    hako_networks_list_async(f->networks, f->host, NULL, hako_test_wait_done_cb, &w);
     networks = hako_networks_list_finish(f->networks, wait_result(&w), &error);
     wait_clear(&w);
     g_assert_no_error(error);
@@ -142,10 +114,10 @@ libvirt_has(const char *name)
 static HakoNetwork *
 create(Fixture *f, const HakoNetworkSpec *spec, GError **error)
 {
-    Wait w = {FALSE, NULL};
+    HakoTestWait w = {FALSE, NULL};
     HakoNetwork *network;
 
-    hako_networks_create_async(f->networks, f->host, spec, NULL, done_cb, &w);
+    hako_networks_create_async(f->networks, f->host, spec, NULL, hako_test_wait_done_cb, &w);
     network = hako_networks_create_finish(f->networks, wait_result(&w), error);
     wait_clear(&w);
     return network;
@@ -175,26 +147,26 @@ typedef enum {
 static gboolean
 run_op(Fixture *f, Op op, const char *name, char ***users, GError **error)
 {
-    Wait w = {FALSE, NULL};
+    HakoTestWait w = {FALSE, NULL};
     gboolean ok = FALSE;
 
     switch (op) {
     case OP_START:
-        hako_networks_start_async(f->networks, f->host, name, NULL, done_cb, &w);
+        hako_networks_start_async(f->networks, f->host, name, NULL, hako_test_wait_done_cb, &w);
         ok = hako_networks_start_finish(f->networks, wait_result(&w), error);
         break;
     case OP_STOP:
-        hako_networks_stop_async(f->networks, f->host, name, NULL, done_cb, &w);
+        hako_networks_stop_async(f->networks, f->host, name, NULL, hako_test_wait_done_cb, &w);
         ok = hako_networks_stop_finish(f->networks, wait_result(&w), error);
         break;
     case OP_DELETE:
-        hako_networks_delete_async(f->networks, f->host, name, NULL, done_cb, &w);
+        hako_networks_delete_async(f->networks, f->host, name, NULL, hako_test_wait_done_cb, &w);
         ok = hako_networks_delete_finish(f->networks, wait_result(&w), users, error);
         break;
     case OP_AUTOSTART_ON:
     case OP_AUTOSTART_OFF:
         hako_networks_set_autostart_async(f->networks, f->host, name, op == OP_AUTOSTART_ON, NULL,
-                                          done_cb, &w);
+                                          hako_test_wait_done_cb, &w);
         ok = hako_networks_set_autostart_finish(f->networks, wait_result(&w), error);
         break;
     default:
@@ -208,10 +180,10 @@ static char **
 list_users(Fixture *f, const char *name)
 {
     g_autoptr(GError) error = NULL;
-    Wait w = {FALSE, NULL};
+    HakoTestWait w = {FALSE, NULL};
     char **users;
 
-    hako_networks_list_users_async(f->networks, f->host, name, NULL, done_cb, &w);
+    hako_networks_list_users_async(f->networks, f->host, name, NULL, hako_test_wait_done_cb, &w);
     users = hako_networks_list_users_finish(f->networks, wait_result(&w), &error);
     wait_clear(&w);
     g_assert_no_error(error);
@@ -562,9 +534,9 @@ test_not_connected(void)
     g_autoptr(HakoNetworks) networks = hako_networks_new(manager);
     g_autoptr(GPtrArray) list = NULL;
     g_autoptr(GError) error = NULL;
-    Wait w = {FALSE, NULL};
+    HakoTestWait w = {FALSE, NULL};
 
-    hako_networks_list_async(networks, host, NULL, done_cb, &w);
+    hako_networks_list_async(networks, host, NULL, hako_test_wait_done_cb, &w);
     list = hako_networks_list_finish(networks, wait_result(&w), &error);
     wait_clear(&w);
     g_assert_null(list);
@@ -576,7 +548,6 @@ main(int argc, char *argv[])
 {
     g_test_init(&argc, &argv, NULL);
     hako_engine_init();
-    main_thread = g_thread_self();
 
     uri = g_getenv("HAKO_TEST_URI");
     netns = g_getenv("HAKO_TEST_NETNS");

@@ -22,49 +22,27 @@
 
 #define MEMTEST_ISO "/usr/lib/memtest86+/memtest86+x64.iso"
 
-static GThread *main_thread;
 static HakoOsDb *db;
 static char *tmpdir;
 
 /* ---------------------------------------------------------------------- */
 /* Waiting for results */
 
-typedef struct {
-    gboolean done;
-    GAsyncResult *result;
-} Wait;
-
-static void
-done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    Wait *w = user_data;
-
-    g_assert_true(g_thread_self() == main_thread);
-    w->result = g_object_ref(result);
-    w->done = TRUE;
-}
-
-static gboolean
-is_done(gpointer data)
-{
-    return ((Wait *)data)->done;
-}
-
 static GAsyncResult *
-wait_result(Wait *w)
+wait_result(HakoTestWait *w)
 {
     g_assert_false(w->done);
-    g_assert_true(hako_test_wait_until(is_done, w, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_wait_is_done, w, 60000));
     return w->result;
 }
 
 static HakoOsDb *
 load_db(GError **error)
 {
-    Wait w = {FALSE, NULL};
+    HakoTestWait w = {FALSE, NULL};
     HakoOsDb *loaded;
 
-    hako_os_db_load_async(NULL, done_cb, &w);
+    hako_os_db_load_async(NULL, hako_test_wait_done_cb, &w);
     loaded = hako_os_db_load_finish(wait_result(&w), error);
     g_clear_object(&w.result);
     return loaded;
@@ -73,10 +51,10 @@ load_db(GError **error)
 static HakoOsEntry *
 detect_media(const char *path, GError **error)
 {
-    Wait w = {FALSE, NULL};
+    HakoTestWait w = {FALSE, NULL};
     HakoOsEntry *entry;
 
-    hako_os_db_detect_media_async(db, path, NULL, done_cb, &w);
+    hako_os_db_detect_media_async(db, path, NULL, hako_test_wait_done_cb, &w);
     entry = hako_os_db_detect_media_finish(db, wait_result(&w), error);
     g_clear_object(&w.result);
     return entry;
@@ -85,10 +63,10 @@ detect_media(const char *path, GError **error)
 static HakoOsEntry *
 detect_tree(const char *url, GError **error)
 {
-    Wait w = {FALSE, NULL};
+    HakoTestWait w = {FALSE, NULL};
     HakoOsEntry *entry;
 
-    hako_os_db_detect_tree_async(db, url, NULL, done_cb, &w);
+    hako_os_db_detect_tree_async(db, url, NULL, hako_test_wait_done_cb, &w);
     entry = hako_os_db_detect_tree_finish(db, wait_result(&w), error);
     g_clear_object(&w.result);
     return entry;
@@ -121,19 +99,19 @@ lookup(const char *id)
 static void
 test_load_once(void)
 {
-    Wait first = {FALSE, NULL};
-    Wait second = {FALSE, NULL};
+    HakoTestWait first = {FALSE, NULL};
+    HakoTestWait second = {FALSE, NULL};
     g_autoptr(GError) error = NULL;
     g_autoptr(HakoOsDb) a = NULL;
     g_autoptr(HakoOsDb) b = NULL;
     g_autoptr(HakoOsDb) c = NULL;
 
     /* two loads at once share the one in flight; a later one gets the same database */
-    hako_os_db_load_async(NULL, done_cb, &first);
-    hako_os_db_load_async(NULL, done_cb, &second);
+    hako_os_db_load_async(NULL, hako_test_wait_done_cb, &first);
+    hako_os_db_load_async(NULL, hako_test_wait_done_cb, &second);
     a = hako_os_db_load_finish(wait_result(&first), &error);
     g_assert_no_error(error);
-    g_assert_true(hako_test_wait_until(is_done, &second, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_wait_is_done, &second, 60000));
     b = hako_os_db_load_finish(second.result, &error);
     g_assert_no_error(error);
     c = load_db(&error);
@@ -152,10 +130,10 @@ test_load_cancelled(void)
 {
     g_autoptr(GCancellable) cancellable = g_cancellable_new();
     g_autoptr(GError) error = NULL;
-    Wait w = {FALSE, NULL};
+    HakoTestWait w = {FALSE, NULL};
 
     g_cancellable_cancel(cancellable);
-    hako_os_db_load_async(cancellable, done_cb, &w);
+    hako_os_db_load_async(cancellable, hako_test_wait_done_cb, &w);
     g_assert_null(hako_os_db_load_finish(wait_result(&w), &error));
     g_assert_error(error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
     g_clear_object(&w.result);
@@ -676,7 +654,6 @@ main(int argc, char *argv[])
     int status;
 
     g_test_init(&argc, &argv, NULL);
-    main_thread = g_thread_self();
     /* the test's server is on loopback: never through a proxy */
     g_setenv("no_proxy", "127.0.0.1,localhost", TRUE);
     tmpdir = g_dir_make_tmp("hako-os-db-XXXXXX", &error);

@@ -35,12 +35,6 @@ typedef struct {
 } Fixture;
 
 static gboolean
-host_connected(gpointer data)
-{
-    return hako_host_get_state(data) == HAKO_HOST_STATE_CONNECTED;
-}
-
-static gboolean
 host_disconnected(gpointer data)
 {
     return hako_host_get_state(data) == HAKO_HOST_STATE_DISCONNECTED;
@@ -187,7 +181,7 @@ test_key_login(Fixture *f, gconstpointer data)
     int before = logins();
 
     connect_to(f, TRUE);
-    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, f->host, 60000));
     g_assert_nonnull(hako_domain_list_lookup_by_name(hako_host_get_domains(f->host), guest));
     g_assert_cmpuint(f->asked->len, ==, 0);
     hako_test_spin(1500); /* a stats poll or two over the connection */
@@ -224,14 +218,14 @@ test_unknown_host_key_accepted(Fixture *f, gconstpointer data)
     g_assert_true(g_file_set_contents(f->known_hosts, "", 0, NULL));
     g_queue_push_tail(&f->answers, "yes");
     connect_to(f, TRUE);
-    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, f->host, 60000));
     g_assert_cmpuint(f->asked->len, ==, 1);
     g_assert_true(g_file_get_contents(f->known_hosts, &kept, NULL, NULL));
     g_assert_nonnull(strstr(kept, "ssh-ed25519"));
 
     hako_connection_manager_disconnect(f->manager, f->host);
     hako_connection_manager_connect(f->manager, f->host);
-    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, f->host, 60000));
     g_assert_cmpuint(f->asked->len, ==, 1);
 }
 
@@ -259,7 +253,7 @@ test_password_login(Fixture *f, gconstpointer data)
 
     g_queue_push_tail(&f->answers, (gpointer)ssh_password);
     connect_to(f, FALSE);
-    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, f->host, 60000));
     g_assert_cmpuint(f->asked->len, ==, 1);
     g_assert_nonnull(strstr(g_ptr_array_index(f->asked, 0), "password"));
     g_assert_cmpint(logins() - before, ==, 1);
@@ -284,7 +278,7 @@ test_master_killed(Fixture *f, gconstpointer data)
     g_autoptr(GDir) dir = NULL;
 
     connect_to(f, TRUE);
-    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, f->host, 60000));
     /* Kill the master as a dropped network would: no goodbye. */
     g_assert_cmpint(ssh_processes(), >=, 1);
     {
@@ -294,7 +288,7 @@ test_master_killed(Fixture *f, gconstpointer data)
     }
     g_assert_true(hako_test_wait_until(host_disconnected, f->host, 30000));
     g_assert_nonnull(strstr(hako_host_get_last_error(f->host), "SSH session"));
-    g_assert_true(hako_test_wait_until(host_connected, f->host, 30000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, f->host, 30000));
 }
 
 /* A password kept in the keyring at the user's word: the next login asks nothing; once the
@@ -307,12 +301,12 @@ test_password_kept(Fixture *f, gconstpointer data)
     f->remember = TRUE;
     g_queue_push_tail(&f->answers, (gpointer)ssh_password);
     connect_to(f, FALSE);
-    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, f->host, 60000));
     g_assert_cmpuint(f->asked->len, ==, 1);
 
     hako_connection_manager_disconnect(f->manager, f->host);
     hako_connection_manager_connect(f->manager, f->host);
-    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, f->host, 60000));
     g_assert_cmpuint(f->asked->len, ==, 1);
 
     cmd = g_strdup_printf("%s password hako-changed-pw", ssh_ctl);
@@ -321,14 +315,14 @@ test_password_kept(Fixture *f, gconstpointer data)
     g_queue_push_tail(&f->answers, "hako-changed-pw");
     hako_connection_manager_disconnect(f->manager, f->host);
     hako_connection_manager_connect(f->manager, f->host);
-    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, f->host, 60000));
     g_assert_cmpuint(f->asked->len, ==, 2);
 
     /* Not kept this time, and the old one is gone: asked again. */
     g_queue_push_tail(&f->answers, "hako-changed-pw");
     hako_connection_manager_disconnect(f->manager, f->host);
     hako_connection_manager_connect(f->manager, f->host);
-    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, f->host, 60000));
     g_assert_cmpuint(f->asked->len, ==, 3);
 
     g_free(cmd);
@@ -364,7 +358,7 @@ test_hako_killed(Fixture *f, gconstpointer data)
         uri = make_uri(f, TRUE);
         f->host = hako_connection_manager_add(f->manager, uri, HAKO_CONNECT_NONE);
         hako_connection_manager_connect(f->manager, f->host);
-        g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+        g_assert_true(hako_test_wait_until(hako_test_host_connected, f->host, 60000));
         g_assert_cmpint(processes_with(f->known_hosts), >=, 1);
         g_print("connected\n");
         raise(SIGKILL);
@@ -426,7 +420,7 @@ test_key_passphrase(Fixture *f, gconstpointer data)
                           ssh_port, key, f->known_hosts, socket);
     f->host = hako_connection_manager_add(f->manager, uri, HAKO_CONNECT_NONE);
     hako_connection_manager_connect(f->manager, f->host);
-    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, f->host, 60000));
     g_assert_cmpuint(f->asked->len, ==, 1);
     g_assert_nonnull(strstr(g_ptr_array_index(f->asked, 0), "passphrase"));
     {
@@ -459,7 +453,7 @@ test_agent(Fixture *f, gconstpointer data)
         g_assert_true(g_file_get_contents(note, &socket, NULL, NULL));
         g_setenv("SSH_AUTH_SOCK", socket, TRUE);
         connect_to(f, FALSE);
-        g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+        g_assert_true(hako_test_wait_until(hako_test_host_connected, f->host, 60000));
         g_assert_cmpuint(f->asked->len, ==, 0);
         return;
     }
@@ -536,7 +530,7 @@ test_ten_hosts(Fixture *f, gconstpointer data)
      * ui suite) connects them all at once. */
     for (guint i = 0; i < N_HOSTS; i++) {
         hako_connection_manager_connect(f->manager, hosts[i]);
-        g_assert_true(hako_test_wait_until(host_connected, hosts[i], 60000));
+        g_assert_true(hako_test_wait_until(hako_test_host_connected, hosts[i], 60000));
     }
 #else
     for (guint i = 0; i < N_HOSTS; i++)

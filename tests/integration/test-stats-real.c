@@ -64,12 +64,6 @@ define_guest(void)
     virConnectClose(conn);
 }
 
-static gboolean
-host_connected(gpointer data)
-{
-    return hako_host_get_state(data) == HAKO_HOST_STATE_CONNECTED;
-}
-
 static void
 fixture_setup(Fixture *f, gconstpointer data)
 {
@@ -80,7 +74,7 @@ fixture_setup(Fixture *f, gconstpointer data)
                                               120);
     f->host = hako_connection_manager_add(f->manager, uri, HAKO_CONNECT_NONE);
     hako_connection_manager_connect(f->manager, f->host);
-    g_assert_true(hako_test_wait_until(host_connected, f->host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, f->host, 60000));
     f->poller = hako_connection_manager_get_stats_poller(f->manager, f->host);
     g_assert_nonnull(f->poller);
     f->domain = hako_domain_list_lookup_by_name(hako_host_get_domains(f->host), GUEST);

@@ -26,12 +26,6 @@ testdriver_uri(const char *file)
     return g_strdup_printf("test://%s", path);
 }
 
-static gboolean
-host_connected(gpointer data)
-{
-    return hako_host_get_state(data) == HAKO_HOST_STATE_CONNECTED;
-}
-
 static void
 fixture_setup(Fixture *f, gconstpointer data)
 {
@@ -46,7 +40,7 @@ fixture_setup(Fixture *f, gconstpointer data)
                                               30);
     f->host = hako_connection_manager_add(f->manager, uri, HAKO_CONNECT_NONE);
     hako_connection_manager_connect(f->manager, f->host);
-    g_assert_true(hako_test_wait_until(host_connected, f->host, 10000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, f->host, 10000));
     f->poller = hako_connection_manager_get_stats_poller(f->manager, f->host);
     g_assert_nonnull(f->poller);
 }

@@ -33,32 +33,11 @@ static GThread *main_thread;
 /* ---------------------------------------------------------------------- */
 /* Waiting for results */
 
-typedef struct {
-    gboolean done;
-    GAsyncResult *result;
-} Wait;
-
-static void
-done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    Wait *w = user_data;
-
-    g_assert_true(g_thread_self() == main_thread);
-    w->result = g_object_ref(result);
-    w->done = TRUE;
-}
-
-static gboolean
-is_done(gpointer data)
-{
-    return ((Wait *)data)->done;
-}
-
 /* Spins until the operation started with &w calls back, and returns its result. */
 static GAsyncResult *
-wait_result(Wait *w)
+wait_result(HakoTestWait *w)
 {
-    g_assert_true(hako_test_wait_until(is_done, w, 120000));
+    g_assert_true(hako_test_wait_until(hako_test_wait_is_done, w, 120000));
     return w->result;
 }
 
@@ -70,11 +49,11 @@ wait_result(Wait *w)
 static GPtrArray *
 list_pools(void)
 {
-    Wait w = WAIT_INIT;
+    HakoTestWait w = WAIT_INIT;
     g_autoptr(GError) error = NULL;
     GPtrArray *pools;
 
-    hako_storage_list_pools_async(storage, host, NULL, done_cb, &w);
+    hako_storage_list_pools_async(storage, host, NULL, hako_test_wait_done_cb, &w);
     pools = hako_storage_list_pools_finish(storage, wait_result(&w), &error);
     g_clear_object(&w.result);
     g_assert_no_error(error);
@@ -105,10 +84,10 @@ get_pool(const char *name)
 static gboolean
 pool_action(const char *name, HakoPoolAction action, GError **error)
 {
-    Wait w = WAIT_INIT;
+    HakoTestWait w = WAIT_INIT;
     gboolean ok;
 
-    hako_storage_pool_action_async(storage, host, name, action, NULL, done_cb, &w);
+    hako_storage_pool_action_async(storage, host, name, action, NULL, hako_test_wait_done_cb, &w);
     ok = hako_storage_pool_action_finish(storage, wait_result(&w), error);
     g_clear_object(&w.result);
     return ok;
@@ -130,11 +109,11 @@ make_pool(const char *name)
     g_autoptr(HakoPoolSpec) spec = hako_pool_spec_new(HAKO_POOL_TYPE_DIR);
     g_autoptr(HakoStoragePool) pool = NULL;
     g_autoptr(GError) error = NULL;
-    Wait w = WAIT_INIT;
+    HakoTestWait w = WAIT_INIT;
 
     spec->name = g_strdup(name);
     spec->target_path = pool_dir(name);
-    hako_storage_create_pool_async(storage, host, spec, FALSE, NULL, done_cb, &w);
+    hako_storage_create_pool_async(storage, host, spec, FALSE, NULL, hako_test_wait_done_cb, &w);
     pool = hako_storage_create_pool_finish(storage, wait_result(&w), &error);
     g_clear_object(&w.result);
     g_assert_no_error(error);
@@ -151,7 +130,7 @@ create_volume(const char *pool,
 {
     g_autoptr(HakoVolumeSpec) spec = hako_volume_spec_new();
     HakoStorageVolume *volume;
-    Wait w = WAIT_INIT;
+    HakoTestWait w = WAIT_INIT;
 
     spec->name = g_strdup(name);
     spec->format = format;
@@ -159,7 +138,7 @@ create_volume(const char *pool,
     spec->backing_path = g_strdup(backing);
     /* a wrong guess on purpose: the engine reads a volume's format from libvirt */
     spec->backing_format = HAKO_VOLUME_FORMAT_RAW;
-    hako_storage_create_volume_async(storage, host, pool, spec, NULL, done_cb, &w);
+    hako_storage_create_volume_async(storage, host, pool, spec, NULL, hako_test_wait_done_cb, &w);
     volume = hako_storage_create_volume_finish(storage, wait_result(&w), error);
     g_clear_object(&w.result);
     return volume;
@@ -169,10 +148,10 @@ static GPtrArray *
 list_volumes(const char *pool)
 {
     g_autoptr(GError) error = NULL;
-    Wait w = WAIT_INIT;
+    HakoTestWait w = WAIT_INIT;
     GPtrArray *volumes;
 
-    hako_storage_list_volumes_async(storage, host, pool, NULL, done_cb, &w);
+    hako_storage_list_volumes_async(storage, host, pool, NULL, hako_test_wait_done_cb, &w);
     volumes = hako_storage_list_volumes_finish(storage, wait_result(&w), &error);
     g_clear_object(&w.result);
     g_assert_no_error(error);
@@ -194,10 +173,11 @@ find_volume(GPtrArray *volumes, const char *name)
 static gboolean
 delete_volume(const char *pool, const char *name, HakoStorageFlags flags, GError **error)
 {
-    Wait w = WAIT_INIT;
+    HakoTestWait w = WAIT_INIT;
     gboolean ok;
 
-    hako_storage_delete_volume_async(storage, host, pool, name, flags, NULL, done_cb, &w);
+    hako_storage_delete_volume_async(storage, host, pool, name, flags, NULL, hako_test_wait_done_cb,
+                                     &w);
     ok = hako_storage_delete_volume_finish(storage, wait_result(&w), error);
     g_clear_object(&w.result);
     return ok;
@@ -227,11 +207,11 @@ progress_cb(guint64 done, guint64 total, gpointer user_data)
 static gboolean
 upload(const char *pool, const char *volume, const char *path, Progress *p, GError **error)
 {
-    Wait w = WAIT_INIT;
+    HakoTestWait w = WAIT_INIT;
     gboolean ok;
 
     hako_storage_upload_async(storage, host, pool, volume, path, p != NULL ? progress_cb : NULL, p,
-                              NULL, NULL, done_cb, &w);
+                              NULL, NULL, hako_test_wait_done_cb, &w);
     ok = hako_storage_upload_finish(storage, wait_result(&w), error);
     g_clear_object(&w.result);
     return ok;
@@ -245,11 +225,11 @@ download(const char *pool,
          GCancellable *cancellable,
          GError **error)
 {
-    Wait w = WAIT_INIT;
+    HakoTestWait w = WAIT_INIT;
     gboolean ok;
 
     hako_storage_download_async(storage, host, pool, volume, path, p != NULL ? progress_cb : NULL,
-                                p, NULL, cancellable, done_cb, &w);
+                                p, NULL, cancellable, hako_test_wait_done_cb, &w);
     ok = hako_storage_download_finish(storage, wait_result(&w), error);
     g_clear_object(&w.result);
     return ok;
@@ -370,13 +350,13 @@ test_pool_lifecycle(void)
     g_autoptr(HakoStoragePool) pool = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *dir = pool_dir("life");
-    Wait w = WAIT_INIT;
+    HakoTestWait w = WAIT_INIT;
 
     /* defined, built (the directory is made), started, set to autostart */
     spec->name = g_strdup("life");
     spec->target_path = g_strdup(dir);
     g_assert_false(g_file_test(dir, G_FILE_TEST_IS_DIR));
-    hako_storage_create_pool_async(storage, host, spec, TRUE, NULL, done_cb, &w);
+    hako_storage_create_pool_async(storage, host, spec, TRUE, NULL, hako_test_wait_done_cb, &w);
     created = hako_storage_create_pool_finish(storage, wait_result(&w), &error);
     g_clear_object(&w.result);
     g_assert_no_error(error);
@@ -402,7 +382,8 @@ test_pool_lifecycle(void)
 
     /* autostart off */
     w.done = FALSE;
-    hako_storage_set_pool_autostart_async(storage, host, "life", FALSE, NULL, done_cb, &w);
+    hako_storage_set_pool_autostart_async(storage, host, "life", FALSE, NULL,
+                                          hako_test_wait_done_cb, &w);
     g_assert_true(hako_storage_set_pool_autostart_finish(storage, wait_result(&w), &error));
     g_clear_object(&w.result);
     g_assert_no_error(error);
@@ -455,13 +436,13 @@ test_pool_create_failure(void)
     g_autoptr(HakoStoragePool) pool = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *file = pool_dir("a-file");
-    Wait w = WAIT_INIT;
+    HakoTestWait w = WAIT_INIT;
 
     /* building fails: the target's parent is a regular file */
     g_assert_true(g_file_set_contents(file, "x", 1, NULL));
     spec->name = g_strdup("broken");
     spec->target_path = g_build_filename(file, "pool", NULL);
-    hako_storage_create_pool_async(storage, host, spec, TRUE, NULL, done_cb, &w);
+    hako_storage_create_pool_async(storage, host, spec, TRUE, NULL, hako_test_wait_done_cb, &w);
     pool = hako_storage_create_pool_finish(storage, wait_result(&w), &error);
     g_clear_object(&w.result);
     g_assert_null(pool);
@@ -476,7 +457,7 @@ test_pool_create_failure(void)
     g_free(spec->target_path);
     spec->target_path = pool_dir("missing");
     w.done = FALSE;
-    hako_storage_create_pool_async(storage, host, spec, FALSE, NULL, done_cb, &w);
+    hako_storage_create_pool_async(storage, host, spec, FALSE, NULL, hako_test_wait_done_cb, &w);
     pool = hako_storage_create_pool_finish(storage, wait_result(&w), &error);
     g_clear_object(&w.result);
     g_assert_null(pool);
@@ -490,7 +471,7 @@ test_pool_create_failure(void)
     g_free(spec->target_path);
     spec->target_path = g_strdup("relative/path");
     w.done = FALSE;
-    hako_storage_create_pool_async(storage, host, spec, FALSE, NULL, done_cb, &w);
+    hako_storage_create_pool_async(storage, host, spec, FALSE, NULL, hako_test_wait_done_cb, &w);
     pool = hako_storage_create_pool_finish(storage, wait_result(&w), &error);
     g_clear_object(&w.result);
     g_assert_null(pool);
@@ -505,7 +486,7 @@ test_pool_create_failure(void)
     g_free(spec->target_path);
     spec->target_path = pool_dir("taken-2");
     w.done = FALSE;
-    hako_storage_create_pool_async(storage, host, spec, FALSE, NULL, done_cb, &w);
+    hako_storage_create_pool_async(storage, host, spec, FALSE, NULL, hako_test_wait_done_cb, &w);
     pool = hako_storage_create_pool_finish(storage, wait_result(&w), &error);
     g_clear_object(&w.result);
     g_assert_null(pool);
@@ -686,7 +667,7 @@ test_resize_wipe_clone(void)
     g_autoptr(GError) error = NULL;
     g_autofree char *source = write_temp_file(sent);
     g_autofree char *target = g_build_filename(g_getenv("HAKO_TEST_DIR"), "rwc.bin", NULL);
-    Wait w = WAIT_INIT;
+    HakoTestWait w = WAIT_INIT;
 
     make_pool("rwc");
     volume = create_volume("rwc", "grow.img", HAKO_VOLUME_FORMAT_RAW, MiB, NULL, &error);
@@ -696,7 +677,7 @@ test_resize_wipe_clone(void)
 
     /* grow to 2 MiB: the data stays, the new part reads as zeros */
     hako_storage_resize_volume_async(storage, host, "rwc", "grow.img", 2 * MiB,
-                                     HAKO_STORAGE_FLAGS_NONE, NULL, done_cb, &w);
+                                     HAKO_STORAGE_FLAGS_NONE, NULL, hako_test_wait_done_cb, &w);
     g_assert_true(hako_storage_resize_volume_finish(storage, wait_result(&w), &error));
     g_clear_object(&w.result);
     g_assert_no_error(error);
@@ -707,7 +688,7 @@ test_resize_wipe_clone(void)
     /* shrinking is refused unless allowed */
     w.done = FALSE;
     hako_storage_resize_volume_async(storage, host, "rwc", "grow.img", MiB / 2,
-                                     HAKO_STORAGE_FLAGS_NONE, NULL, done_cb, &w);
+                                     HAKO_STORAGE_FLAGS_NONE, NULL, hako_test_wait_done_cb, &w);
     g_assert_false(hako_storage_resize_volume_finish(storage, wait_result(&w), &error));
     g_clear_object(&w.result);
     g_assert_error(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_FAILED);
@@ -716,8 +697,8 @@ test_resize_wipe_clone(void)
 
     /* clone: the same bytes under a new name */
     w.done = FALSE;
-    hako_storage_clone_volume_async(storage, host, "rwc", "grow.img", "copy.img", NULL, done_cb,
-                                    &w);
+    hako_storage_clone_volume_async(storage, host, "rwc", "grow.img", "copy.img", NULL,
+                                    hako_test_wait_done_cb, &w);
     clone = hako_storage_clone_volume_finish(storage, wait_result(&w), &error);
     g_clear_object(&w.result);
     g_assert_no_error(error);
@@ -734,8 +715,8 @@ test_resize_wipe_clone(void)
 
     /* a bad name for the clone is refused before libvirt is asked */
     w.done = FALSE;
-    hako_storage_clone_volume_async(storage, host, "rwc", "grow.img", "../escape", NULL, done_cb,
-                                    &w);
+    hako_storage_clone_volume_async(storage, host, "rwc", "grow.img", "../escape", NULL,
+                                    hako_test_wait_done_cb, &w);
     g_assert_null(hako_storage_clone_volume_finish(storage, wait_result(&w), &error));
     g_clear_object(&w.result);
     g_assert_error(error, HAKO_MODEL_ERROR, HAKO_MODEL_ERROR_INVALID_SPEC);
@@ -744,7 +725,7 @@ test_resize_wipe_clone(void)
     /* wipe: every byte of the original is zero afterwards, the clone keeps its data */
     w.done = FALSE;
     hako_storage_wipe_volume_async(storage, host, "rwc", "grow.img", HAKO_STORAGE_FLAGS_NONE, NULL,
-                                   done_cb, &w);
+                                   hako_test_wait_done_cb, &w);
     g_assert_true(hako_storage_wipe_volume_finish(storage, wait_result(&w), &error));
     g_clear_object(&w.result);
     g_assert_no_error(error);
@@ -804,19 +785,13 @@ test_not_connected(void)
     g_autoptr(HakoStorage) engine = hako_storage_new(other);
     g_autoptr(GError) error = NULL;
     GPtrArray *pools;
-    Wait w = WAIT_INIT;
+    HakoTestWait w = WAIT_INIT;
 
-    hako_storage_list_pools_async(engine, idle, NULL, done_cb, &w);
+    hako_storage_list_pools_async(engine, idle, NULL, hako_test_wait_done_cb, &w);
     pools = hako_storage_list_pools_finish(engine, wait_result(&w), &error);
     g_clear_object(&w.result);
     g_assert_null(pools);
     g_assert_error(error, HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_NOT_CONNECTED);
-}
-
-static gboolean
-host_connected(gpointer data)
-{
-    return hako_host_get_state(data) == HAKO_HOST_STATE_CONNECTED;
 }
 
 static gboolean
@@ -841,7 +816,7 @@ main(int argc, char *argv[])
     manager = hako_connection_manager_new(NULL);
     host = hako_connection_manager_add(manager, uri, HAKO_CONNECT_NONE);
     hako_connection_manager_connect(manager, host);
-    g_assert_true(hako_test_wait_until(host_connected, host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, host, 60000));
     storage = hako_storage_new(manager);
 
     g_test_add_func("/engine/storage/real/pool-lifecycle", test_pool_lifecycle);

@@ -40,12 +40,6 @@ host_failed(gpointer data)
            hako_host_get_last_error(data) != NULL;
 }
 
-static gboolean
-host_connected(gpointer data)
-{
-    return hako_host_get_state(data) == HAKO_HOST_STATE_CONNECTED;
-}
-
 /* --child URI: one attempt, its error on stdout. */
 static int
 child_main(const char *child_uri)
@@ -197,8 +191,8 @@ test_no_kvm(void)
     host = hako_connection_manager_add(manager, uri, HAKO_CONNECT_NONE);
     hako_connection_manager_connect(manager, nokvm);
     hako_connection_manager_connect(manager, host);
-    g_assert_true(hako_test_wait_until(host_connected, nokvm, 60000));
-    g_assert_true(hako_test_wait_until(host_connected, host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, nokvm, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, host, 60000));
     g_assert_true(hako_host_get_details(nokvm)->no_kvm);
     /* The harness's daemon sees this machine's /dev/kvm. */
     if (g_file_test("/dev/kvm", G_FILE_TEST_EXISTS))
@@ -310,7 +304,7 @@ test_daemon_stopped(void)
     hako_connection_manager_set_retry_delays(manager, 200, 1000);
     host = hako_connection_manager_add(manager, uri, HAKO_CONNECT_NONE);
     hako_connection_manager_connect(manager, host);
-    g_assert_true(hako_test_wait_until(host_connected, host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, host, 60000));
 
     ctl_run("stop");
     /* The connection drops, the retry finds no daemon and says so. */
@@ -341,7 +335,7 @@ test_daemon_stopped(void)
 
     /* Started again, the first host comes back by itself. */
     ctl_run("start");
-    g_assert_true(hako_test_wait_until(host_connected, host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, host, 60000));
 }
 
 static gboolean
@@ -393,7 +387,7 @@ test_image_access(void)
     g_assert_nonnull(dom);
 
     hako_connection_manager_connect(manager, host);
-    g_assert_true(hako_test_wait_until(host_connected, host, 60000));
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, host, 60000));
     domain = hako_domain_list_lookup_by_name(hako_host_get_domains(host), "hako-closed-image");
     g_assert_nonnull(domain);
     hako_domain_ops_lifecycle_async(ops, domain, HAKO_DOMAIN_ACTION_RUN, NULL, done_cb, &result);
