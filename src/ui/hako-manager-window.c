@@ -15,6 +15,7 @@
 #include "hako-job.h"
 #include "hako-sparkline-renderer.h"
 #include "hako-trouble-bar.h"
+#include "hako-widgets.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -48,11 +49,6 @@ struct _HakoManagerWindow {
     GtkWidget *menubar;
     GtkWidget *guest_menu;
     GtkWidget *host_menu;
-
-    int saved_width;
-    int saved_height;
-    gboolean maximized;
-    gboolean geometry_saved;
 
     /* Template children */
     GtkBox *main_box;
@@ -1785,51 +1781,6 @@ hako_manager_window_select_host(HakoManagerWindow *self, HakoHost *host)
 /* ---------------------------------------------------------------------------------------- */
 /* Geometry                                                                                  */
 
-static void
-hako_manager_window_size_allocate(GtkWidget *widget, GtkAllocation *allocation)
-{
-    HakoManagerWindow *self = HAKO_MANAGER_WINDOW(widget);
-
-    GTK_WIDGET_CLASS(hako_manager_window_parent_class)->size_allocate(widget, allocation);
-
-    if (!self->maximized)
-        gtk_window_get_size(GTK_WINDOW(self), &self->saved_width, &self->saved_height);
-}
-
-static gboolean
-hako_manager_window_window_state_event(GtkWidget *widget, GdkEventWindowState *event)
-{
-    HakoManagerWindow *self = HAKO_MANAGER_WINDOW(widget);
-
-    self->maximized = (event->new_window_state & GDK_WINDOW_STATE_MAXIMIZED) != 0;
-    return GTK_WIDGET_CLASS(hako_manager_window_parent_class)->window_state_event(widget, event);
-}
-
-static void
-save_geometry(HakoManagerWindow *self)
-{
-    if (self->geometry_saved || self->settings == NULL)
-        return;
-    self->geometry_saved = TRUE;
-    if (self->saved_width > 0 && self->saved_height > 0) {
-        g_settings_set_int(self->settings, "window-width", self->saved_width);
-        g_settings_set_int(self->settings, "window-height", self->saved_height);
-    }
-    g_settings_set_boolean(self->settings, "window-maximized", self->maximized);
-}
-
-static void
-restore_geometry(HakoManagerWindow *self)
-{
-    int width = g_settings_get_int(self->settings, "window-width");
-    int height = g_settings_get_int(self->settings, "window-height");
-
-    if (width > 0 && height > 0)
-        gtk_window_set_default_size(GTK_WINDOW(self), width, height);
-    if (g_settings_get_boolean(self->settings, "window-maximized"))
-        gtk_window_maximize(GTK_WINDOW(self));
-}
-
 /* ---------------------------------------------------------------------------------------- */
 /* Models                                                                                    */
 
@@ -2247,7 +2198,7 @@ hako_manager_window_constructed(GObject *object)
     g_assert(HAKO_IS_CONNECTION_MANAGER(self->manager));
     g_assert(G_IS_SETTINGS(self->settings));
 
-    restore_geometry(self);
+    hako_widgets_remember_geometry(GTK_WINDOW(self), self->settings, "window");
 
     self->store = hako_host_store_new(hako_connection_manager_get_hosts(self->manager));
     g_signal_connect_object(self->store, "batch-begin", G_CALLBACK(store_batch_begin_cb), self,
@@ -2271,7 +2222,6 @@ hako_manager_window_dispose(GObject *object)
 {
     HakoManagerWindow *self = HAKO_MANAGER_WINDOW(object);
 
-    save_geometry(self);
     g_clear_handle_id(&self->current_rows_refresh_id, g_source_remove);
     g_clear_handle_id(&self->thumbnail_timer, g_source_remove);
 
@@ -2377,9 +2327,6 @@ hako_manager_window_class_init(HakoManagerWindowClass *klass)
     object_class->finalize = hako_manager_window_finalize;
     object_class->get_property = hako_manager_window_get_property;
     object_class->set_property = hako_manager_window_set_property;
-
-    widget_class->size_allocate = hako_manager_window_size_allocate;
-    widget_class->window_state_event = hako_manager_window_window_state_event;
 
     properties[PROP_MANAGER] =
         g_param_spec_object("manager", NULL, NULL, HAKO_TYPE_CONNECTION_MANAGER, flags);

@@ -94,7 +94,8 @@ hako_widgets_error_bar_new(GtkLabel **label)
 
 typedef struct {
     GSettings *settings;
-    char *size_key;      /* PREFIX-size, (ii) */
+    char *width_key;     /* PREFIX-width, i */
+    char *height_key;    /* PREFIX-height, i */
     char *maximized_key; /* PREFIX-maximized, b */
     int width;
     int height;
@@ -107,7 +108,8 @@ geometry_free(gpointer data)
     Geometry *g = data;
 
     g_object_unref(g->settings);
-    g_free(g->size_key);
+    g_free(g->width_key);
+    g_free(g->height_key);
     g_free(g->maximized_key);
     g_free(g);
 }
@@ -130,8 +132,10 @@ geometry_state_cb(GtkWidget *widget G_GNUC_UNUSED, GdkEventWindowState *event, G
 static void
 geometry_save_cb(GtkWidget *widget G_GNUC_UNUSED, Geometry *g)
 {
-    if (g->width > 0 && g->height > 0)
-        g_settings_set(g->settings, g->size_key, "(ii)", g->width, g->height);
+    if (g->width > 0 && g->height > 0) {
+        g_settings_set_int(g->settings, g->width_key, g->width);
+        g_settings_set_int(g->settings, g->height_key, g->height);
+    }
     g_settings_set_boolean(g->settings, g->maximized_key, g->maximized);
 }
 
@@ -139,7 +143,7 @@ geometry_save_cb(GtkWidget *widget G_GNUC_UNUSED, Geometry *g)
  * hako_widgets_remember_geometry:
  * @window: a window not shown yet
  * @settings: (nullable): the org.hako.Hako settings; nothing is remembered without them
- * @prefix: the keys' prefix: "PREFIX-size" (ii) and "PREFIX-maximized" (b)
+ * @prefix: the keys' prefix: "PREFIX-width" and "PREFIX-height" (i), "PREFIX-maximized" (b)
  *
  * Gives @window the size and maximized state the last window of its kind had when it closed,
  * and saves its own when it closes.
@@ -148,17 +152,19 @@ void
 hako_widgets_remember_geometry(GtkWindow *window, GSettings *settings, const char *prefix)
 {
     Geometry *g;
-    int width = 0;
-    int height = 0;
+    int width;
+    int height;
 
     g_return_if_fail(GTK_IS_WINDOW(window));
     if (settings == NULL)
         return;
     g = g_new0(Geometry, 1);
     g->settings = g_object_ref(settings);
-    g->size_key = g_strdup_printf("%s-size", prefix);
+    g->width_key = g_strdup_printf("%s-width", prefix);
+    g->height_key = g_strdup_printf("%s-height", prefix);
     g->maximized_key = g_strdup_printf("%s-maximized", prefix);
-    g_settings_get(settings, g->size_key, "(ii)", &width, &height);
+    width = g_settings_get_int(settings, g->width_key);
+    height = g_settings_get_int(settings, g->height_key);
     if (width > 0 && height > 0)
         gtk_window_set_default_size(window, width, height);
     if (g_settings_get_boolean(settings, g->maximized_key))

@@ -427,7 +427,8 @@ test_details_window_remembers_size(Fixture *f, gconstpointer data)
     int width = 0;
     int height = 0;
 
-    g_settings_reset(f->settings, "details-window-size");
+    g_settings_reset(f->settings, "details-window-width");
+    g_settings_reset(f->settings, "details-window-height");
     hako_details_window_present(GTK_WINDOW(f->parent), f->manager, f->domain, f->settings);
     window = hako_details_window_lookup(f->domain);
     g_assert_true(wait_for(is_mapped, window, 5000));
@@ -438,7 +439,8 @@ test_details_window_remembers_size(Fixture *f, gconstpointer data)
     g_object_add_weak_pointer(G_OBJECT(window), &weak);
     gtk_widget_destroy(GTK_WIDGET(window));
     g_assert_true(wait_for(is_null, &weak, 2000));
-    g_settings_get(f->settings, "details-window-size", "(ii)", &width, &height);
+    width = g_settings_get_int(f->settings, "details-window-width");
+    height = g_settings_get_int(f->settings, "details-window-height");
     g_assert_cmpint(width, ==, size.width);
     g_assert_cmpint(height, ==, size.height);
 
@@ -448,7 +450,8 @@ test_details_window_remembers_size(Fixture *f, gconstpointer data)
     g_assert_true(wait_for(is_mapped, window, 5000));
     g_assert_true(wait_for(has_size, &size, 5000));
     gtk_widget_destroy(GTK_WIDGET(window));
-    g_settings_reset(f->settings, "details-window-size");
+    g_settings_reset(f->settings, "details-window-width");
+    g_settings_reset(f->settings, "details-window-height");
 }
 
 static void
