@@ -530,6 +530,50 @@ ip_data_func(GtkTreeViewColumn *column,
     g_object_set(cell, "text", text, NULL);
 }
 
+/* Calls @func for each row on screen, in view order (into an expanded host's guests, else on,
+ * else up and on), without walking the rows above or below. */
+typedef void (*RowOnScreenFunc)(HakoManagerWindow *self,
+                                GObject *object,
+                                GtkTreePath *path,
+                                gpointer data);
+
+static void
+foreach_row_on_screen(HakoManagerWindow *self, RowOnScreenFunc func, gpointer data)
+{
+    g_autoptr(GtkTreePath) start = NULL;
+    g_autoptr(GtkTreePath) end = NULL;
+    GtkTreeIter iter;
+
+    if (self->tree_view == NULL || self->sort == NULL ||
+        !gtk_tree_view_get_visible_range(self->tree_view, &start, &end) ||
+        !gtk_tree_model_get_iter(self->sort, &iter, start))
+        return;
+    for (;;) {
+        g_autoptr(GtkTreePath) path = gtk_tree_model_get_path(self->sort, &iter);
+        gboolean last = gtk_tree_path_compare(path, end) >= 0;
+        GtkTreeIter next;
+
+        func(self, hako_host_store_get_object(self->sort, &iter), path, data);
+        if (last)
+            break;
+        if (gtk_tree_view_row_expanded(self->tree_view, path) &&
+            gtk_tree_model_iter_children(self->sort, &next, &iter)) {
+            iter = next;
+            continue;
+        }
+        next = iter;
+        if (gtk_tree_model_iter_next(self->sort, &next)) {
+            iter = next;
+            continue;
+        }
+        if (!gtk_tree_model_iter_parent(self->sort, &next, &iter))
+            break;
+        iter = next;
+        if (!gtk_tree_model_iter_next(self->sort, &iter))
+            break;
+    }
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* Screen thumbnails                                                                         */
 
@@ -646,38 +690,23 @@ thumbnail_taken_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     g_task_run_in_thread(task, decode_thumbnail_thread);
 }
 
-typedef struct {
-    HakoManagerWindow *self;
-    GtkTreePath *start;
-    GtkTreePath *end;
-} VisibleRows;
-
-static gboolean
-take_thumbnail_func(GtkTreeModel *model, GtkTreePath *path, GtkTreeIter *iter, gpointer data)
+static void
+take_thumbnail(HakoManagerWindow *self, GObject *object, GtkTreePath *path, gpointer data)
 {
-    VisibleRows *rows = data;
-    HakoManagerWindow *self = rows->self;
-    GObject *object;
     const char *uuid;
     ThumbnailRequest *request;
 
-    if (gtk_tree_path_compare(path, rows->start) < 0)
-        return FALSE;
-    if (gtk_tree_path_compare(path, rows->end) > 0)
-        return TRUE;
-    object = hako_host_store_get_object(model, iter);
     if (!HAKO_IS_DOMAIN(object) || !thumbnail_shown_for(HAKO_DOMAIN(object)))
-        return FALSE;
+        return;
     uuid = hako_domain_get_uuid(HAKO_DOMAIN(object));
     if (g_hash_table_contains(self->thumbnails_pending, uuid))
-        return FALSE;
+        return;
     g_hash_table_add(self->thumbnails_pending, g_strdup(uuid));
     request = g_new0(ThumbnailRequest, 1);
     g_weak_ref_init(&request->window, self);
     request->uuid = g_strdup(uuid);
     hako_domain_ops_screenshot_async(self->ops, HAKO_DOMAIN(object), self->cancellable,
                                      thumbnail_taken_cb, request);
-    return FALSE;
 }
 
 /* Takes new pictures of the running guests in the rows on screen, while the column shows. */
@@ -685,17 +714,10 @@ static gboolean
 refresh_thumbnails(gpointer data)
 {
     HakoManagerWindow *self = data;
-    GtkTreeModel *model;
-    VisibleRows rows = {self, NULL, NULL};
 
-    if (self->tree_view == NULL || (model = gtk_tree_view_get_model(self->tree_view)) == NULL ||
-        !gtk_tree_view_column_get_visible(self->thumbnail_column) ||
-        !gtk_widget_get_mapped(GTK_WIDGET(self->tree_view)) ||
-        !gtk_tree_view_get_visible_range(self->tree_view, &rows.start, &rows.end))
-        return G_SOURCE_CONTINUE;
-    gtk_tree_model_foreach(model, take_thumbnail_func, &rows);
-    gtk_tree_path_free(rows.start);
-    gtk_tree_path_free(rows.end);
+    if (self->tree_view != NULL && gtk_tree_view_column_get_visible(self->thumbnail_column) &&
+        gtk_widget_get_mapped(GTK_WIDGET(self->tree_view)))
+        foreach_row_on_screen(self, take_thumbnail, NULL);
     return G_SOURCE_CONTINUE;
 }
 
@@ -1949,16 +1971,48 @@ figure_changed(GObject *object, StatsColumn column)
  * text) is current; that draws a whole row, so it comes after the graphs are drawn: in the same
  * frame, the view would draw every column of every row within the bounds of both.
  */
+typedef struct {
+    HakoHost *host;
+    gboolean everything;
+    GtkTreePath *cursor;
+    GtkTreeViewColumn *columns[N_STATS_COLUMNS];
+    int top[N_STATS_COLUMNS];
+    int bottom[N_STATS_COLUMNS];
+} HostFigures;
+
+static void
+host_figures_row(HakoManagerWindow *self, GObject *object, GtkTreePath *path, gpointer data)
+{
+    HostFigures *h = data;
+    GdkRectangle area = {0};
+
+    if (object != G_OBJECT(h->host) &&
+        !(HAKO_IS_DOMAIN(object) && hako_domain_get_host(HAKO_DOMAIN(object)) == h->host))
+        return;
+    for (guint i = 0; i < N_STATS_COLUMNS; i++) {
+        if (h->columns[i] == NULL || !(h->everything || figure_changed(object, i)))
+            continue;
+        if (area.height == 0)
+            gtk_tree_view_get_background_area(self->tree_view, path, h->columns[i], &area);
+        h->top[i] = MIN(h->top[i], area.y);
+        h->bottom[i] = MAX(h->bottom[i], area.y + area.height);
+    }
+    if (self->current_rows_refresh_id == 0 &&
+        ((h->cursor != NULL && gtk_tree_path_compare(path, h->cursor) == 0) ||
+         gtk_tree_selection_path_is_selected(self->selection, path)))
+        self->current_rows_refresh_id =
+            g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, refresh_current_rows, self, NULL);
+}
+
 static void
 redraw_host_figures(HakoManagerWindow *self, HakoHost *host, gboolean everything)
 {
-    g_autoptr(GtkTreePath) start = NULL;
-    g_autoptr(GtkTreePath) end = NULL;
     g_autoptr(GtkTreePath) cursor = NULL;
-    GtkTreeViewColumn *columns[N_STATS_COLUMNS];
-    int top[N_STATS_COLUMNS], bottom[N_STATS_COLUMNS];
+    HostFigures h = {host, everything, NULL, {NULL}, {0}, {0}};
+    GtkTreeViewColumn **columns = h.columns;
+    int *top = h.top;
+    int *bottom = h.bottom;
     guint n_columns = 0;
-    GtkTreeIter iter;
 
     if (self->tree_view == NULL || self->sort == NULL ||
         !gtk_widget_get_realized(GTK_WIDGET(self->tree_view)))
@@ -1970,54 +2024,11 @@ redraw_host_figures(HakoManagerWindow *self, HakoHost *host, gboolean everything
         top[i] = G_MAXINT;
         bottom[i] = G_MININT;
     }
-    if (n_columns == 0 || !gtk_tree_view_get_visible_range(self->tree_view, &start, &end))
-        return;
-    if (!gtk_tree_model_get_iter(self->sort, &iter, start))
+    if (n_columns == 0)
         return;
     gtk_tree_view_get_cursor(self->tree_view, &cursor, NULL);
-    for (;;) {
-        GObject *object = hako_host_store_get_object(self->sort, &iter);
-        g_autoptr(GtkTreePath) path = gtk_tree_model_get_path(self->sort, &iter);
-        gboolean last = gtk_tree_path_compare(path, end) >= 0;
-        GtkTreeIter next;
-
-        if (object == G_OBJECT(host) ||
-            (HAKO_IS_DOMAIN(object) && hako_domain_get_host(HAKO_DOMAIN(object)) == host)) {
-            GdkRectangle area = {0};
-
-            for (guint i = 0; i < N_STATS_COLUMNS; i++) {
-                if (columns[i] == NULL || !(everything || figure_changed(object, i)))
-                    continue;
-                if (area.height == 0)
-                    gtk_tree_view_get_background_area(self->tree_view, path, columns[i], &area);
-                top[i] = MIN(top[i], area.y);
-                bottom[i] = MAX(bottom[i], area.y + area.height);
-            }
-            if (self->current_rows_refresh_id == 0 &&
-                ((cursor != NULL && gtk_tree_path_compare(path, cursor) == 0) ||
-                 gtk_tree_selection_path_is_selected(self->selection, path)))
-                self->current_rows_refresh_id =
-                    g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, refresh_current_rows, self, NULL);
-        }
-        if (last)
-            break;
-        /* In view order: into an expanded host's guests, else on, else up and on. */
-        if (gtk_tree_view_row_expanded(self->tree_view, path) &&
-            gtk_tree_model_iter_children(self->sort, &next, &iter)) {
-            iter = next;
-            continue;
-        }
-        next = iter;
-        if (gtk_tree_model_iter_next(self->sort, &next)) {
-            iter = next;
-            continue;
-        }
-        if (!gtk_tree_model_iter_parent(self->sort, &next, &iter))
-            break;
-        iter = next;
-        if (!gtk_tree_model_iter_next(self->sort, &iter))
-            break;
-    }
+    h.cursor = cursor;
+    foreach_row_on_screen(self, host_figures_row, &h);
     for (guint i = 0; i < N_STATS_COLUMNS; i++) {
         int x, y;
 
