@@ -16,7 +16,6 @@
 #include "hako-domain-private.h"
 #include "hako-engine-error.h"
 #include "hako-engine-private.h"
-#include "hako-troubleshoot.h"
 
 #include <glib/gi18n.h>
 #include <libvirt/libvirt.h>
@@ -199,22 +198,11 @@ action_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancell
     }
 
     if (ret < 0) {
-        g_autoptr(HakoTrouble) trouble =
+        GError *error =
             d->action == HAKO_DOMAIN_ACTION_RUN
-                ? hako_troubleshoot_start_error(_hako_libvirt_last_message())
-                : NULL;
-        g_autofree char *explained =
-            trouble != NULL ? hako_trouble_explain(trouble, _hako_libvirt_last_message()) : NULL;
-        GError *error = _hako_engine_error_from_libvirt(HAKO_ENGINE_ERROR_FAILED,
-                                                        action_failure_format(d->action), d->name);
-
-        if (explained != NULL) {
-            /* "Could not start “X”: " and the explanation instead of libvirt's words alone */
-            g_autofree char *start = g_strdup_printf(action_failure_format(d->action), d->name);
-
-            g_free(error->message);
-            error->message = g_strdup_printf("%s: %s", start, explained);
-        }
+                ? _hako_engine_error_from_failed_start(action_failure_format(d->action), d->name)
+                : _hako_engine_error_from_libvirt(HAKO_ENGINE_ERROR_FAILED,
+                                                  action_failure_format(d->action), d->name);
 
         virDomainFree(dom);
         virConnectClose(g_steal_pointer(&d->conn));

@@ -6,6 +6,7 @@
 
 #include "hako-engine-error.h"
 #include "hako-engine-private.h"
+#include "hako-troubleshoot.h"
 
 #include <glib/gi18n.h>
 #include <libvirt-glib/libvirt-glib.h>
@@ -130,4 +131,30 @@ _hako_engine_error_from_libvirt(int code, const char *format, ...)
     error = g_error_new(HAKO_ENGINE_ERROR, code, _("%s: %s"), prefix, _hako_libvirt_last_message());
     virResetLastError();
     return error;
+}
+
+/**
+ * _hako_engine_error_from_failed_start:
+ *
+ * Like _hako_engine_error_from_libvirt() for a guest that did not start: when the troubleshooter
+ * recognises libvirt's reason (a disk image QEMU may not open, no KVM), the message says what
+ * happened and what to do before libvirt's words.
+ */
+GError *
+_hako_engine_error_from_failed_start(const char *format, ...)
+{
+    g_autofree char *prefix = NULL;
+    g_autoptr(HakoTrouble) trouble = hako_troubleshoot_start_error(_hako_libvirt_last_message());
+    g_autofree char *explained = NULL;
+    va_list args;
+
+    va_start(args, format);
+    prefix = g_strdup_vprintf(format, args);
+    va_end(args);
+    if (trouble == NULL)
+        return _hako_engine_error_from_libvirt(HAKO_ENGINE_ERROR_FAILED, "%s", prefix);
+    explained = hako_trouble_explain(trouble, _hako_libvirt_last_message());
+    virResetLastError();
+    /* Translators: an action that failed, then what happened and what to do */
+    return g_error_new(HAKO_ENGINE_ERROR, HAKO_ENGINE_ERROR_FAILED, _("%s: %s"), prefix, explained);
 }

@@ -1626,8 +1626,8 @@ run_install(InstallData *d, GCancellable *cancellable, GError **error)
 
     announce(d, HAKO_INSTALL_STEP_START);
     if (virDomainCreate(d->domain) < 0) {
-        *error = _hako_engine_error_from_libvirt(
-            HAKO_ENGINE_ERROR_FAILED, _("Starting the virtual machine “%s” failed"), spec->name);
+        *error = _hako_engine_error_from_failed_start(_("Starting the virtual machine “%s” failed"),
+                                                      spec->name);
         return FALSE;
     }
     d->started = TRUE;
