@@ -454,6 +454,95 @@ test_details_window_remembers_size(Fixture *f, gconstpointer data)
     g_settings_reset(f->settings, "details-window-height");
 }
 
+typedef struct {
+    GtkWindow *window;
+    int x;
+    int y;
+} Position;
+
+static gboolean
+has_position(gpointer data)
+{
+    Position *position = data;
+    int x = -1;
+    int y = -1;
+
+    gtk_window_get_position(position->window, &x, &y);
+    return x == position->x && y == position->y;
+}
+
+static HakoDetailsWindow *
+present_mapped(Fixture *f, HakoDomain *domain)
+{
+    HakoDetailsWindow *window;
+
+    hako_details_window_present(GTK_WINDOW(f->parent), f->manager, domain, f->settings);
+    window = hako_details_window_lookup(domain);
+    g_assert_true(wait_for(is_mapped, window, 5000));
+    return window;
+}
+
+static void
+destroy_and_wait(gpointer window)
+{
+    gpointer weak = window;
+
+    g_object_add_weak_pointer(G_OBJECT(window), &weak);
+    gtk_widget_destroy(GTK_WIDGET(window));
+    g_assert_true(wait_for(is_null, &weak, 2000));
+}
+
+/* A guest's window closed somewhere opens the next one there (Xvfb has no window manager, so
+ * the position asked for is the position got); a position off every monitor is not used, and
+ * a second guest's window open at the same time is left where the window manager puts it. */
+static void
+test_details_window_remembers_position(Fixture *f, gconstpointer data)
+{
+    g_autoptr(HakoDomain) other =
+        g_object_ref(hako_domain_list_lookup(hako_host_get_domains(f->host), OTHER_UUID));
+    HakoDetailsWindow *window;
+    HakoDetailsWindow *second;
+    Position position = {NULL, 137, 89};
+    int x = -1;
+    int y = -1;
+
+    g_settings_reset(f->settings, "details-window-position");
+    window = present_mapped(f, f->domain);
+    gtk_window_move(GTK_WINDOW(window), position.x, position.y);
+    position.window = GTK_WINDOW(window);
+    g_assert_true(wait_for(has_position, &position, 5000));
+    destroy_and_wait(window);
+    {
+        g_autoptr(GVariant) value = g_settings_get_value(f->settings, "details-window-position");
+        gsize n = 0;
+        const gint32 *xy = g_variant_get_fixed_array(value, &n, sizeof(gint32));
+
+        g_assert_cmpuint(n, ==, 2);
+        g_assert_cmpint(xy[0], ==, position.x);
+        g_assert_cmpint(xy[1], ==, position.y);
+    }
+
+    window = present_mapped(f, f->domain);
+    position.window = GTK_WINDOW(window);
+    g_assert_true(wait_for(has_position, &position, 5000));
+
+    /* The first is still open at 137, 89: the second is not put on top of it. */
+    second = present_mapped(f, other);
+    gtk_window_get_position(GTK_WINDOW(second), &x, &y);
+    g_assert_false(x == position.x && y == position.y);
+    destroy_and_wait(second);
+    destroy_and_wait(window);
+
+    /* Saved on a monitor since unplugged: far off the screen, so not used. */
+    g_settings_set_value(f->settings, "details-window-position",
+                         g_variant_new_parsed("[@i 20000, 20000]"));
+    window = present_mapped(f, f->domain);
+    gtk_window_get_position(GTK_WINDOW(window), &x, &y);
+    g_assert_cmpint(x, <, 20000);
+    destroy_and_wait(window);
+    g_settings_reset(f->settings, "details-window-position");
+}
+
 static void
 test_details_window_closes_with_guest(Fixture *f, gconstpointer data)
 {
@@ -700,6 +789,8 @@ main(int argc, char *argv[])
                test_details_window_once, fixture_tear_down);
     g_test_add("/ui/details-window/remembers-its-size", Fixture, NULL, fixture_set_up,
                test_details_window_remembers_size, fixture_tear_down);
+    g_test_add("/ui/details-window/remembers-its-position", Fixture, NULL, fixture_set_up,
+               test_details_window_remembers_position, fixture_tear_down);
     g_test_add("/ui/details-window/closes-with-its-guest", Fixture, NULL, fixture_set_up,
                test_details_window_closes_with_guest, fixture_tear_down);
     g_test_add("/ui/host-window/title-graphs-and-redraws", Fixture, NULL, fixture_set_up,
