@@ -10,6 +10,8 @@
  *    userfaultfd) switches after the first pass, reports post-copy and ends on B, and a cancel
  *    in post-copy comes too late; two migrations run at once;
  *  - a cancelled migration leaves the guest on A only;
+ *  - over loopback, a guest that keeps writing its memory (dirtier.S) moved slowly: the progress
+ *    says the move does not converge, and a cancel leaves it on A only;
  *  - a qcow2 disk present only on A (B's mount namespace hides its directory) is flagged as
  *    missing, its backing image too for an incremental copy, and is copied to B's pool, the copy
  *    of a cancelled move removed from B; back without a copy libvirt refuses the disk as not
@@ -590,6 +592,66 @@ test_cancel(void)
     assert_only_on(conn_a, conn_b, GUEST);
 }
 
+/* A guest that writes 4 MiB of its memory many times a second (dirtier.S), moved at 8 MiB/s with
+ * a downtime of 1 ms: each pass over memory leaves as much to send as the one before, so after 5
+ * passes the progress says the move does not converge; cancelled then, the guest keeps running
+ * on A only. memtest is paused meanwhile: one CPU-busy guest at a time. */
+static void
+test_not_converging(void)
+{
+    g_autofree char *built =
+        g_test_build_filename(G_TEST_BUILT, "integration", "dirtier.elf", NULL);
+    g_autofree char *kernel =
+        g_build_filename(g_getenv("HAKO_TEST_IMAGES"), "hako-dirtier.elf", NULL);
+    g_autofree char *contents = NULL;
+    g_autofree char *xml = NULL;
+    g_autoptr(HakoMigrateSpec) spec = new_spec(host_b);
+    g_autoptr(HakoMigrateResult) result = NULL;
+    g_autoptr(GCancellable) cancellable = g_cancellable_new();
+    g_autoptr(GError) error = NULL;
+    gsize length = 0;
+    Wait w = {0};
+    virDomainPtr memtest = virDomainLookupByName(conn_a, GUEST);
+    virDomainPtr dom;
+
+    /* where A's QEMU may read it, as for the images; not relabelled, since B's QEMU runs as
+     * another user and libvirt refuses to relabel a file in use */
+    g_assert_true(g_file_get_contents(built, &contents, &length, &error));
+    g_assert_no_error(error);
+    g_assert_true(
+        g_file_set_contents_full(kernel, contents, length, G_FILE_SET_CONTENTS_NONE, 0644, &error));
+    g_assert_no_error(error);
+    xml = g_strdup_printf("<domain type='qemu'><name>hako-mig-dirty</name>"
+                          "<memory unit='MiB'>32</memory><vcpu>1</vcpu>"
+                          "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>%s</kernel></os>"
+                          "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices>"
+                          "<seclabel type='none' model='dac'/></domain>",
+                          kernel);
+    g_assert_nonnull(memtest);
+    g_assert_cmpint(virDomainSuspend(memtest), ==, 0);
+    define_on(conn_a, xml);
+    dom = virDomainLookupByName(conn_a, "hako-mig-dirty");
+    g_assert_nonnull(dom);
+    g_assert_cmpint(virDomainCreate(dom), ==, 0);
+    virDomainFree(dom);
+    g_assert_true(hako_test_wait_until(domain_listed, &(Listed){host_a, "hako-mig-dirty"}, 20000));
+
+    spec->bandwidth = 8;
+    spec->max_downtime = 1;
+    w.cancel_when_not_converging = cancellable;
+    result = migrate(domain_on(host_a, "hako-mig-dirty"), host_b, spec, &w, &error);
+    g_assert_null(result);
+    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_true(w.saw_not_converging);
+    g_assert_cmpint(state_on(conn_a, "hako-mig-dirty"), ==, VIR_DOMAIN_RUNNING);
+    assert_only_on(conn_a, conn_b, "hako-mig-dirty");
+
+    undefine_on(conn_a, "hako-mig-dirty");
+    g_assert_cmpint(virDomainResume(memtest), ==, 0);
+    virDomainFree(memtest);
+    g_unlink(kernel);
+}
+
 /* Restarts memtest on @name (on A) and makes it start testing at once: after about 45 s of
  * tests that keep writing memory it reaches its bit fade test, which waits minutes without
  * writing, and a pre-copy migration then finishes by itself before any switch to post-copy. */
@@ -1144,6 +1206,9 @@ main(int argc, char *argv[])
         g_test_add_func("/engine/migrator/real/post-copy-cancel", test_post_copy_cancel);
     }
     g_test_add_func("/engine/migrator/real/cancel", test_cancel);
+    /* nor does a move that does not converge */
+    if (netns_b == NULL)
+        g_test_add_func("/engine/migrator/real/not-converging", test_not_converging);
     g_test_add_func("/engine/migrator/real/copy-storage", test_copy_storage);
     if (netns_b != NULL) {
         g_test_add_func("/engine/migrator/real/link-cut", test_link_cut);
