@@ -64,6 +64,7 @@ struct _HakoMigrateWizard {
     GtkSpinner *checks_spinner;
 
     GtkWidget *progress_page;
+    GtkWidget *cancel_button; /* on the progress page */
     GtkProgressBar *progress_bar;
     GtkLabel *progress_figures;
 
@@ -322,8 +323,10 @@ progress_cb(const HakoMigrateProgress *progress, gpointer user_data)
         progress->eta >= 0 ? g_strdup_printf("%" G_GINT64_FORMAT, progress->eta) : NULL;
     g_autofree char *iterations = g_strdup_printf("%" G_GUINT64_FORMAT, progress->iterations);
     g_autofree char *downtime = g_strdup_printf("%" G_GUINT64_FORMAT, progress->downtime);
-    g_autofree char *left =
-        eta != NULL ? g_strdup_printf(_("%s s"), eta) : g_strdup(_("not known yet"));
+    /* No time left of a move that does not converge: at its pace it would never end. */
+    g_autofree char *left = progress->not_converging ? g_strdup(_("time left not known"))
+                            : eta != NULL            ? g_strdup_printf(_("about %s s left"), eta)
+                                                     : g_strdup(_("time left not known yet"));
     g_autofree char *figures = NULL;
 
     self->in_post_copy = progress->phase == HAKO_MIGRATE_PHASE_POST_COPY;
@@ -334,7 +337,7 @@ progress_cb(const HakoMigrateProgress *progress, gpointer user_data)
         gtk_progress_bar_pulse(self->progress_bar);
     gtk_progress_bar_set_text(self->progress_bar, hako_migrate_phase_to_string(progress->phase));
     /* Translators: bytes moved, bytes left, bytes per second, a count of passes, a number of
-     * milliseconds, then a time left */
+     * milliseconds, then "about N s left" or "time left not known yet" */
     if (progress->stalled >= 5000) {
         g_autofree char *seconds = g_strdup_printf("%" G_GUINT64_FORMAT, progress->stalled / 1000);
 
@@ -344,7 +347,7 @@ progress_cb(const HakoMigrateProgress *progress, gpointer user_data)
                                   processed, remaining, seconds);
     } else {
         figures = g_strdup_printf(_("Moved %s, %s to go, at %s/s; pass %s over the memory; "
-                                    "expected downtime %s ms; about %s left."),
+                                    "expected downtime %s ms; %s."),
                                   processed, remaining, rate, iterations, downtime, left);
     }
     if (progress->not_converging) {
@@ -416,6 +419,7 @@ apply_cb(HakoMigrateWizard *self)
     self->cancellable = g_cancellable_new();
     gtk_progress_bar_set_fraction(self->progress_bar, 0.0);
     gtk_label_set_text(self->progress_figures, _("Starting…"));
+    gtk_widget_set_sensitive(self->cancel_button, TRUE);
     {
         /* Translators: a guest's name, then the host it moves to */
         g_autofree char *title =
@@ -445,6 +449,7 @@ cancel_cb(HakoMigrateWizard *self)
         /* Aborted; the result page says where the guest runs. */
         self->cancelled = TRUE;
         g_cancellable_cancel(self->cancellable);
+        gtk_widget_set_sensitive(self->cancel_button, FALSE);
         gtk_label_set_text(self->progress_figures, _("Cancelling…"));
         return;
     }
@@ -637,6 +642,14 @@ build_other_pages(HakoMigrateWizard *self)
     gtk_label_set_line_wrap(self->progress_figures, TRUE);
     gtk_box_pack_start(GTK_BOX(box), GTK_WIDGET(self->progress_bar), FALSE, FALSE, 0);
     gtk_box_pack_start(GTK_BOX(box), GTK_WIDGET(self->progress_figures), FALSE, FALSE, 0);
+    /* GtkAssistant keeps its own Cancel off on a progress page until the page is complete, so
+     * the page has one of its own. */
+    self->cancel_button = gtk_button_new_with_mnemonic(_("Cancel the _Move"));
+    gtk_widget_set_halign(self->cancel_button, GTK_ALIGN_END);
+    gtk_widget_set_tooltip_text(self->cancel_button,
+                                _("Stop moving the guest; it keeps running where it was"));
+    g_signal_connect_swapped(self->cancel_button, "clicked", G_CALLBACK(cancel_cb), self);
+    gtk_box_pack_start(GTK_BOX(box), self->cancel_button, FALSE, FALSE, 0);
     self->progress_page = box;
     gtk_widget_show_all(box);
     gtk_assistant_append_page(GTK_ASSISTANT(self), box);

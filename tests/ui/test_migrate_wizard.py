@@ -20,7 +20,10 @@
 #  - the wizard opened on B: peer-to-peer and tunnelled with copy storage is refused with the
 #    reason, Next off; peer-to-peer with the disk copied moves it back to A;
 #  - peer-to-peer and tunnelled through libvirt without a copy, libvirt refuses the disk as not
-#    shared and the wizard says what to do; with "Allow unsafe migration" it moves to B again.
+#    shared and the wizard says what to do; with "Allow unsafe migration" it moves to B again;
+#  - a guest that keeps rewriting its memory (tests/integration/dirtier.S), moved at 8 MiB/s
+#    with 1 ms of downtime: the progress page says the move does not converge and what to try,
+#    and Cancel leaves it on A only.
 #
 # Started by run-ui-test with hako running as `hako --connect "$HAKO_TEST_URI"`. Prints TAP.
 
@@ -52,6 +55,9 @@ from test_migrate import CTL, hosts, on_signal, start_host, stop_hosts
 URI_A = os.environ["HAKO_TEST_URI"]
 GUEST = "hako-mig-wizard"
 ONLY_A = tempfile.mkdtemp(prefix="hako-mig-only-a.")
+DIRTY = "hako-mig-dirty"
+KERNEL_DIR = tempfile.mkdtemp(prefix="hako-mig-kernel.")
+DIRTIER = os.path.join(os.environ["MESON_BUILD_ROOT"], "tests", "integration", "dirtier.elf")
 DISK = os.path.join(ONLY_A, "disk.qcow2")
 
 
@@ -61,6 +67,24 @@ def virsh(uri, *args, check=True):
     if check and r.returncode != 0:
         bail("virsh %s" % " ".join(args), r.stderr.strip())
     return r.stdout.strip()
+
+
+def define_dirty(uri, kernel):
+    """A guest that rewrites 4 MiB of its memory for ever (tests/integration/dirtier.S). Not
+    relabelled: B's QEMU runs as another user, and libvirt refuses to relabel a file in use."""
+    xml = """<domain type='qemu'>
+  <name>%s</name>
+  <memory unit='MiB'>32</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type><kernel>%s</kernel></os>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices>
+  <seclabel type='none' model='dac'/>
+</domain>
+""" % (DIRTY, kernel)
+    with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
+        f.write(xml)
+    virsh(uri, "define", f.name)
+    os.unlink(f.name)
 
 
 def define(uri):
@@ -94,10 +118,10 @@ def define(uri):
     os.unlink(f.name)
 
 
-def runs_only_on(on, off, what):
-    """Bails out with @what unless virsh says the guest runs on @on and not on @off."""
-    state_on = virsh(on, "domstate", GUEST, check=False)
-    state_off = virsh(off, "domstate", GUEST, check=False)
+def runs_only_on(on, off, what, guest=GUEST):
+    """Bails out with @what unless virsh says @guest runs on @on and not on @off."""
+    state_on = virsh(on, "domstate", guest, check=False)
+    state_off = virsh(off, "domstate", guest, check=False)
     if state_on != "running" or state_off == "running":
         bail(what, "%r on the one, %r on the other" % (state_on, state_off))
 
@@ -194,8 +218,8 @@ def wait_migrate(app, window, what):
     return migrate
 
 
-def open_wizard(app, connect=None, source=URI_A):
-    r = second_hako("--connect", source, "--show-domain-migrate", GUEST)
+def open_wizard(app, connect=None, source=URI_A, guest=GUEST):
+    r = second_hako("--connect", source, "--show-domain-migrate", guest)
     window = wizard_page(app, "Destination")
     if r.returncode != 0 or window is None:
         bail("--show-domain-migrate opens the wizard", "exit %d, %r, windows %r"
@@ -215,7 +239,7 @@ def open_wizard(app, connect=None, source=URI_A):
 
 
 def main():
-    plan("migrate-wizard", 19)
+    plan("migrate-wizard", 21)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     uri_b = start_host()
@@ -452,6 +476,45 @@ def main():
         runs_only_on(uri_b, URI_A, "virsh: running on B, not on A")
         ok("peer-to-peer and tunnelled through libvirt, the guest moves to B: %r" % result)
 
+        # 6. A guest that rewrites its memory faster than 8 MiB/s can carry it, with 1 ms of
+        #    downtime: after some passes the progress page says the move does not converge and
+        #    what to try; Cancel leaves the guest running on A only.
+        virsh(uri_b, "destroy", GUEST, check=False)  # one CPU-busy guest at a time
+        shutil.copy(DIRTIER, os.path.join(KERNEL_DIR, "dirtier.elf"))
+        os.chmod(KERNEL_DIR, 0o755)
+        define_dirty(URI_A, os.path.join(KERNEL_DIR, "dirtier.elf"))
+        virsh(URI_A, "start", DIRTY)
+        window = open_wizard(app, guest=DIRTY)
+        for name, value in (("Bandwidth limit (MiB/s):", 8), ("Maximum downtime (ms):", 1)):
+            spin = next((t for t in find_all(window, name=name) if showing(t)), None)
+            if spin is None:
+                bail("the wizard offers %r" % name, "no such field")
+            spin.queryValue().currentValue = value
+        button(window, "Next").doActionNamed("click")
+        window = wizard_page(app, "Checks")
+        wait_migrate(app, window, "for the memory-writing guest").doActionNamed("click")
+        progress = wizard_page(app, "Migrating")
+        said = progress and poll("not converging", 90, lambda: next(
+            (t for t in labels(progress) if "It does not converge" in t), None))
+        if said is None or "auto-converge" not in said:
+            bail("a move that does not converge says so and what to try", "labels %r"
+                 % (labels(progress) if progress else None))
+        ok("a move that does not converge says so: %r" % said)
+        button(progress, "Cancel the Move").doActionNamed("click")
+        window = wizard_page(app, "Done", timeout=60)
+        said = window and poll("cancelled", 30, lambda: next(
+            (t for t in labels(window) if "cancelled" in t), None))
+        if said is None:
+            bail("Cancel stops the move that does not converge", "windows %r"
+                 % [c.name for c in app.children])
+        runs_only_on(URI_A, uri_b, "virsh: the guest that did not converge runs on A, not on B",
+                     DIRTY)
+        ok("Cancel stops the move that does not converge; the guest runs on A only: %r" % said)
+        button(window, "Close").doActionNamed("click")
+        for uri in (uri_b, URI_A):
+            virsh(uri, "destroy", DIRTY, check=False)
+            virsh(uri, "undefine", DIRTY, check=False)
+
         for uri in (uri_b, URI_A):
             virsh(uri, "destroy", GUEST, check=False)
             virsh(uri, "undefine", GUEST, check=False)
@@ -460,6 +523,7 @@ def main():
     finally:
         stop_hosts()
         shutil.rmtree(ONLY_A, ignore_errors=True)
+        shutil.rmtree(KERNEL_DIR, ignore_errors=True)
     return 0
 
 
