@@ -5,6 +5,7 @@
 
 #include "hako-details-window.h"
 
+#include "hako-confirm.h"
 #include "hako-console-page.h"
 #include "hako-domain-ops.h"
 #include "hako-fullscreen.h"
@@ -498,6 +499,19 @@ hako_details_window_key_press_event(GtkWidget *widget, GdkEventKey *event)
     return GTK_WIDGET_CLASS(hako_details_window_parent_class)->key_press_event(widget, event);
 }
 
+/* Closing with settings edited but not applied asks first (Preferences decides). */
+static gboolean
+hako_details_window_delete_event(GtkWidget *widget, GdkEventAny *event)
+{
+    HakoDetailsWindow *self = HAKO_DETAILS_WINDOW(widget);
+
+    if (self->hardware != NULL && hako_hardware_pages_ask_before_closing(self->hardware))
+        return GDK_EVENT_STOP;
+    if (GTK_WIDGET_CLASS(hako_details_window_parent_class)->delete_event != NULL)
+        return GTK_WIDGET_CLASS(hako_details_window_parent_class)->delete_event(widget, event);
+    return GDK_EVENT_PROPAGATE;
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* Trouble                                                                                   */
 
@@ -513,14 +527,48 @@ trouble_action_done_cb(GObject *source, GAsyncResult *result, gpointer user_data
     hako_trouble_bar_show_error(bar, error->message);
 }
 
-/* The bar's Resume, Force Off (its text says what is lost) and Run, for this guest. */
+typedef struct {
+    HakoDetailsWindow *self;
+    HakoDomain *domain;
+    HakoDomainAction action;
+} TroubleAction;
+
+static void
+trouble_action_free(gpointer data)
+{
+    TroubleAction *t = data;
+
+    g_clear_object(&t->self);
+    g_clear_object(&t->domain);
+    g_free(t);
+}
+
+static void
+trouble_action_confirmed(gpointer data)
+{
+    TroubleAction *t = data;
+
+    /* The guest may have changed, or the window closed, while the question was open. */
+    if (t->self->trouble_bar == NULL || !hako_domain_can(t->domain, t->action))
+        return;
+    hako_domain_ops_lifecycle_async(t->self->ops, t->domain, t->action, NULL,
+                                    trouble_action_done_cb, g_object_ref(t->self->trouble_bar));
+}
+
+/* The bar's Resume, Force Off (asked first, as the manager's) and Run, for this guest. */
 static void
 trouble_action_cb(HakoDetailsWindow *self, HakoDomain *domain, int action, HakoTroubleBar *bar)
 {
+    TroubleAction *t;
+
     if (!hako_domain_can(domain, action))
         return;
-    hako_domain_ops_lifecycle_async(self->ops, domain, action, NULL, trouble_action_done_cb,
-                                    g_object_ref(bar));
+    t = g_new0(TroubleAction, 1);
+    t->self = g_object_ref(self);
+    t->domain = g_object_ref(domain);
+    t->action = action;
+    hako_confirm_domain_action(GTK_WINDOW(self), self->settings, domain, action,
+                               trouble_action_confirmed, t, trouble_action_free);
 }
 
 static void
@@ -574,7 +622,8 @@ hako_details_window_constructed(GObject *object)
     snapshots_page = hako_snapshots_page_new(self->manager, self->domain);
     gtk_widget_show(snapshots_page);
     gtk_stack_add_titled(self->stack, snapshots_page, "snapshots", _("Snapshots"));
-    self->hardware = hako_hardware_pages_new(self->stack, self->manager, self->domain);
+    self->hardware =
+        hako_hardware_pages_new(self->stack, self->manager, self->domain, self->settings);
     xml_page = hako_xml_page_new(self->manager, self->domain);
     gtk_widget_show(xml_page);
     /* Translators: the page of a guest's window with its libvirt XML */
@@ -688,6 +737,7 @@ hako_details_window_class_init(HakoDetailsWindowClass *klass)
     object_class->get_property = hako_details_window_get_property;
     object_class->set_property = hako_details_window_set_property;
     widget_class->key_press_event = hako_details_window_key_press_event;
+    widget_class->delete_event = hako_details_window_delete_event;
     widget_class->window_state_event = hako_details_window_window_state_event;
 
     properties[PROP_MANAGER] =

@@ -5,6 +5,7 @@
 #include "hako-hardware-pages.h"
 
 #include "hako-add-hardware-dialog.h"
+#include "hako-confirm.h"
 #include "hako-domain-config.h"
 #include "hako-domain-ops.h"
 #include "hako-os-db.h"
@@ -19,6 +20,10 @@
  * (on every page: it applies all edits) defines the edited XML and, when the guest runs,
  * carries to it what can change live; the page then says what waits for the next boot. Each
  * field that cannot change while the guest runs says so next to it.
+ *
+ * Leaving a page, or closing the window, with edits not applied asks whether to apply or discard
+ * them (Preferences' confirm-unapplied-changes); without the question the edits stay, for Apply
+ * on any page, until the window closes, which drops them.
  *
  * The rows of the pages are built in code from tables (a device's rows depend on its kind),
  * which is why this is not a template.
@@ -269,6 +274,7 @@ struct _HakoHardwarePages {
 
     GtkStack *stack; /* not a reference: the window owns it, and this object */
     HakoConnectionManager *manager;
+    GSettings *settings; /* the confirmations; may be NULL */
     HakoDomain *domain;
     HakoHost *host;
     GCancellable *cancellable;
@@ -282,6 +288,11 @@ struct _HakoHardwarePages {
     gboolean persistent_only; /* the user asked not to change the running guest */
     GPtrArray *live_checks;   /* "Also change the running guest", one per page */
     char *result;             /* what the last Apply said, shown on every page */
+    GtkWidget *shown;         /* the stack's visible page as last seen (not a reference) */
+    gboolean asking;          /* the unapplied-changes question is open */
+    gboolean moving;          /* the stack is switched by this code, not by the user */
+    char *then_page;          /* where to go once the Apply chosen on leaving a page is done */
+    gboolean then_close;      /* close the window once that Apply is done */
 };
 
 G_DEFINE_FINAL_TYPE(HakoHardwarePages, hako_hardware_pages, G_TYPE_OBJECT)
@@ -316,18 +327,24 @@ binding_get(Binding *b)
     return hako_domain_config_device_get(config, (guint)b->device, b->spec->path);
 }
 
-static void
-update_buttons(HakoHardwarePages *self)
+/* Whether a page says a field was refused: Apply is off until it is fixed. */
+static gboolean
+has_problem(HakoHardwarePages *self)
 {
-    gboolean modified = self->config != NULL && hako_domain_config_is_modified(self->config);
-    gboolean problem = FALSE;
-
     for (guint i = 0; i < self->messages->len; i++) {
         GtkLabel *message = g_ptr_array_index(self->messages, i);
 
         if (g_object_get_data(G_OBJECT(message), "problem") != NULL)
-            problem = TRUE;
+            return TRUE;
     }
+    return FALSE;
+}
+
+static void
+update_buttons(HakoHardwarePages *self)
+{
+    gboolean modified = self->config != NULL && hako_domain_config_is_modified(self->config);
+    gboolean problem = has_problem(self);
     for (guint i = 0; i < self->buttons->len; i++) {
         GtkWidget *button = g_ptr_array_index(self->buttons, i);
         gboolean apply = i % 2 == 0;
@@ -579,11 +596,25 @@ applied_cb(GObject *source, GAsyncResult *result, gpointer user_data)
         return;
     self->applying = FALSE;
     if (!done) {
-        /* nothing changed: the edits stay, with libvirt's reason */
+        /* nothing changed: the edits stay, with libvirt's reason, on the page left open */
+        g_clear_pointer(&self->then_page, g_free);
+        self->then_close = FALSE;
         say_everywhere(self, error->message);
         update_buttons(self);
         return;
     }
+    if (self->then_close && self->stack != NULL) {
+        /* asked for when the window was closed with these edits */
+        gtk_widget_destroy(gtk_widget_get_toplevel(GTK_WIDGET(self->stack)));
+        return;
+    }
+    if (self->then_page != NULL && self->stack != NULL &&
+        gtk_stack_get_child_by_name(self->stack, self->then_page) != NULL) {
+        self->moving = TRUE;
+        gtk_stack_set_visible_child_name(self->stack, self->then_page);
+        self->moving = FALSE;
+    }
+    g_clear_pointer(&self->then_page, g_free);
     g_free(self->result);
     if (not_live != NULL && not_live[0] != NULL) {
         g_autofree char *list = g_strjoinv("\n", not_live);
@@ -620,17 +651,62 @@ revert_clicked_cb(HakoHardwarePages *self)
     rebuild(self);
 }
 
+typedef struct {
+    HakoHardwarePages *self;
+    HakoDomainConfig *config; /* the settings the device was shown from */
+    guint index;
+} Removal;
+
 static void
-remove_clicked_cb(GtkButton *button, HakoHardwarePages *self)
+removal_free(gpointer data)
 {
-    guint index = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(button), "device"));
+    Removal *removal = data;
+
+    g_clear_object(&removal->self);
+    g_clear_object(&removal->config);
+    g_free(removal);
+}
+
+static void
+remove_confirmed(gpointer data)
+{
+    Removal *removal = data;
+    HakoHardwarePages *self = removal->self;
     g_autoptr(GError) error = NULL;
 
-    if (!hako_domain_config_remove_device(self->config, index, &error)) {
+    /* The settings may have been read again, or the window closed, while the question was open. */
+    if (self->stack == NULL || self->config != removal->config)
+        return;
+    if (!hako_domain_config_remove_device(self->config, removal->index, &error)) {
         say_everywhere(self, error->message);
         return;
     }
     rebuild(self);
+}
+
+static void
+remove_clicked_cb(GtkButton *button, HakoHardwarePages *self)
+{
+    Removal *removal;
+    const char *name;
+    g_autofree char *device = NULL;
+    g_autofree char *question = NULL;
+
+    if (self->config == NULL || self->stack == NULL)
+        return;
+    removal = g_new0(Removal, 1);
+    removal->self = g_object_ref(self);
+    removal->config = g_object_ref(self->config);
+    removal->index = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(button), "device"));
+    device = hako_domain_config_device_describe(self->config, removal->index);
+    name = hako_domain_get_name(self->domain);
+    /* Translators: "Remove “Disk vda” from “fedora”?" */
+    question = g_strdup_printf(_("Remove “%s” from “%s”?"), device, name);
+    hako_confirm(GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(self->stack))), self->settings,
+                 "confirm-remove-device", question,
+                 _("The device leaves the guest’s settings once you apply the changes. Its "
+                   "storage, if any, is kept."),
+                 _("_Remove"), TRUE, remove_confirmed, removal, removal_free);
 }
 
 static void
@@ -1017,6 +1093,124 @@ state_changed_cb(HakoHardwarePages *self)
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* Edits not applied                                                                         */
+
+static gboolean
+is_unapplied(HakoHardwarePages *self)
+{
+    return self->stack != NULL && self->config != NULL && !self->applying &&
+           hako_domain_config_is_modified(self->config);
+}
+
+static void
+show_page(HakoHardwarePages *self, GtkWidget *page)
+{
+    self->moving = TRUE;
+    gtk_stack_set_visible_child(self->stack, page);
+    self->moving = FALSE;
+    self->shown = page;
+}
+
+static void
+discard(HakoHardwarePages *self)
+{
+    hako_domain_config_revert(self->config);
+    rebuild(self);
+}
+
+static void
+leaving_answered(HakoUnappliedAnswer answer, gpointer user_data)
+{
+    HakoHardwarePages *self = user_data;
+    g_autofree char *target = g_steal_pointer(&self->then_page);
+
+    self->asking = FALSE;
+    if (self->stack == NULL || answer == HAKO_UNAPPLIED_CANCEL)
+        return;
+    if (answer == HAKO_UNAPPLIED_APPLY) {
+        /* A refused field keeps Apply off: the page says which, and stays. */
+        if (!is_unapplied(self) || has_problem(self))
+            return;
+        self->then_page = g_steal_pointer(&target);
+        apply_clicked_cb(self);
+        return;
+    }
+    if (is_unapplied(self))
+        discard(self);
+    if (target != NULL && gtk_stack_get_child_by_name(self->stack, target) != NULL)
+        show_page(self, gtk_stack_get_child_by_name(self->stack, target));
+}
+
+/* The user left a page with edits not applied: back to it, and ask. */
+static void
+visible_child_cb(HakoHardwarePages *self)
+{
+    GtkWidget *before = self->shown;
+    GtkWidget *now;
+
+    if (self->stack == NULL)
+        return;
+    now = gtk_stack_get_visible_child(self->stack);
+    self->shown = now;
+    if (self->populating || self->moving || self->asking || before == NULL || before == now ||
+        !g_ptr_array_find(self->pages, before, NULL) || !is_unapplied(self) ||
+        !hako_confirm_wanted(self->settings, "confirm-unapplied-changes"))
+        return;
+    g_free(self->then_page);
+    self->then_page = g_strdup(gtk_stack_get_visible_child_name(self->stack));
+    show_page(self, before);
+    self->asking = TRUE;
+    hako_confirm_unapplied(GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(self->stack))),
+                           self->settings, self->domain, FALSE, leaving_answered,
+                           g_object_ref(self), g_object_unref);
+}
+
+static void
+closing_answered(HakoUnappliedAnswer answer, gpointer user_data)
+{
+    HakoHardwarePages *self = user_data;
+
+    self->asking = FALSE;
+    if (self->stack == NULL || answer == HAKO_UNAPPLIED_CANCEL)
+        return;
+    if (answer == HAKO_UNAPPLIED_APPLY) {
+        if (!is_unapplied(self) || has_problem(self))
+            return;
+        self->then_close = TRUE;
+        apply_clicked_cb(self);
+        return;
+    }
+    gtk_widget_destroy(gtk_widget_get_toplevel(GTK_WIDGET(self->stack)));
+}
+
+/**
+ * hako_hardware_pages_ask_before_closing:
+ *
+ * Asks what to do with edits not applied, when there are some and Preferences wants the
+ * question; the answer then closes the window (after applying them, or not) or keeps it open.
+ *
+ * Returns: %TRUE when the window must stay open for now (the question is asked, or an Apply is
+ *   still running), %FALSE when it may close (the edits, if any, are lost).
+ */
+gboolean
+hako_hardware_pages_ask_before_closing(HakoHardwarePages *self)
+{
+    g_return_val_if_fail(HAKO_IS_HARDWARE_PAGES(self), FALSE);
+
+    if (self->asking)
+        return TRUE;
+    if (self->then_close)
+        return TRUE; /* closes once applied */
+    if (!is_unapplied(self) || !hako_confirm_wanted(self->settings, "confirm-unapplied-changes"))
+        return FALSE;
+    self->asking = TRUE;
+    hako_confirm_unapplied(GTK_WINDOW(gtk_widget_get_toplevel(GTK_WIDGET(self->stack))),
+                           self->settings, self->domain, TRUE, closing_answered, g_object_ref(self),
+                           g_object_unref);
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------------------------------- */
 
 static void
 hako_hardware_pages_dispose(GObject *object)
@@ -1024,7 +1218,10 @@ hako_hardware_pages_dispose(GObject *object)
     HakoHardwarePages *self = HAKO_HARDWARE_PAGES(object);
 
     /* The window is going: its stack and the pages in it with it. */
+    if (self->stack != NULL)
+        g_signal_handlers_disconnect_by_data(self->stack, self);
     self->stack = NULL;
+    self->shown = NULL;
     g_ptr_array_set_size(self->pages, 0);
     g_ptr_array_set_size(self->buttons, 0);
     g_ptr_array_set_size(self->messages, 0);
@@ -1037,6 +1234,7 @@ hako_hardware_pages_dispose(GObject *object)
     g_clear_object(&self->domain);
     g_clear_object(&self->host);
     g_clear_object(&self->manager);
+    g_clear_object(&self->settings);
 
     G_OBJECT_CLASS(hako_hardware_pages_parent_class)->dispose(object);
 }
@@ -1051,6 +1249,7 @@ hako_hardware_pages_finalize(GObject *object)
     g_ptr_array_unref(self->messages);
     g_ptr_array_unref(self->live_checks);
     g_free(self->result);
+    g_free(self->then_page);
 
     G_OBJECT_CLASS(hako_hardware_pages_parent_class)->finalize(object);
 }
@@ -1076,22 +1275,30 @@ hako_hardware_pages_init(HakoHardwarePages *self)
 /**
  * hako_hardware_pages_new:
  * @stack: the guest window's stack, which gets the pages (and outlives this object)
+ * @settings: (nullable): the org.hako.Hako settings (the confirmations; NULL asks always)
  *
  * Reads the guest's settings (on a worker) and adds its pages once read.
  */
 HakoHardwarePages *
-hako_hardware_pages_new(GtkStack *stack, HakoConnectionManager *manager, HakoDomain *domain)
+hako_hardware_pages_new(GtkStack *stack,
+                        HakoConnectionManager *manager,
+                        HakoDomain *domain,
+                        GSettings *settings)
 {
     HakoHardwarePages *self;
 
     g_return_val_if_fail(GTK_IS_STACK(stack), NULL);
     g_return_val_if_fail(HAKO_IS_DOMAIN(domain), NULL);
+    g_return_val_if_fail(settings == NULL || G_IS_SETTINGS(settings), NULL);
 
     self = g_object_new(HAKO_TYPE_HARDWARE_PAGES, NULL);
     self->stack = stack;
     self->manager = g_object_ref(manager);
     self->domain = g_object_ref(domain);
     self->host = g_object_ref(hako_domain_get_host(domain));
+    self->settings = settings != NULL ? g_object_ref(settings) : NULL;
+    self->shown = gtk_stack_get_visible_child(stack);
+    g_signal_connect_swapped(stack, "notify::visible-child", G_CALLBACK(visible_child_cb), self);
     g_signal_connect_object(domain, "notify::state", G_CALLBACK(state_changed_cb), self,
                             G_CONNECT_SWAPPED);
     load(self);

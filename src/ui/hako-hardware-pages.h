@@ -12,8 +12,11 @@ G_BEGIN_DECLS
 #define HAKO_TYPE_HARDWARE_PAGES (hako_hardware_pages_get_type())
 G_DECLARE_FINAL_TYPE(HakoHardwarePages, hako_hardware_pages, HAKO, HARDWARE_PAGES, GObject)
 
-HakoHardwarePages *
-hako_hardware_pages_new(GtkStack *stack, HakoConnectionManager *manager, HakoDomain *domain);
+HakoHardwarePages *hako_hardware_pages_new(GtkStack *stack,
+                                           HakoConnectionManager *manager,
+                                           HakoDomain *domain,
+                                           GSettings *settings);
 void hako_hardware_pages_reload(HakoHardwarePages *self);
+gboolean hako_hardware_pages_ask_before_closing(HakoHardwarePages *self);
 
 G_END_DECLS

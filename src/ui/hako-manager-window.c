@@ -5,6 +5,7 @@
 #include "hako-manager-window.h"
 
 #include "hako-clone-dialog.h"
+#include "hako-confirm.h"
 #include "hako-delete-dialog.h"
 #include "hako-details-window.h"
 #include "hako-domain-ops.h"
@@ -1187,6 +1188,7 @@ selection_changed_cb(HakoManagerWindow *self, GtkTreeSelection *selection)
 typedef struct {
     HakoManagerWindow *self;
     HakoDomain *domain;
+    HakoDomainAction action;
 } ActionData;
 
 static void
@@ -1225,51 +1227,32 @@ run_domain_action(HakoManagerWindow *self, HakoDomain *domain, HakoDomainAction 
 }
 
 static void
-force_off_response_cb(HakoManagerWindow *self, int response, GtkDialog *dialog)
+action_confirmed(gpointer user_data)
 {
-    HakoDomain *domain = g_object_get_data(G_OBJECT(dialog), "hako-domain");
-    GtkToggleButton *check = g_object_get_data(G_OBJECT(dialog), "hako-dont-ask");
+    ActionData *data = user_data;
 
-    if (response == GTK_RESPONSE_ACCEPT) {
-        if (gtk_toggle_button_get_active(check))
-            g_settings_set_boolean(self->settings, "confirm-force-off", FALSE);
-        /* The guest may have changed while the question was open. */
-        if (host_is_usable(hako_domain_get_host(domain)) &&
-            hako_domain_can(domain, HAKO_DOMAIN_ACTION_FORCE_OFF))
-            run_domain_action(self, domain, HAKO_DOMAIN_ACTION_FORCE_OFF);
-    }
-    gtk_widget_destroy(GTK_WIDGET(dialog));
+    /* The guest may have changed while the question was open. */
+    if (host_is_usable(hako_domain_get_host(data->domain)) &&
+        hako_domain_can(data->domain, data->action))
+        run_domain_action(data->self, data->domain, data->action);
 }
 
+/* Runs @action on @domain, asking first when Preferences wants it asked. */
 static void
-confirm_force_off(HakoManagerWindow *self, HakoDomain *domain)
+confirm_domain_action(HakoManagerWindow *self, HakoDomain *domain, HakoDomainAction action)
 {
-    GtkWidget *dialog;
-    GtkWidget *button;
-    GtkWidget *check;
+    ActionData *data;
 
-    dialog = gtk_message_dialog_new(
-        GTK_WINDOW(self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_WARNING,
-        GTK_BUTTONS_NONE, _("Force “%s” off?"), hako_domain_get_name(domain));
-    gtk_message_dialog_format_secondary_text(
-        GTK_MESSAGE_DIALOG(dialog), "%s",
-        _("The guest stops at once, as if its power cord were pulled. Anything it has not "
-          "written to disk is lost."));
-    gtk_dialog_add_button(GTK_DIALOG(dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
-    button = gtk_dialog_add_button(GTK_DIALOG(dialog), _("_Force Off"), GTK_RESPONSE_ACCEPT);
-    gtk_style_context_add_class(gtk_widget_get_style_context(button), "destructive-action");
-    gtk_dialog_set_default_response(GTK_DIALOG(dialog), GTK_RESPONSE_CANCEL);
-
-    check = gtk_check_button_new_with_mnemonic(_("_Do not ask again"));
-    gtk_widget_show(check);
-    gtk_container_add(
-        GTK_CONTAINER(gtk_message_dialog_get_message_area(GTK_MESSAGE_DIALOG(dialog))), check);
-
-    g_object_set_data_full(G_OBJECT(dialog), "hako-domain", g_object_ref(domain), g_object_unref);
-    g_object_set_data(G_OBJECT(dialog), "hako-dont-ask", check);
-    g_signal_connect_object(dialog, "response", G_CALLBACK(force_off_response_cb), self,
-                            G_CONNECT_SWAPPED);
-    gtk_window_present(GTK_WINDOW(dialog));
+    if (!hako_confirm_domain_action_wanted(self->settings, action)) {
+        run_domain_action(self, domain, action);
+        return;
+    }
+    data = g_new0(ActionData, 1);
+    data->self = g_object_ref(self);
+    data->domain = g_object_ref(domain);
+    data->action = action;
+    hako_confirm_domain_action(GTK_WINDOW(self), self->settings, domain, action, action_confirmed,
+                               data, (GDestroyNotify)action_data_free);
 }
 
 static void
@@ -1287,11 +1270,7 @@ domain_action_activate(GSimpleAction *action, GVariant *parameter, gpointer user
 
         if (g_strcmp0(domain_actions[i].name, name) != 0)
             continue;
-        if (what == HAKO_DOMAIN_ACTION_FORCE_OFF &&
-            g_settings_get_boolean(self->settings, "confirm-force-off"))
-            confirm_force_off(self, domain);
-        else
-            run_domain_action(self, domain, what);
+        confirm_domain_action(self, domain, what);
         return;
     }
     g_return_if_reached();

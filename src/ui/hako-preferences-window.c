@@ -14,6 +14,10 @@ struct _HakoPreferencesWindow {
     /* Template children */
     GtkWidget *reconnect_check;
     GtkWidget *confirm_force_off_check;
+    GtkWidget *confirm_shutdown_check;
+    GtkWidget *confirm_pause_check;
+    GtkWidget *confirm_remove_device_check;
+    GtkWidget *confirm_unapplied_check;
     GtkAdjustment *interval_adjustment;
     GtkWidget *poll_memory_check;
     GtkWidget *poll_disk_check;
@@ -86,6 +90,14 @@ hako_preferences_window_constructed(GObject *object)
                     G_SETTINGS_BIND_DEFAULT);
     g_settings_bind(self->settings, "confirm-force-off", self->confirm_force_off_check, "active",
                     G_SETTINGS_BIND_DEFAULT);
+    g_settings_bind(self->settings, "confirm-shutdown", self->confirm_shutdown_check, "active",
+                    G_SETTINGS_BIND_DEFAULT);
+    g_settings_bind(self->settings, "confirm-pause", self->confirm_pause_check, "active",
+                    G_SETTINGS_BIND_DEFAULT);
+    g_settings_bind(self->settings, "confirm-remove-device", self->confirm_remove_device_check,
+                    "active", G_SETTINGS_BIND_DEFAULT);
+    g_settings_bind(self->settings, "confirm-unapplied-changes", self->confirm_unapplied_check,
+                    "active", G_SETTINGS_BIND_DEFAULT);
     /* GSettings maps the "u" key to the adjustment's double and back. */
     g_settings_bind(self->settings, "stats-interval", self->interval_adjustment, "value",
                     G_SETTINGS_BIND_DEFAULT);
@@ -175,6 +187,13 @@ hako_preferences_window_class_init(HakoPreferencesWindowClass *klass)
     gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, reconnect_check);
     gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow,
                                          confirm_force_off_check);
+    gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow,
+                                         confirm_shutdown_check);
+    gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, confirm_pause_check);
+    gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow,
+                                         confirm_remove_device_check);
+    gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow,
+                                         confirm_unapplied_check);
     gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, interval_adjustment);
     gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, poll_memory_check);
     gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, poll_disk_check);

@@ -149,7 +149,7 @@ def menu_item(app, frame, guest, name):
 
 
 def main():
-    plan("details", 17)
+    plan("details", 21)
     define_guest()
     app = application()
     frame = find(app, roleName="frame", name="Hako")
@@ -200,6 +200,32 @@ def main():
     diag(" | ".join(labels(window)))
     cpus.queryValue().currentValue = 1
     ok("a value the configuration refuses keeps Apply off, and the page says why")
+
+    # 2b. 1 vCPU, said in <vcpu current='1'>, is an edit: leaving the page asks (confirm-unapplied-
+    # changes), naming the guest. Cancel stays on the page with the edit; Discard drops it.
+    if poll("Apply on", 10, lambda: sensitive(button(window, "Apply"))) is None:
+        bail("1 vCPU said explicitly is an edit to apply", "labels %r" % labels(window))
+    open_page(window, "Memory")
+    ask = poll("unapplied question", 10, lambda: find(app, roleName="alert"))
+    if ask is None or find(ask, roleName="label",
+                           name="Apply your changes to “%s”?" % GUEST) is None:
+        bail("leaving a page with edits not applied asks, naming the guest", "no question")
+    button(ask, "Cancel").doActionNamed("click")
+    if poll("still CPUs", 10, lambda: find(app, roleName="alert") is None and any(
+            showing(l) for l in find_all(window, roleName="label", name="vCPUs:")) and
+            sensitive(button(window, "Apply"))) is None:
+        bail("Cancel stays on the page, with the edit", "labels %r" % labels(window))
+    ok("leaving a page with edits asks, naming the guest; Cancel stays on it, edits kept")
+    open_page(window, "Memory")
+    ask = poll("unapplied question", 10, lambda: find(app, roleName="alert"))
+    button(ask, "Discard").doActionNamed("click")
+    if poll("on Memory", 10, lambda: find(app, roleName="alert") is None and any(
+            showing(l) for l in find_all(window, roleName="label", name="Current memory (MiB):"))
+            and not sensitive(button(window, "Apply"))) is None:
+        bail("Discard drops the edit and goes to the page", "labels %r" % labels(window))
+    if "current=" in virsh("dumpxml", "--inactive", GUEST).split("<vcpu")[1].split(">")[0]:
+        bail("Discard leaves the guest as it was", virsh("dumpxml", "--inactive", GUEST))
+    ok("Discard drops the edit, leaves the guest as it was, and goes to the page chosen")
 
     # 3. Memory: 128 MiB at most, 96 MiB given; applied, virsh sees it.
     open_page(window, "Memory")
@@ -272,7 +298,25 @@ def main():
     if page is None:
         bail("the new device has its page", "pages %r" % page_names(window))
     open_page(window, page)
+    # Remove asks first (confirm-remove-device), naming the device and the guest; Cancel keeps it.
     button(window, "Remove").doActionNamed("click")
+    ask = poll("remove question", 10, lambda: find(app, roleName="alert"))
+    said = ask and next((l.name for l in find_all(ask, roleName="label")
+                         if l.name and l.name.startswith("Remove “") and "atchdog" in l.name and
+                         l.name.endswith("from “%s”?" % GUEST)), None)
+    if not said:
+        bail("Remove asks first, naming the device and the guest",
+             "labels %r" % (ask and [l.name for l in find_all(ask, roleName="label")]))
+    ok("Remove asks first: %s" % said)
+    button(ask, "Cancel").doActionNamed("click")
+    poll("question gone", 10, lambda: find(app, roleName="alert") is None)
+    apply = button(window, "Apply")
+    if apply is None or sensitive(apply) or page not in page_names(window):
+        bail("Cancel keeps the device", "pages %r" % page_names(window))
+    ok("Cancel keeps the device: nothing to apply")
+    button(window, "Remove").doActionNamed("click")
+    ask = poll("remove question", 10, lambda: find(app, roleName="alert"))
+    button(ask, "Remove").doActionNamed("click")
     apply = button(window, "Apply")
     if poll("Apply", 10, lambda: apply is not None and sensitive(apply)) is None:
         apply = button(window, "Apply")

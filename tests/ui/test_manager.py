@@ -52,7 +52,7 @@ BROKEN_XML = """<domain type='qemu'>
 
 
 def main():
-    plan("manager", 14)
+    plan("manager", 22)
     diag("connection %s, guest %s" % (URI, GUEST))
 
     app = application()
@@ -95,6 +95,64 @@ def main():
             "Pause sensitive: %s, Run sensitive: %s" % (sensitive(pause), sensitive(run)),
         )
     ok("a running guest can be paused but not run")
+
+    # Pause asks first (confirm-pause), naming the guest; Cancel leaves it running. "Do not ask
+    # again" clears the key: the next Pause does not ask, and Preferences shows the box off.
+    def question(title):
+        ask = poll("question", 10, lambda: find(app, roleName="alert"))
+        if ask is None or find(ask, roleName="label", name=title) is None:
+            bail("the action asks %r first" % title, "no such question")
+        return ask
+
+    def shown_button(name):
+        return poll(name, 10, lambda: next((b for b in find_all(
+            app, roleName="push button", name=name) if showing(b) and sensitive(b)), None))
+
+    pause.doActionNamed("click")
+    ask = question("Pause “%s”?" % GUEST)
+    find(ask, roleName="push button", name="Cancel").doActionNamed("click")
+    poll("question gone", 10, lambda: find(app, roleName="alert") is None)
+    if state_text(app, GUEST) != "Running":
+        bail("Cancel leaves the guest running", "it says %r" % state_text(app, GUEST))
+    ok("Pause asks first, naming the guest; Cancel leaves it running")
+    pause.doActionNamed("click")
+    ask = question("Pause “%s”?" % GUEST)
+    find(ask, roleName="check box", name="Do not ask again").doActionNamed("click")
+    find(ask, roleName="push button", name="Pause").doActionNamed("click")
+    wait_for_state(app, GUEST, "Paused", 20, "confirming Pause pauses the guest")
+    shown_button("Resume").doActionNamed("click")
+    wait_for_state(app, GUEST, "Running", 20, "Resume runs it again, without asking")
+    shown_button("Pause").doActionNamed("click")
+    wait_for_state(app, GUEST, "Paused", 20, "after Do not ask again, Pause does not ask")
+    shown_button("Resume").doActionNamed("click")
+    wait_for_state(app, GUEST, "Running", 20, "and Resume runs it again")
+
+    point_at(find(app, roleName="frame", name="Hako"))
+    rawinput.keyCombo("<Control>comma")
+    prefs = poll("Preferences", 10, lambda: find(app, roleName="dialog", name="Preferences"))
+    box = prefs and find(prefs, roleName="check box", name="Ask before pausing a guest")
+    if box is None or box.getState().contains(pyatspi.STATE_CHECKED):
+        bail("Preferences shows Pause's question off", "box %r" % box)
+    box.doActionNamed("click")
+    if poll("ticked", 10, lambda: box.getState().contains(pyatspi.STATE_CHECKED)) is None:
+        bail("the box turns the question back on", "it stays unticked")
+    point_at(prefs)
+    rawinput.keyCombo("Escape")
+    poll("Preferences closes", 10, lambda: find(app, roleName="dialog", name="Preferences") is None)
+    ok("Preferences shows Pause's question off after Do not ask again, and turns it back on")
+    shown_button("Pause").doActionNamed("click")
+    ask = question("Pause “%s”?" % GUEST)
+    find(ask, roleName="push button", name="Cancel").doActionNamed("click")
+    ok("ticked again, Pause asks again")
+
+    # Shut Down (confirm-shutdown) asks too; Cancel leaves the guest running.
+    shown_button("Shut Down").doActionNamed("click")
+    ask = question("Shut “%s” down?" % GUEST)
+    find(ask, roleName="push button", name="Cancel").doActionNamed("click")
+    poll("question gone", 10, lambda: find(app, roleName="alert") is None)
+    if state_text(app, GUEST) != "Running":
+        bail("Cancel leaves the guest running", "it says %r" % state_text(app, GUEST))
+    ok("Shut Down asks first, naming the guest; Cancel leaves it running")
 
     # Force Off from the keyboard asks first; confirming it stops the guest.
     point_at(find(app, roleName="frame", name="Hako"))

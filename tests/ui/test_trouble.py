@@ -112,7 +112,7 @@ def bar_button(bar, name):
 
 
 def main():
-    plan("trouble", 17)
+    plan("trouble", 18)
     app = application()
     frame = poll("the manager window", 30, lambda: find(app, roleName="frame", name="Hako"))
 
@@ -162,6 +162,13 @@ def main():
     if not poll("Shut Down enabled", 10, lambda: sensitive(shut)):
         bail("Shut Down is enabled", "it is not")
     shut.doActionNamed("click")
+    # Shut Down asks first (Preferences' confirm-shutdown, on by default), naming the guest.
+    alert = poll("shut down question", 10, lambda: find(app, roleName="alert"))
+    confirm = alert and find(alert, roleName="push button", name="Shut Down")
+    if not confirm or find(alert, roleName="label", name="Shut “%s” down?" % IGNORE) is None:
+        bail("Shut Down asks first, naming the guest", "no such question")
+    ok("Shut Down asks first, naming the guest")
+    confirm.doActionNamed("click")
     wait_for_state(app, IGNORE, "Running: ignored shut down", 30,
                    "after the timeout its row says it ignored the shutdown")
     bar = wait_bar(frame, ["did not respond to the shutdown request", "QEMU guest agent", "ACPI"],
