@@ -31,6 +31,10 @@ void _hako_domain_apply_facts(HakoDomain *self, const HakoDomainFacts *facts);
 void _hako_domain_set_state(HakoDomain *self, HakoDomainState state, int reason);
 void _hako_domain_set_shutdown_ignored(HakoDomain *self, gboolean ignored);
 void _hako_domain_push_stats(HakoDomain *self, const double values[HAKO_N_DOMAIN_STATS]);
+void _hako_domain_push_stats_at(HakoDomain *self,
+                                const double values[HAKO_N_DOMAIN_STATS],
+                                gint64 time_us,
+                                gint64 slot_us);
 void _hako_domain_set_stats_history_length(HakoDomain *self, guint length);
 void _hako_domain_set_addresses(HakoDomain *self, const char *const *addresses);
 

@@ -27,7 +27,8 @@ struct _HakoDomain {
     guint managed_save : 1;
     guint shutdown_ignored : 1;
     HakoStatsHistory *histories[HAKO_N_DOMAIN_STATS];
-    char **addresses; /* NULL when none are known */
+    gint64 stats_time; /* when the newest sample was taken (monotonic µs), 0 before any */
+    char **addresses;  /* NULL when none are known */
 };
 
 G_DEFINE_FINAL_TYPE(HakoDomain, hako_domain, G_TYPE_OBJECT)
@@ -698,6 +699,43 @@ _hako_domain_push_stats(HakoDomain *self, const double values[HAKO_N_DOMAIN_STAT
 
     for (guint i = 0; i < HAKO_N_DOMAIN_STATS; i++)
         hako_stats_history_push(self->histories[i], values[i]);
+}
+
+/**
+ * _hako_domain_push_stats_at:
+ * @time_us: when the figures were measured (monotonic, microseconds)
+ * @slot_us: the polling interval, one sample of the histories
+ *
+ * Pushes the figures measured at @time_us where they belong on the histories' time axis: the
+ * slots since the newest sample that had no poll of this guest get NAN (nothing is invented
+ * between slow polls), and figures measured within the newest sample's own slot (an extra
+ * fetch right after a tick) complete it instead of taking a slot of their own.
+ */
+void
+_hako_domain_push_stats_at(HakoDomain *self,
+                           const double values[HAKO_N_DOMAIN_STATS],
+                           gint64 time_us,
+                           gint64 slot_us)
+{
+    guint slots;
+
+    g_return_if_fail(HAKO_IS_DOMAIN(self));
+
+    slots =
+        self->stats_time == 0 ? 1 : hako_stats_slots_between(self->stats_time, time_us, slot_us);
+    if (slots == 0) {
+        for (guint i = 0; i < HAKO_N_DOMAIN_STATS; i++)
+            hako_stats_history_merge_latest(self->histories[i], values[i]);
+        return;
+    }
+    for (guint i = 0; i < HAKO_N_DOMAIN_STATS; i++) {
+        guint gaps = MIN(slots - 1, hako_stats_history_get_capacity(self->histories[i]));
+
+        for (guint g = 0; g < gaps; g++)
+            hako_stats_history_push(self->histories[i], NAN);
+        hako_stats_history_push(self->histories[i], values[i]);
+    }
+    self->stats_time = time_us;
 }
 
 void

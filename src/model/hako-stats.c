@@ -137,6 +137,31 @@ hako_stats_history_push(HakoStatsHistory *self, double value)
 }
 
 /**
+ * hako_stats_history_merge_latest:
+ * @value: a figure measured within the newest sample's slot, or NAN for none
+ *
+ * Puts @value in place of the newest sample (a second fetch in the same slot of time, such as
+ * the one made at once for a guest that came into view); NAN leaves the sample as it was.
+ * With no sample yet, @value becomes the first.
+ */
+void
+hako_stats_history_merge_latest(HakoStatsHistory *self, double value)
+{
+    float sample = (float)value;
+
+    g_return_if_fail(self != NULL);
+
+    if (self->n_samples == 0) {
+        hako_stats_history_push(self, value);
+        return;
+    }
+    if (isnan(sample) || same_sample(self->samples[self->newest], sample))
+        return;
+    self->samples[self->newest] = sample;
+    self->run = 1;
+}
+
+/**
  * hako_stats_history_get_steady:
  * @self: a history
  *
@@ -230,6 +255,32 @@ hako_stats_history_clear(HakoStatsHistory *self)
     self->n_samples = 0;
     self->newest = 0;
     self->run = 0;
+}
+
+/**
+ * hako_stats_slots_between:
+ * @previous_us: when the last sample was taken (monotonic, microseconds)
+ * @time_us: when the new one was taken
+ * @slot_us: the polling interval: one slot of a history
+ *
+ * A history holds one sample per slot of the polling interval, so that its graph's time axis
+ * is true: a guest polled slowly, every thirty slots, gets twenty-nine NAN samples (no figure)
+ * and then its figure, rather than thirty invented ones or figures drawn a slot apart.
+ *
+ * Returns: how many slots @time_us is after @previous_us, rounded to the nearest (a tick that
+ * came a little late is still the next slot); 0 when it is within the same slot.
+ */
+guint
+hako_stats_slots_between(gint64 previous_us, gint64 time_us, gint64 slot_us)
+{
+    gint64 slots;
+
+    if (slot_us <= 0)
+        return 1;
+    if (time_us <= previous_us)
+        return 0;
+    slots = (time_us - previous_us + slot_us / 2) / slot_us;
+    return (guint)MIN(slots, (gint64)G_MAXUINT);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -56,6 +56,7 @@ guint hako_stats_history_get_capacity(HakoStatsHistory *self);
 void hako_stats_history_set_capacity(HakoStatsHistory *self, guint capacity);
 guint hako_stats_history_get_n_samples(HakoStatsHistory *self);
 void hako_stats_history_push(HakoStatsHistory *self, double value);
+void hako_stats_history_merge_latest(HakoStatsHistory *self, double value);
 double hako_stats_history_get(HakoStatsHistory *self, guint age);
 double hako_stats_history_get_latest(HakoStatsHistory *self);
 double hako_stats_history_get_max(HakoStatsHistory *self);
@@ -63,6 +64,10 @@ gboolean hako_stats_history_get_steady(HakoStatsHistory *self);
 void hako_stats_history_clear(HakoStatsHistory *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HakoStatsHistory, hako_stats_history_unref)
+
+/* Samples on a time axis: how many slots of the polling interval a new sample is after the
+ * last one (0: in the same slot). */
+guint hako_stats_slots_between(gint64 previous_us, gint64 time_us, gint64 slot_us);
 
 /* Rate maths on cumulative counters. */
 gboolean hako_stats_counter_delta(guint64 previous, guint64 current, guint64 *delta);

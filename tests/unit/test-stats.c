@@ -302,6 +302,77 @@ test_domain_and_host_figures(void)
     }
 }
 
+static void
+test_slots_between(void)
+{
+    const gint64 s = G_USEC_PER_SEC;
+
+    g_assert_cmpuint(hako_stats_slots_between(10 * s, 11 * s, s), ==, 1);
+    /* a tick a little early or late is still the next slot */
+    g_assert_cmpuint(hako_stats_slots_between(10 * s, 11 * s - s / 3, s), ==, 1);
+    g_assert_cmpuint(hako_stats_slots_between(10 * s, 11 * s + s / 3, s), ==, 1);
+    /* a slow poll, thirty slots later */
+    g_assert_cmpuint(hako_stats_slots_between(10 * s, 40 * s, s), ==, 30);
+    /* within the same slot, or going back: none */
+    g_assert_cmpuint(hako_stats_slots_between(10 * s, 10 * s + s / 4, s), ==, 0);
+    g_assert_cmpuint(hako_stats_slots_between(10 * s, 9 * s, s), ==, 0);
+}
+
+/* Samples taken slowly stand alone on the time axis: NAN in every slot between them, never a
+ * figure made up from their neighbours; a fetch within the newest slot completes it. */
+static void
+test_slow_samples_not_interpolated(void)
+{
+    g_autoptr(HakoHost) host = _hako_host_new("test:///default", FALSE);
+    g_autoptr(HakoDomain) domain = _hako_domain_new(host, "uuid-slow");
+    const gint64 s = G_USEC_PER_SEC;
+    double values[HAKO_N_DOMAIN_STATS];
+    HakoStatsHistory *cpu = hako_domain_get_stats_history(domain, HAKO_DOMAIN_STAT_CPU);
+    HakoStatsHistory *disk = hako_domain_get_stats_history(domain, HAKO_DOMAIN_STAT_DISK_READ);
+
+    for (guint i = 0; i < HAKO_N_DOMAIN_STATS; i++)
+        values[i] = 10;
+    _hako_domain_push_stats_at(domain, values, 100 * s, s);
+    g_assert_cmpuint(hako_stats_history_get_n_samples(cpu), ==, 1);
+
+    /* The next slow poll, 30 s later: 29 gaps, then the figure. */
+    for (guint i = 0; i < HAKO_N_DOMAIN_STATS; i++)
+        values[i] = 40;
+    _hako_domain_push_stats_at(domain, values, 130 * s, s);
+    g_assert_cmpuint(hako_stats_history_get_n_samples(cpu), ==, 31);
+    g_assert_cmpfloat(hako_stats_history_get(cpu, 0), ==, 40);
+    for (guint age = 1; age < 30; age++)
+        g_assert_true(isnan(hako_stats_history_get(cpu, age)));
+    g_assert_cmpfloat(hako_stats_history_get(cpu, 30), ==, 10);
+
+    /* Fast ticks follow, one slot each, a little late or early. */
+    values[HAKO_DOMAIN_STAT_CPU] = 50;
+    values[HAKO_DOMAIN_STAT_DISK_READ] = NAN; /* a group this tick did not ask for */
+    _hako_domain_push_stats_at(domain, values, 131 * s + s / 5, s);
+    g_assert_cmpuint(hako_stats_history_get_n_samples(cpu), ==, 32);
+    g_assert_cmpfloat(hako_stats_history_get(cpu, 0), ==, 50);
+    g_assert_true(isnan(hako_stats_history_get(disk, 0)));
+
+    /* An extra fetch in the same slot completes the newest sample, takes no slot. */
+    values[HAKO_DOMAIN_STAT_CPU] = NAN;
+    values[HAKO_DOMAIN_STAT_DISK_READ] = 7;
+    _hako_domain_push_stats_at(domain, values, 131 * s + s / 2, s);
+    g_assert_cmpuint(hako_stats_history_get_n_samples(cpu), ==, 32);
+    g_assert_cmpfloat(hako_stats_history_get(cpu, 0), ==, 50);
+    g_assert_cmpfloat(hako_stats_history_get(disk, 0), ==, 7);
+
+    /* A gap longer than the history leaves only gaps and the new figure. */
+    _hako_host_set_stats_history_length(host, 10);
+    hako_domain_list_add(hako_host_get_domains(host), domain);
+    _hako_host_set_stats_history_length(host, 10);
+    values[HAKO_DOMAIN_STAT_CPU] = 60;
+    _hako_domain_push_stats_at(domain, values, 1000 * s, s);
+    g_assert_cmpuint(hako_stats_history_get_capacity(cpu), ==, 10);
+    g_assert_cmpfloat(hako_stats_history_get(cpu, 0), ==, 60);
+    for (guint age = 1; age < 10; age++)
+        g_assert_true(isnan(hako_stats_history_get(cpu, age)));
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -314,6 +385,9 @@ main(int argc, char *argv[])
     g_test_add_func("/model/stats/history/bounded", test_history_bounded);
     g_test_add_func("/model/stats/counter-delta", test_counter_delta);
     g_test_add_func("/model/stats/rate", test_rate);
+    g_test_add_func("/model/stats/slots-between", test_slots_between);
+    g_test_add_func("/model/stats/slow-samples-not-interpolated",
+                    test_slow_samples_not_interpolated);
     g_test_add_func("/model/stats/cpu-percent", test_cpu_percent);
     g_test_add_func("/model/stats/format", test_format);
     g_test_add_func("/model/stats/polled-by", test_polled_by);
