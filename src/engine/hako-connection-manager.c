@@ -76,6 +76,8 @@ struct _HakoConnectionManager {
     guint stats_interval_ms;
     HakoStatsPolled stats_polled;
     guint stats_history;
+    guint stats_slow_interval_ms;
+    GHashTable *watches; /* consumer -> Watch: the guests each window shows */
     HakoSshContext *ssh; /* the SSH sessions' private directory and askpass server */
 };
 
@@ -635,6 +637,7 @@ close_reason_to_string(int reason)
 static void close_conn_in_thread(virConnectPtr conn);
 static void schedule_retry(HostEntry *entry, const char *why);
 static void stop_poller(HostEntry *entry);
+static void apply_watches(HakoConnectionManager *self, HostEntry *entry, gconstpointer consumer);
 
 static gboolean
 close_invoke_cb(gpointer data)
@@ -1148,6 +1151,8 @@ connect_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
     entry->poller =
         _hako_stats_poller_new(entry->host, entry->conn, entry->manager->stats_interval_ms,
                                entry->manager->stats_polled, entry->manager->stats_history);
+    hako_stats_poller_set_slow_interval(entry->poller, entry->manager->stats_slow_interval_ms);
+    apply_watches(entry->manager, entry, NULL);
 
     /* Guests that changed between registering for events and listing. */
     {
@@ -1393,6 +1398,120 @@ settings_list_change(GSettings *settings, const char *key, const char *uri, gboo
 /* ---------------------------------------------------------------------- */
 /* GObject */
 
+/* ---------------------------------------------------------------------- */
+/* What the windows watch */
+
+typedef struct {
+    GPtrArray *domains; /* HakoDomain, of any host */
+    HakoStatsPolled groups;
+} Watch;
+
+static void
+watch_free(gpointer data)
+{
+    Watch *watch = data;
+
+    g_ptr_array_unref(watch->domains);
+    g_free(watch);
+}
+
+/* Tells @entry's poller what @consumer (or, when NULL, every consumer) watches of its guests. */
+static void
+apply_watches(HakoConnectionManager *self, HostEntry *entry, gconstpointer consumer)
+{
+    GHashTableIter iter;
+    gpointer key, value;
+
+    if (entry->poller == NULL)
+        return;
+    g_hash_table_iter_init(&iter, self->watches);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        Watch *watch = value;
+        g_autoptr(GPtrArray) uuids = g_ptr_array_new();
+
+        if (consumer != NULL && key != consumer)
+            continue;
+        for (guint i = 0; i < watch->domains->len; i++) {
+            HakoDomain *domain = g_ptr_array_index(watch->domains, i);
+
+            if (hako_domain_get_host(domain) == entry->host)
+                g_ptr_array_add(uuids, (gpointer)hako_domain_get_uuid(domain));
+        }
+        g_ptr_array_add(uuids, NULL);
+        hako_stats_poller_set_watched(entry->poller, key, (const char *const *)uuids->pdata,
+                                      watch->groups);
+    }
+}
+
+/**
+ * hako_connection_manager_set_watched:
+ * @consumer: who watches (a window); its set replaces the one it set before
+ * @domains: (nullable) (element-type HakoDomain): the guests whose figures it shows, of any
+ *   host, or %NULL when it shows none any more (when it closes)
+ * @groups: the kinds of figures it shows of them
+ *
+ * Polling follows what is on screen: each host's poller fetches every tick only the guests
+ * some window shows, with the groups they need, and the others every slow interval. Guests
+ * newly shown are fetched at once. Holds for hosts connected later too.
+ */
+void
+hako_connection_manager_set_watched(HakoConnectionManager *self,
+                                    gconstpointer consumer,
+                                    GPtrArray *domains,
+                                    HakoStatsPolled groups)
+{
+    GHashTableIter iter;
+    gpointer value;
+
+    g_return_if_fail(HAKO_IS_CONNECTION_MANAGER(self));
+    g_return_if_fail(consumer != NULL);
+
+    if (domains == NULL) {
+        g_hash_table_remove(self->watches, consumer);
+        g_hash_table_iter_init(&iter, self->entries);
+        while (g_hash_table_iter_next(&iter, NULL, &value)) {
+            HostEntry *entry = value;
+
+            if (entry->poller != NULL)
+                hako_stats_poller_set_watched(entry->poller, consumer, NULL, groups);
+        }
+        return;
+    } else {
+        Watch *watch = g_new0(Watch, 1);
+
+        watch->domains = g_ptr_array_new_full(domains->len, g_object_unref);
+        for (guint i = 0; i < domains->len; i++)
+            g_ptr_array_add(watch->domains, g_object_ref(g_ptr_array_index(domains, i)));
+        watch->groups = groups;
+        g_hash_table_replace(self->watches, (gpointer)consumer, watch);
+    }
+    g_hash_table_iter_init(&iter, self->entries);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        apply_watches(self, value, consumer);
+}
+
+/**
+ * hako_connection_manager_set_stats_slow_interval:
+ * @interval_ms: how often guests no window shows are polled
+ */
+void
+hako_connection_manager_set_stats_slow_interval(HakoConnectionManager *self, guint interval_ms)
+{
+    GHashTableIter iter;
+    gpointer value;
+
+    g_return_if_fail(HAKO_IS_CONNECTION_MANAGER(self));
+
+    self->stats_slow_interval_ms = MAX(interval_ms, 1);
+    g_hash_table_iter_init(&iter, self->entries);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        HostEntry *entry = value;
+
+        if (entry->poller != NULL)
+            hako_stats_poller_set_slow_interval(entry->poller, self->stats_slow_interval_ms);
+    }
+}
+
 static void
 host_entry_free(gpointer data)
 {
@@ -1413,6 +1532,8 @@ hako_connection_manager_dispose(GObject *object)
 
     if (self->entries != NULL)
         g_hash_table_remove_all(self->entries);
+    if (self->watches != NULL)
+        g_hash_table_remove_all(self->watches);
     if (self->hosts != NULL)
         g_list_store_remove_all(self->hosts);
     g_clear_object(&self->settings);
@@ -1426,6 +1547,7 @@ hako_connection_manager_finalize(GObject *object)
     HakoConnectionManager *self = HAKO_CONNECTION_MANAGER(object);
 
     g_clear_pointer(&self->entries, g_hash_table_unref);
+    g_clear_pointer(&self->watches, g_hash_table_unref);
     g_clear_object(&self->hosts);
     g_clear_pointer(&self->ssh, _hako_ssh_context_unref);
 
@@ -1466,6 +1588,8 @@ hako_connection_manager_init(HakoConnectionManager *self)
     self->stats_polled = HAKO_STATS_POLL_CPU | HAKO_STATS_POLL_MEMORY | HAKO_STATS_POLL_DISK |
                          HAKO_STATS_POLL_NETWORK;
     self->stats_history = HAKO_STATS_DEFAULT_HISTORY;
+    self->stats_slow_interval_ms = HAKO_STATS_DEFAULT_SLOW_INTERVAL_MS;
+    self->watches = g_hash_table_new_full(NULL, NULL, NULL, watch_free);
 }
 
 /* Polling follows the settings at once, on every connected host. */
@@ -1483,6 +1607,8 @@ stats_settings_changed_cb(GSettings *settings, const char *key, HakoConnectionMa
     hako_connection_manager_set_stats_options(
         self, g_settings_get_uint(settings, "stats-interval") * 1000, polled,
         g_settings_get_uint(settings, "stats-history-length"));
+    hako_connection_manager_set_stats_slow_interval(
+        self, g_settings_get_uint(settings, "stats-slow-interval") * 1000);
 }
 
 /**
@@ -1497,8 +1623,9 @@ hako_connection_manager_new(GSettings *settings)
 
     g_set_object(&self->settings, settings);
     if (settings != NULL) {
-        static const char *const keys[] = {"stats-interval", "poll-memory", "poll-disk",
-                                           "poll-network", "stats-history-length"};
+        static const char *const keys[] = {
+            "stats-interval", "poll-memory",          "poll-disk",
+            "poll-network",   "stats-history-length", "stats-slow-interval"};
 
         for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
             g_autofree char *signal = g_strconcat("changed::", keys[i], NULL);

@@ -45,6 +45,12 @@ void hako_connection_manager_set_stats_options(HakoConnectionManager *self,
                                                guint interval_ms,
                                                HakoStatsPolled polled,
                                                guint history_length);
+void hako_connection_manager_set_watched(HakoConnectionManager *self,
+                                         gconstpointer consumer,
+                                         GPtrArray *domains,
+                                         HakoStatsPolled groups);
+void hako_connection_manager_set_stats_slow_interval(HakoConnectionManager *self,
+                                                     guint interval_ms);
 HakoStatsPoller *hako_connection_manager_get_stats_poller(HakoConnectionManager *self,
                                                           HakoHost *host);
 

@@ -14,6 +14,17 @@ HakoStatsPoller *_hako_stats_poller_new(HakoHost *host,
                                         HakoStatsPolled polled,
                                         guint history_length);
 void _hako_stats_poller_stop(HakoStatsPoller *self);
+
+/* What a tick asks for, as it starts (for the tests): @uuids is %NULL for every running guest. */
+typedef void (*HakoStatsRequestFunc)(HakoStatsPoller *self,
+                                     const char *kind,
+                                     HakoStatsPolled groups,
+                                     const char *const *uuids,
+                                     guint n_uuids,
+                                     gpointer data);
+void _hako_stats_poller_set_request_func(HakoStatsPoller *self,
+                                         HakoStatsRequestFunc func,
+                                         gpointer data);
 void _hako_stats_poller_stop_then(HakoStatsPoller *self, GDestroyNotify then, gpointer data);
 
 G_END_DECLS

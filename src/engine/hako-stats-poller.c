@@ -13,7 +13,24 @@
  *
  * A driver without bulk stats (the test driver returns only the state; Xen
  * has none) is polled with per-guest calls instead, decided once per
- * connection on the first tick that sees a running guest. */
+ * connection on the first tick that sees a running guest.
+ *
+ * Polling is driven by what is on screen. Windows say which guests they show
+ * and which kinds of figures (hako_stats_poller_set_watched(), one set per
+ * consumer); each tick then fetches only those guests, if running, with only
+ * those groups (virDomainListGetStats). Every slow interval (30 s by default)
+ * a tick fetches every running guest with every enabled group instead, so
+ * that all histories and host totals stay meaningful. A guest newly watched
+ * is fetched at once, not at the next tick. Until some consumer says what it
+ * watches, every running guest is fetched every tick. Histories keep one
+ * sample per slot of the interval (_hako_domain_push_stats_at()): slowly
+ * polled guests get gaps, never invented samples, and rates are taken over
+ * the real time between the two counters of each group.
+ *
+ * A tick that comes while the previous one runs waits for it (one, never a
+ * pile); the interval achieved between ticks is measured. Bulk calls ask
+ * libvirt not to wait for a guest whose monitor is busy
+ * (VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT), unless the driver refuses it. */
 #include "config.h"
 
 #include "hako-domain-private.h"
@@ -30,18 +47,54 @@
 /* IP addresses change rarely and cost a call per guest: every this many ticks. */
 #define ADDRESSES_EVERY 10
 
+/* What a tick asks for. */
+typedef enum {
+    TICK_FULL,  /* every running guest, every enabled group */
+    TICK_FAST,  /* the watched running guests, the groups they need */
+    TICK_EXTRA, /* guests just watched, at once */
+} TickKind;
+
+static const char *const tick_kind_names[] = {"full", "fast", "extra"};
+
+/* One consumer's watched guests (UUIDs) and the groups it shows of them. */
+typedef struct {
+    GHashTable *uuids;
+    HakoStatsPolled groups;
+} Consumer;
+
+static void
+consumer_free(gpointer data)
+{
+    Consumer *consumer = data;
+
+    g_hash_table_unref(consumer->uuids);
+    g_free(consumer);
+}
+
 struct _HakoStatsPoller {
     GObject parent_instance;
 
     HakoHost *host;     /* weak */
     virConnectPtr conn; /* a reference of our own */
     guint interval_ms;
+    guint slow_interval_ms;
     HakoStatsPolled polled;
     guint history_length;
     guint timeout_id;
     GAsyncQueue *queue; /* to the poller's thread, made with the first tick */
     gboolean in_flight;
+    gboolean late; /* the timer fired during a tick: the next one starts when it ends */
     gboolean stopped;
+    GHashTable *consumers; /* consumer -> Consumer */
+    GHashTable *pending;   /* UUIDs newly watched, to fetch at once */
+    gint64 last_full;      /* when the last full tick started (monotonic µs), 0 before */
+    gint64 last_periodic;  /* when the last tick of the timer started */
+    gint64 achieved_us;    /* the time between the last two ticks of the timer */
+    gboolean nowait_refused;
+    GHashTable *handles; /* uuid -> virDomainPtr (worker only; freed by the last request) */
+    HakoStatsRequestFunc request_func;
+    gpointer request_data;
+    FILE *trace;
     HakoStatsMethod method;
     guint n_ticks;
     guint n_skipped;
@@ -62,6 +115,11 @@ typedef struct {
     char uuid[VIR_UUID_STRING_BUFLEN];
     int id;
     gint64 time; /* monotonic, microseconds */
+    /* when each group's counters below were read: a tick that did not ask for a group keeps
+     * the older counters, so that the next rate is over the real time between the two */
+    gint64 cpu_time_at;
+    gint64 block_at;
+    gint64 net_at;
     gboolean has_cpu;
     guint64 cpu_time; /* ns */
     guint vcpus;
@@ -108,13 +166,18 @@ typedef struct {
     gpointer then_data;
     /* in */
     virConnectPtr conn;
+    TickKind kind;
+    GPtrArray *uuids; /* the guests asked for, NULL for every running one */
     HakoStatsPolled polled;
     HakoStatsMethod method;
     gboolean want_addresses;
     gboolean want_node_info;
+    gboolean nowait;
     GHashTable *devices; /* borrowed from the poller: one tick at a time */
+    GHashTable *handles; /* the same */
     /* out */
     HakoStatsMethod decided;
+    gboolean nowait_refused;
     GArray *domains; /* RawDomain */
     gint64 time;
     gboolean has_node_cpu;
@@ -141,7 +204,14 @@ tick_free(Tick *tick)
 {
     g_clear_object(&tick->poller);
     g_array_unref(tick->domains);
+    g_clear_pointer(&tick->uuids, g_ptr_array_unref);
     g_free(tick);
+}
+
+static void
+handle_free(gpointer data)
+{
+    virDomainFree(data);
 }
 
 static guint64
@@ -189,8 +259,8 @@ addresses_of(virDomainPtr dom)
     return (char **)g_ptr_array_free(g_steal_pointer(&out), FALSE);
 }
 
-/* One record of virConnectGetAllDomainStats, walked once. */
-static void
+/* One record of virConnectGetAllDomainStats, walked once; FALSE for a guest not running. */
+static gboolean
 raw_from_record(virDomainStatsRecordPtr record, RawDomain *raw)
 {
     guint64 balloon_current = 0, available = 0, unused = 0;
@@ -202,7 +272,13 @@ raw_from_record(virDomainStatsRecordPtr record, RawDomain *raw)
         const virTypedParameter *p = &record->params[i];
         const char *f = p->field;
 
-        if (strcmp(f, "cpu.time") == 0) {
+        if (strcmp(f, "state.state") == 0) {
+            guint64 state = param_as_u64(p);
+
+            /* a guest asked for by name that is not running (any more) */
+            if (state == VIR_DOMAIN_SHUTOFF || state == VIR_DOMAIN_CRASHED)
+                return FALSE;
+        } else if (strcmp(f, "cpu.time") == 0) {
             raw->cpu_time = param_as_u64(p);
             raw->has_cpu = TRUE;
         } else if (strcmp(f, "vcpu.current") == 0) {
@@ -244,6 +320,64 @@ raw_from_record(virDomainStatsRecordPtr record, RawDomain *raw)
         raw->memory_kib = balloon_current;
         raw->has_memory = TRUE;
     }
+    return TRUE;
+}
+
+/* A handle on the guest of @uuid, kept for the next ticks (a lookup is a call to the host). */
+static virDomainPtr
+handle_of(Tick *tick, const char *uuid)
+{
+    virDomainPtr dom = g_hash_table_lookup(tick->handles, uuid);
+
+    if (dom == NULL) {
+        dom = virDomainLookupByUUIDString(tick->conn, uuid);
+        virResetLastError();
+        if (dom != NULL)
+            g_hash_table_insert(tick->handles, g_strdup(uuid), dom);
+    }
+    return dom;
+}
+
+/* The bulk call of a tick: every running guest, or the guests it asks for; without waiting for
+ * a guest whose monitor is busy, unless the driver refuses that (then never again). */
+static int
+bulk_call(Tick *tick, unsigned int stats, virDomainStatsRecordPtr **records)
+{
+    g_autofree virDomainPtr *doms = NULL;
+    guint n_doms = 0;
+    int n;
+
+    if (tick->uuids != NULL) {
+        doms = g_new0(virDomainPtr, tick->uuids->len + 1);
+        for (guint i = 0; i < tick->uuids->len; i++) {
+            virDomainPtr dom = handle_of(tick, g_ptr_array_index(tick->uuids, i));
+
+            if (dom != NULL)
+                doms[n_doms++] = dom;
+        }
+        if (n_doms == 0)
+            return 0;
+    }
+    for (;;) {
+        unsigned int flags = tick->nowait ? VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT : 0;
+        int code;
+
+        if (doms != NULL)
+            n = virDomainListGetStats(doms, stats, records, flags);
+        else
+            n = virConnectGetAllDomainStats(tick->conn, stats, records,
+                                            flags | VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
+        if (n >= 0 || !tick->nowait)
+            return n;
+        code = virGetLastErrorCode();
+        if (code != VIR_ERR_INVALID_ARG && code != VIR_ERR_ARGUMENT_UNSUPPORTED &&
+            code != VIR_ERR_NO_SUPPORT)
+            return n;
+        g_debug("stats without NOWAIT: %s", _hako_libvirt_last_message());
+        virResetLastError();
+        tick->nowait = FALSE;
+        tick->nowait_refused = TRUE;
+    }
 }
 
 static gboolean
@@ -264,8 +398,7 @@ gather_bulk(Tick *tick, gboolean *no_bulk)
         stats |= VIR_DOMAIN_STATS_INTERFACE;
 
     *no_bulk = FALSE;
-    n = virConnectGetAllDomainStats(tick->conn, stats, &records,
-                                    VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
+    n = bulk_call(tick, stats, &records);
     tick->time = g_get_monotonic_time();
     if (n < 0) {
         int code = virGetLastErrorCode();
@@ -279,7 +412,8 @@ gather_bulk(Tick *tick, gboolean *no_bulk)
         RawDomain raw = {0};
 
         raw.time = tick->time;
-        raw_from_record(records[i], &raw);
+        if (!raw_from_record(records[i], &raw))
+            continue;
         any_cpu = any_cpu || raw.has_cpu;
         if (tick->want_addresses) {
             raw.addresses = addresses_of(records[i]->dom);
@@ -351,7 +485,21 @@ static void
 gather_fallback(Tick *tick)
 {
     virDomainPtr *doms = NULL;
-    int n = virConnectListAllDomains(tick->conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+    int n = 0;
+
+    if (tick->uuids == NULL) {
+        n = virConnectListAllDomains(tick->conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+    } else {
+        /* Only the guests asked for, if running; the list owns references of its own. */
+        doms = malloc(sizeof(virDomainPtr) * (tick->uuids->len + 1));
+        for (guint i = 0; i < tick->uuids->len; i++) {
+            virDomainPtr dom = handle_of(tick, g_ptr_array_index(tick->uuids, i));
+
+            if (dom != NULL && virDomainIsActive(dom) == 1 && virDomainRef(dom) == 0)
+                doms[n++] = dom;
+            virResetLastError();
+        }
+    }
 
     tick->time = g_get_monotonic_time();
     for (int i = 0; i < n; i++) {
@@ -468,6 +616,14 @@ gather_tick(Tick *tick)
     gboolean no_bulk = FALSE;
 
     tick->decided = tick->method;
+    if (tick->uuids != NULL && tick->uuids->len == 0) {
+        /* nothing watched runs: the host's figures alone */
+        tick->time = g_get_monotonic_time();
+        if (tick->kind != TICK_EXTRA)
+            gather_node(tick);
+        tick_drop_conn(tick);
+        return;
+    }
     if (tick->method != HAKO_STATS_METHOD_FALLBACK) {
         if (gather_bulk(tick, &no_bulk)) {
             if (tick->domains->len > 0)
@@ -479,15 +635,55 @@ gather_tick(Tick *tick)
     }
     if (tick->decided == HAKO_STATS_METHOD_FALLBACK)
         gather_fallback(tick);
-    gather_node(tick);
+    if (tick->kind != TICK_EXTRA)
+        gather_node(tick);
     tick_drop_conn(tick);
 }
 
 /* ---------------------------------------------------------------------- */
 /* Figures, on the main thread */
 
+/* Keeps @raw's counters as the guest's previous ones, group by group: a group this tick did
+ * not ask for keeps its older counters and their time. */
 static void
-apply_domain(HakoStatsPoller *self, HakoDomain *domain, RawDomain *raw, guint host_cpus)
+keep_counters(HakoStatsPoller *self, const RawDomain *raw)
+{
+    RawDomain *prev = g_hash_table_lookup(self->previous, raw->uuid);
+    RawDomain *keep = g_new(RawDomain, 1);
+
+    *keep = *raw;
+    keep->addresses = NULL; /* stays with the tick */
+    keep->cpu_time_at = raw->time;
+    keep->block_at = raw->time;
+    keep->net_at = raw->time;
+    if (prev != NULL && prev->id == raw->id) {
+        if (!raw->has_cpu) {
+            keep->has_cpu = prev->has_cpu;
+            keep->cpu_time = prev->cpu_time;
+            keep->cpu_time_at = prev->cpu_time_at;
+        }
+        if (!raw->has_block) {
+            keep->has_block = prev->has_block;
+            keep->rd_bytes = prev->rd_bytes;
+            keep->wr_bytes = prev->wr_bytes;
+            keep->block_at = prev->block_at;
+        }
+        if (!raw->has_net) {
+            keep->has_net = prev->has_net;
+            keep->rx_bytes = prev->rx_bytes;
+            keep->tx_bytes = prev->tx_bytes;
+            keep->net_at = prev->net_at;
+        }
+    }
+    g_hash_table_replace(self->previous, keep->uuid, keep);
+}
+
+static void
+apply_domain(HakoStatsPoller *self,
+             HakoDomain *domain,
+             RawDomain *raw,
+             HakoStatsPolled polled,
+             guint host_cpus)
 {
     RawDomain *prev = g_hash_table_lookup(self->previous, raw->uuid);
     double values[HAKO_N_DOMAIN_STATS];
@@ -495,12 +691,12 @@ apply_domain(HakoStatsPoller *self, HakoDomain *domain, RawDomain *raw, guint ho
     for (guint i = 0; i < HAKO_N_DOMAIN_STATS; i++)
         values[i] = NAN;
 
-    /* Rates need the previous tick of the same run of the guest: a new domain ID means it
-     * was restored or migrated, and its counters started again. */
+    /* Rates need earlier counters of the same run of the guest: a new domain ID means it was
+     * restored or migrated, and its counters started again. Each rate is over the real time
+     * between its two counters, however long (a slow poll's). */
     if (prev != NULL && prev->id == raw->id) {
-        gint64 interval = raw->time - prev->time;
-
-        if ((self->polled & HAKO_STATS_POLL_CPU) && raw->has_cpu && prev->has_cpu) {
+        if ((polled & HAKO_STATS_POLL_CPU) && raw->has_cpu && prev->has_cpu) {
+            gint64 interval = raw->time - prev->cpu_time_at;
             guint vcpus = raw->vcpus > 0 ? raw->vcpus : hako_domain_get_vcpus(domain);
 
             values[HAKO_DOMAIN_STAT_CPU] =
@@ -509,28 +705,43 @@ apply_domain(HakoStatsPoller *self, HakoDomain *domain, RawDomain *raw, guint ho
                 values[HAKO_DOMAIN_STAT_CPU_HOST] =
                     hako_stats_cpu_percent(prev->cpu_time, raw->cpu_time, interval, host_cpus);
         }
-        if ((self->polled & HAKO_STATS_POLL_DISK) && raw->has_block && prev->has_block) {
+        if ((polled & HAKO_STATS_POLL_DISK) && raw->has_block && prev->has_block) {
+            gint64 interval = raw->time - prev->block_at;
+
             values[HAKO_DOMAIN_STAT_DISK_READ] =
                 hako_stats_rate(prev->rd_bytes, raw->rd_bytes, interval);
             values[HAKO_DOMAIN_STAT_DISK_WRITE] =
                 hako_stats_rate(prev->wr_bytes, raw->wr_bytes, interval);
         }
-        if ((self->polled & HAKO_STATS_POLL_NETWORK) && raw->has_net && prev->has_net) {
+        if ((polled & HAKO_STATS_POLL_NETWORK) && raw->has_net && prev->has_net) {
+            gint64 interval = raw->time - prev->net_at;
+
             values[HAKO_DOMAIN_STAT_NET_RX] =
                 hako_stats_rate(prev->rx_bytes, raw->rx_bytes, interval);
             values[HAKO_DOMAIN_STAT_NET_TX] =
                 hako_stats_rate(prev->tx_bytes, raw->tx_bytes, interval);
         }
     }
-    if ((self->polled & HAKO_STATS_POLL_MEMORY) && raw->has_memory)
+    if ((polled & HAKO_STATS_POLL_MEMORY) && raw->has_memory)
         values[HAKO_DOMAIN_STAT_MEMORY] = (double)raw->memory_kib * 1024.0;
 
     if (hako_stats_history_get_capacity(hako_domain_get_stats_history(domain, 0)) !=
         self->history_length)
         _hako_domain_set_stats_history_length(domain, self->history_length);
-    _hako_domain_push_stats(domain, values);
+    _hako_domain_push_stats_at(domain, values, raw->time, (gint64)self->interval_ms * 1000);
     if (raw->has_addresses)
         _hako_domain_set_addresses(domain, (const char *const *)raw->addresses);
+}
+
+static gboolean start_tick_of(HakoStatsPoller *self, TickKind kind);
+
+/* A tick of the timer started @now: the interval achieved is the time since the last one. */
+static void
+periodic_started(HakoStatsPoller *self, gint64 now)
+{
+    if (self->last_periodic != 0)
+        self->achieved_us = now - self->last_periodic;
+    self->last_periodic = now;
 }
 
 static gboolean
@@ -539,6 +750,7 @@ tick_done(gpointer data)
     Tick *tick = data;
     HakoStatsPoller *self = tick->poller;
     g_autoptr(GHashTable) seen = NULL;
+    g_autoptr(GHashTable) asked = NULL;
     HakoDomainList *list;
     GHashTableIter iter;
     gpointer key, value;
@@ -556,6 +768,8 @@ tick_done(gpointer data)
         g_debug("%s: statistics by %s", hako_host_get_uri(self->host),
                 self->method == HAKO_STATS_METHOD_BULK ? "bulk calls" : "per-guest calls");
     }
+    if (tick->nowait_refused)
+        self->nowait_refused = TRUE;
     if (tick->has_node_info)
         _hako_host_set_node_info(self->host, tick->node_cpus, tick->node_memory_kib * 1024);
     host_cpus = hako_host_get_n_cpus(self->host);
@@ -565,21 +779,26 @@ tick_done(gpointer data)
     for (guint i = 0; i < tick->domains->len; i++) {
         RawDomain *raw = &g_array_index(tick->domains, RawDomain, i);
         HakoDomain *domain = hako_domain_list_lookup(list, raw->uuid);
-        RawDomain *keep;
 
         if (domain == NULL)
             continue;
-        apply_domain(self, domain, raw, host_cpus);
-        keep = g_new(RawDomain, 1);
-        *keep = *raw;
-        keep->addresses = NULL; /* stays with the tick */
-        g_hash_table_replace(self->previous, keep->uuid, keep);
-        g_hash_table_add(seen, keep->uuid);
+        apply_domain(self, domain, raw, tick->polled, host_cpus);
+        keep_counters(self, raw);
+        g_hash_table_add(seen, g_hash_table_lookup(self->previous, raw->uuid));
     }
-    /* Guests that stopped since the last tick: one gap in their graphs, then nothing. */
+    /* Guests asked for that stopped since their last poll: one gap in their graphs, then
+     * nothing. A tick for some guests says nothing of the others. */
+    if (tick->uuids != NULL) {
+        asked = g_hash_table_new(g_str_hash, g_str_equal);
+        for (guint i = 0; i < tick->uuids->len; i++)
+            g_hash_table_add(asked, g_ptr_array_index(tick->uuids, i));
+    }
     g_hash_table_iter_init(&iter, self->previous);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
-        if (!g_hash_table_contains(seen, key)) {
+        if (g_hash_table_contains(seen, key) ||
+            (asked != NULL && !g_hash_table_contains(asked, key)))
+            continue;
+        {
             HakoDomain *domain = hako_domain_list_lookup(list, key);
 
             if (domain != NULL) {
@@ -587,30 +806,42 @@ tick_done(gpointer data)
 
                 for (guint i = 0; i < HAKO_N_DOMAIN_STATS; i++)
                     gap[i] = NAN;
-                _hako_domain_push_stats(domain, gap);
+                _hako_domain_push_stats_at(domain, gap, tick->time,
+                                           (gint64)self->interval_ms * 1000);
             }
             g_hash_table_iter_remove(&iter);
         }
     }
 
-    if ((self->polled & HAKO_STATS_POLL_CPU) && tick->has_node_cpu) {
-        if (self->have_node_previous && tick->node_total > self->node_total_previous &&
-            tick->node_busy >= self->node_busy_previous)
-            host_values[HAKO_HOST_STAT_CPU] =
-                CLAMP((double)(tick->node_busy - self->node_busy_previous) * 100.0 /
-                          (double)(tick->node_total - self->node_total_previous),
-                      0.0, 100.0);
-        self->have_node_previous = TRUE;
-        self->node_busy_previous = tick->node_busy;
-        self->node_total_previous = tick->node_total;
+    if (tick->kind != TICK_EXTRA) {
+        if ((self->polled & HAKO_STATS_POLL_CPU) && tick->has_node_cpu) {
+            if (self->have_node_previous && tick->node_total > self->node_total_previous &&
+                tick->node_busy >= self->node_busy_previous)
+                host_values[HAKO_HOST_STAT_CPU] =
+                    CLAMP((double)(tick->node_busy - self->node_busy_previous) * 100.0 /
+                              (double)(tick->node_total - self->node_total_previous),
+                          0.0, 100.0);
+            self->have_node_previous = TRUE;
+            self->node_busy_previous = tick->node_busy;
+            self->node_total_previous = tick->node_total;
+        }
+        if ((self->polled & HAKO_STATS_POLL_MEMORY) && tick->has_node_memory)
+            host_values[HAKO_HOST_STAT_MEMORY] = (double)tick->node_used_kib * 1024.0;
+        _hako_host_push_stats(self->host, host_values);
+        self->n_ticks++;
     }
-    if ((self->polled & HAKO_STATS_POLL_MEMORY) && tick->has_node_memory)
-        host_values[HAKO_HOST_STAT_MEMORY] = (double)tick->node_used_kib * 1024.0;
-    _hako_host_push_stats(self->host, host_values);
 
-    self->n_ticks++;
     _hako_host_emit_stats_updated(self->host);
     tick_free(tick);
+
+    /* A tick of the timer that waited for this one, else the guests watched meanwhile. */
+    if (self->late) {
+        self->late = FALSE;
+        if (start_tick_of(self, TICK_FAST))
+            periodic_started(self, g_get_monotonic_time());
+    } else if (g_hash_table_size(self->pending) > 0) {
+        start_tick_of(self, TICK_EXTRA);
+    }
     return G_SOURCE_REMOVE;
 }
 
@@ -628,6 +859,7 @@ worker_main(gpointer data)
         gather_tick(tick);
         _hako_invoke_in_main(tick_done, tick);
     }
+    g_clear_pointer(&tick->handles, g_hash_table_unref);
     tick_drop_conn(tick);
     if (tick->then != NULL)
         tick->then(tick->then_data);
@@ -646,30 +878,182 @@ push_to_worker(HakoStatsPoller *self, Tick *tick)
     g_async_queue_push(self->queue, tick);
 }
 
-/* Starts a tick unless one is running; returns whether it did. */
 static gboolean
-start_tick(HakoStatsPoller *self)
+domain_is_active(HakoDomain *domain)
 {
+    switch (hako_domain_get_state(domain)) {
+    case HAKO_DOMAIN_STATE_RUNNING:
+    case HAKO_DOMAIN_STATE_BLOCKED:
+    case HAKO_DOMAIN_STATE_PAUSED:
+    case HAKO_DOMAIN_STATE_SHUTDOWN:
+    case HAKO_DOMAIN_STATE_PMSUSPENDED:
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+/* The groups the consumers need, of those enabled. */
+static HakoStatsPolled
+watched_groups(HakoStatsPoller *self)
+{
+    HakoStatsPolled groups = HAKO_STATS_POLL_NONE;
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init(&iter, self->consumers);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        groups |= ((Consumer *)value)->groups;
+    return groups & self->polled;
+}
+
+static int
+compare_strings(gconstpointer a, gconstpointer b)
+{
+    return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The running guests of @uuids (a set, or every watched one when NULL), as a new array. */
+static GPtrArray *
+running_of(HakoStatsPoller *self, GHashTable *uuids)
+{
+    g_autoptr(GHashTable) all = NULL;
+    HakoDomainList *list = hako_host_get_domains(self->host);
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    GHashTableIter iter;
+    gpointer key, value;
+
+    if (uuids == NULL) {
+        all = g_hash_table_new(g_str_hash, g_str_equal);
+        g_hash_table_iter_init(&iter, self->consumers);
+        while (g_hash_table_iter_next(&iter, NULL, &value)) {
+            GHashTableIter c;
+
+            g_hash_table_iter_init(&c, ((Consumer *)value)->uuids);
+            while (g_hash_table_iter_next(&c, &key, NULL))
+                g_hash_table_add(all, key);
+        }
+        uuids = all;
+    }
+    g_hash_table_iter_init(&iter, uuids);
+    while (g_hash_table_iter_next(&iter, &key, NULL)) {
+        HakoDomain *domain = hako_domain_list_lookup(list, key);
+
+        if (domain != NULL && domain_is_active(domain))
+            g_ptr_array_add(out, g_strdup(key));
+    }
+    /* In a stable order, for the trace and the tests. */
+    g_ptr_array_sort(out, compare_strings);
+    return out;
+}
+
+/* HAKO_STATS_TRACE=FILE: one line per request, "KIND GROUPS NAMES" ("*" for every running
+ * guest), for the tests that check what a tick asks for. */
+static void
+trace_request(HakoStatsPoller *self, Tick *tick)
+{
+    static const char *const group_names[] = {"cpu", "memory", "disk", "network"};
+    g_autoptr(GString) line = g_string_new(tick_kind_names[tick->kind]);
+    HakoDomainList *list = hako_host_get_domains(self->host);
+    guint n_groups = 0;
+
+    g_string_append_c(line, ' ');
+    for (guint i = 0; i < G_N_ELEMENTS(group_names); i++) {
+        if (tick->polled & (1u << i))
+            g_string_append_printf(line, "%s%s", n_groups++ > 0 ? "," : "", group_names[i]);
+    }
+    if (n_groups == 0)
+        g_string_append(line, "state");
+    if (tick->uuids == NULL) {
+        g_string_append(line, " *");
+    } else {
+        for (guint i = 0; i < tick->uuids->len; i++) {
+            HakoDomain *domain = hako_domain_list_lookup(list, g_ptr_array_index(tick->uuids, i));
+
+            g_string_append_printf(line, " %s",
+                                   domain != NULL
+                                       ? hako_domain_get_name(domain)
+                                       : (const char *)g_ptr_array_index(tick->uuids, i));
+        }
+    }
+    g_string_append_c(line, '\n');
+    fputs(line->str, self->trace);
+    fflush(self->trace);
+}
+
+/* Starts a tick of @kind unless one is running; returns whether it did. A fast tick becomes a
+ * full one when the slow interval has passed, or while nobody said what they watch. */
+static gboolean
+start_tick_of(HakoStatsPoller *self, TickKind kind)
+{
+    gint64 now = g_get_monotonic_time();
     Tick *tick;
 
-    if (self->stopped)
+    if (self->stopped || self->host == NULL)
         return FALSE;
     if (self->in_flight) {
         self->n_skipped++;
         return FALSE;
     }
+    if (kind == TICK_FAST && (g_hash_table_size(self->consumers) == 0 ||
+                              self->method == HAKO_STATS_METHOD_UNKNOWN || self->last_full == 0 ||
+                              now - self->last_full >= (gint64)self->slow_interval_ms * 1000 -
+                                                           (gint64)self->interval_ms * 500))
+        kind = TICK_FULL;
+
     tick = g_new0(Tick, 1);
+    tick->kind = kind;
+    switch (kind) {
+    case TICK_FULL:
+        tick->polled = self->polled;
+        self->last_full = now;
+        g_hash_table_remove_all(self->pending);
+        break;
+    case TICK_FAST:
+        tick->polled = watched_groups(self);
+        tick->uuids = running_of(self, NULL);
+        g_hash_table_remove_all(self->pending);
+        break;
+    case TICK_EXTRA:
+        tick->polled = watched_groups(self);
+        tick->uuids = running_of(self, self->pending);
+        g_hash_table_remove_all(self->pending);
+        break;
+    }
+    /* Nothing shown of them: no call for the guests at all. */
+    if (kind != TICK_FULL && tick->polled == HAKO_STATS_POLL_NONE)
+        g_ptr_array_set_size(tick->uuids, 0);
+    if (kind == TICK_EXTRA && tick->uuids->len == 0) {
+        tick_free(tick);
+        return FALSE;
+    }
     virConnectRef(self->conn);
     tick->conn = self->conn;
-    tick->polled = self->polled;
     tick->method = self->method;
-    tick->want_addresses = self->n_started % ADDRESSES_EVERY == 0;
+    tick->nowait = !self->nowait_refused;
+    /* Addresses: every few ticks for the guests polled; a guest just watched at once. */
+    tick->want_addresses = kind == TICK_EXTRA || self->n_started % ADDRESSES_EVERY == 0 ||
+                           (kind == TICK_FULL && g_hash_table_size(self->consumers) > 0);
     tick->want_node_info = self->n_started == 0 || hako_host_get_n_cpus(self->host) == 0;
     tick->devices = self->devices;
+    tick->handles = self->handles;
     tick->domains = g_array_new(FALSE, TRUE, sizeof(RawDomain));
     g_array_set_clear_func(tick->domains, raw_domain_clear);
-    self->n_started++;
+    if (kind != TICK_EXTRA)
+        self->n_started++;
     self->in_flight = TRUE;
+
+    if (self->request_func != NULL) {
+        static const char *const none[] = {NULL};
+        const char *const *uuids = NULL;
+
+        if (tick->uuids != NULL)
+            uuids = tick->uuids->len > 0 ? (const char *const *)tick->uuids->pdata : none;
+        self->request_func(self, tick_kind_names[kind], tick->polled, uuids,
+                           tick->uuids != NULL ? tick->uuids->len : 0, self->request_data);
+    }
+    if (self->trace != NULL)
+        trace_request(self, tick);
 
     /* The tick holds the poller, so the device cache outlives it. */
     tick->poller = g_object_ref(self);
@@ -678,9 +1062,25 @@ start_tick(HakoStatsPoller *self)
 }
 
 static gboolean
+start_tick(HakoStatsPoller *self)
+{
+    return start_tick_of(self, TICK_FAST);
+}
+
+static gboolean
 timeout_cb(gpointer data)
 {
-    start_tick(data);
+    HakoStatsPoller *self = data;
+    gint64 now = g_get_monotonic_time();
+
+    if (self->in_flight) {
+        /* No pile: this tick waits for the running one, and starts when it ends. */
+        self->n_skipped++;
+        self->late = TRUE;
+        return G_SOURCE_CONTINUE;
+    }
+    if (start_tick(self))
+        periodic_started(self, now);
     return G_SOURCE_CONTINUE;
 }
 
@@ -688,6 +1088,8 @@ static void
 restart_timer(HakoStatsPoller *self)
 {
     g_clear_handle_id(&self->timeout_id, g_source_remove);
+    self->last_periodic = 0;
+    self->achieved_us = 0;
     if (self->stopped)
         return;
     /* Whole seconds are polled on the second, which lets GLib group the wake-ups. */
@@ -718,6 +1120,12 @@ hako_stats_poller_finalize(GObject *object)
 
     g_hash_table_unref(self->previous);
     g_hash_table_unref(self->devices);
+    g_hash_table_unref(self->consumers);
+    g_hash_table_unref(self->pending);
+    /* Without a worker (it takes them with its last request), no call ever filled them. */
+    g_clear_pointer(&self->handles, g_hash_table_unref);
+    if (self->trace != NULL)
+        fclose(self->trace);
 
     G_OBJECT_CLASS(hako_stats_poller_parent_class)->finalize(object);
 }
@@ -736,6 +1144,12 @@ hako_stats_poller_init(HakoStatsPoller *self)
 {
     self->previous = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     self->devices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, devices_free);
+    self->handles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, handle_free);
+    self->consumers = g_hash_table_new_full(NULL, NULL, NULL, consumer_free);
+    self->pending = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    self->slow_interval_ms = HAKO_STATS_DEFAULT_SLOW_INTERVAL_MS;
+    if (g_getenv("HAKO_STATS_TRACE") != NULL && *g_getenv("HAKO_STATS_TRACE") != '\0')
+        self->trace = fopen(g_getenv("HAKO_STATS_TRACE"), "a");
 }
 
 /*
@@ -788,6 +1202,8 @@ _hako_stats_poller_stop_then(HakoStatsPoller *self, GDestroyNotify then, gpointe
 
         last->stop = TRUE;
         last->conn = g_steal_pointer(&self->conn);
+        /* the handles hold the connection too: let go of them there, before it */
+        last->handles = g_steal_pointer(&self->handles);
         last->then = then;
         last->then_data = data;
         push_to_worker(self, last);
@@ -883,4 +1299,118 @@ hako_stats_poller_get_n_skipped(HakoStatsPoller *self)
 {
     g_return_val_if_fail(HAKO_IS_STATS_POLLER(self), 0);
     return self->n_skipped;
+}
+
+/**
+ * hako_stats_poller_set_slow_interval:
+ * @interval_ms: how often every running guest is polled, watched or not
+ *
+ * Guests nobody watches are polled this often, with every enabled group, so that their
+ * histories and the host's totals stay meaningful.
+ */
+void
+hako_stats_poller_set_slow_interval(HakoStatsPoller *self, guint interval_ms)
+{
+    g_return_if_fail(HAKO_IS_STATS_POLLER(self));
+    self->slow_interval_ms = MAX(interval_ms, 1);
+}
+
+guint
+hako_stats_poller_get_slow_interval(HakoStatsPoller *self)
+{
+    g_return_val_if_fail(HAKO_IS_STATS_POLLER(self), 0);
+    return self->slow_interval_ms;
+}
+
+/**
+ * hako_stats_poller_set_watched:
+ * @consumer: who watches: a window, say; its set replaces the one it set before
+ * @uuids: (nullable) (array zero-terminated=1): the UUIDs of the guests it shows, or %NULL
+ *   when it watches nothing any more (an empty array keeps it as a consumer that shows none)
+ * @groups: the kinds of figures it shows of them
+ *
+ * Says which guests' figures @consumer shows. Each tick then fetches only the guests some
+ * consumer watches, with the groups they need; the others are polled every slow interval. A
+ * guest watched now that nobody watched before is fetched at once, not at the next tick.
+ */
+void
+hako_stats_poller_set_watched(HakoStatsPoller *self,
+                              gconstpointer consumer,
+                              const char *const *uuids,
+                              HakoStatsPolled groups)
+{
+    g_autoptr(GHashTable) before = NULL;
+    Consumer *old = NULL;
+    Consumer *entry;
+    GHashTableIter iter;
+    gpointer value;
+
+    g_return_if_fail(HAKO_IS_STATS_POLLER(self));
+    g_return_if_fail(consumer != NULL);
+
+    if (uuids == NULL) {
+        g_hash_table_remove(self->consumers, consumer);
+        return;
+    }
+    g_hash_table_steal_extended(self->consumers, consumer, NULL, (gpointer *)&old);
+    /* Every guest watched before, by anyone: borrowed strings, freed with old at the end. */
+    before = g_hash_table_new(g_str_hash, g_str_equal);
+    g_hash_table_iter_init(&iter, self->consumers);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        GHashTableIter c;
+        gpointer key;
+
+        g_hash_table_iter_init(&c, ((Consumer *)value)->uuids);
+        while (g_hash_table_iter_next(&c, &key, NULL))
+            g_hash_table_add(before, key);
+    }
+    if (old != NULL) {
+        GHashTableIter c;
+        gpointer key;
+
+        g_hash_table_iter_init(&c, old->uuids);
+        while (g_hash_table_iter_next(&c, &key, NULL))
+            g_hash_table_add(before, key);
+    }
+    entry = g_new0(Consumer, 1);
+    entry->uuids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    entry->groups = groups;
+    for (guint i = 0; uuids[i] != NULL; i++) {
+        g_hash_table_add(entry->uuids, g_strdup(uuids[i]));
+        if (!g_hash_table_contains(before, uuids[i]))
+            g_hash_table_add(self->pending, g_strdup(uuids[i]));
+    }
+    g_hash_table_insert(self->consumers, (gpointer)consumer, entry);
+    g_clear_pointer(&before, g_hash_table_unref);
+    g_clear_pointer(&old, consumer_free);
+    if (g_hash_table_size(self->pending) > 0 && !self->in_flight)
+        start_tick_of(self, TICK_EXTRA);
+}
+
+/**
+ * hako_stats_poller_get_achieved_interval:
+ *
+ * Returns: the time between the last two ticks of the timer, in milliseconds: the interval
+ *   asked for, or longer when a tick had to wait for a slow one; 0 before two ticks.
+ */
+guint
+hako_stats_poller_get_achieved_interval(HakoStatsPoller *self)
+{
+    g_return_val_if_fail(HAKO_IS_STATS_POLLER(self), 0);
+    return (guint)((self->achieved_us + 500) / 1000);
+}
+
+/*
+ * _hako_stats_poller_set_request_func:
+ *
+ * For the tests: @func is called on the main thread each time a tick starts, with what it asks
+ * for (kind "full", "fast" or "extra"; the groups; the guests' UUIDs, %NULL for every running
+ * guest).
+ */
+void
+_hako_stats_poller_set_request_func(HakoStatsPoller *self, HakoStatsRequestFunc func, gpointer data)
+{
+    g_return_if_fail(HAKO_IS_STATS_POLLER(self));
+    self->request_func = func;
+    self->request_data = data;
 }

@@ -16,6 +16,9 @@ typedef enum {
     HAKO_STATS_METHOD_FALLBACK, /* per-guest calls: the driver has no bulk stats */
 } HakoStatsMethod;
 
+/* How often guests nobody watches are polled unless the settings say otherwise. */
+#define HAKO_STATS_DEFAULT_SLOW_INTERVAL_MS 30000
+
 #define HAKO_TYPE_STATS_POLLER (hako_stats_poller_get_type())
 G_DECLARE_FINAL_TYPE(HakoStatsPoller, hako_stats_poller, HAKO, STATS_POLLER, GObject)
 
@@ -28,5 +31,12 @@ HakoStatsMethod hako_stats_poller_get_method(HakoStatsPoller *self);
 gboolean hako_stats_poller_poll_now(HakoStatsPoller *self);
 guint hako_stats_poller_get_n_ticks(HakoStatsPoller *self);
 guint hako_stats_poller_get_n_skipped(HakoStatsPoller *self);
+void hako_stats_poller_set_slow_interval(HakoStatsPoller *self, guint interval_ms);
+guint hako_stats_poller_get_slow_interval(HakoStatsPoller *self);
+void hako_stats_poller_set_watched(HakoStatsPoller *self,
+                                   gconstpointer consumer,
+                                   const char *const *uuids,
+                                   HakoStatsPolled groups);
+guint hako_stats_poller_get_achieved_interval(HakoStatsPoller *self);
 
 G_END_DECLS
