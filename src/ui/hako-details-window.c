@@ -287,11 +287,55 @@ host_notify_cb(HakoDetailsWindow *self, GParamSpec *pspec, HakoHost *host)
         update_polled(self);
 }
 
+/* The Performance page's tooltip: how often figures really come, and how often they were
+ * asked for (a slow host makes the ticks wait for each other). */
+static void
+update_interval_tooltip(HakoDetailsWindow *self)
+{
+    GtkWidget *page = gtk_stack_get_child_by_name(self->stack, "performance");
+    HakoStatsPoller *poller = hako_connection_manager_get_stats_poller(self->manager, self->host);
+    g_autofree char *text = NULL;
+    guint achieved;
+
+    if (page == NULL)
+        return;
+    achieved = poller != NULL ? hako_stats_poller_get_achieved_interval(poller) : 0;
+    if (achieved > 0)
+        /* Translators: the tooltip of a guest's Performance page; times in seconds, such as
+         * "New figures every 1.2 s (asked for every 1.0 s)" */
+        text = g_strdup_printf(_("New figures every %.1f s (asked for every %.1f s)"),
+                               achieved / 1000.0, hako_stats_poller_get_interval(poller) / 1000.0);
+    if (g_strcmp0(text, gtk_widget_get_tooltip_text(page)) != 0)
+        gtk_widget_set_tooltip_text(page, text);
+}
+
 static void
 stats_updated_cb(HakoDetailsWindow *self, HakoHost *host)
 {
     for (guint i = 0; i < N_GRAPHS; i++)
         hako_graph_refresh(self->graphs[i]);
+    update_interval_tooltip(self);
+}
+
+/* While its Performance page is on screen, the window watches its guest's figures: all of
+ * them, polled at the fast rate. */
+static void
+update_watch(HakoDetailsWindow *self)
+{
+    const char *page = gtk_stack_get_visible_child_name(self->stack);
+
+    if (self->manager == NULL || self->domain == NULL)
+        return;
+    if (gtk_widget_get_mapped(GTK_WIDGET(self)) && g_strcmp0(page, "performance") == 0) {
+        g_autoptr(GPtrArray) domains = g_ptr_array_new();
+
+        g_ptr_array_add(domains, self->domain);
+        hako_connection_manager_set_watched(self->manager, self, domains,
+                                            HAKO_STATS_POLL_CPU | HAKO_STATS_POLL_MEMORY |
+                                                HAKO_STATS_POLL_DISK | HAKO_STATS_POLL_NETWORK);
+    } else {
+        hako_connection_manager_set_watched(self->manager, self, NULL, HAKO_STATS_POLL_NONE);
+    }
 }
 
 /* The guest is gone when its host's list no longer holds this very object. */
@@ -644,6 +688,11 @@ hako_details_window_constructed(GObject *object)
                             G_CONNECT_SWAPPED);
     g_signal_connect_object(self->domains, "items-changed", G_CALLBACK(domains_changed_cb), self,
                             G_CONNECT_SWAPPED);
+    g_signal_connect_object(self->stack, "notify::visible-child", G_CALLBACK(update_watch), self,
+                            G_CONNECT_SWAPPED);
+    g_signal_connect(self, "map", G_CALLBACK(update_watch), NULL);
+    g_signal_connect(self, "unmap", G_CALLBACK(update_watch), NULL);
+    update_interval_tooltip(self);
 }
 
 static void
@@ -673,6 +722,8 @@ hako_details_window_dispose(GObject *object)
         g_clear_object(&self->hardware);
     }
 
+    if (self->manager != NULL)
+        hako_connection_manager_set_watched(self->manager, self, NULL, HAKO_STATS_POLL_NONE);
     g_clear_object(&self->domains);
     g_clear_object(&self->host);
     g_clear_object(&self->domain);

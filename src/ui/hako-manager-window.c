@@ -40,6 +40,7 @@ struct _HakoManagerWindow {
     GObject *batch_selected;       /* the selection to restore after a batch */
     GPtrArray *stats_hosts;        /* HakoHost, as in the manager's list: followed for redraws */
     guint current_rows_refresh_id; /* idle: the cursor's and selected rows' new figures */
+    guint watch_id;                /* idle: tell the poller which rows are on screen */
 
     /* The selected row: a guest (selected_domain) or a host (selected_host). */
     HakoDomain *selected_domain;
@@ -573,6 +574,86 @@ foreach_row_on_screen(HakoManagerWindow *self, RowOnScreenFunc func, gpointer da
         if (!gtk_tree_model_iter_next(self->sort, &iter))
             break;
     }
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* What the list watches                                                                     */
+
+/*
+ * The guests whose rows are on screen are polled at the fast rate, with the groups of the
+ * graph columns shown; the others slowly. Scrolling, a search, a resize, a host expanded or
+ * collapsed, a column shown or hidden change the set at once (after the frame that moved the
+ * rows, so the range is the new one); the poller fetches the new guests without waiting for
+ * its next tick.
+ */
+
+static void
+watch_row(HakoManagerWindow *self, GObject *object, GtkTreePath *path, gpointer data)
+{
+    if (HAKO_IS_DOMAIN(object))
+        g_ptr_array_add(data, object);
+}
+
+static gboolean
+update_watched(gpointer data)
+{
+    HakoManagerWindow *self = data;
+    g_autoptr(GPtrArray) domains = g_ptr_array_new();
+    HakoStatsPolled groups = HAKO_STATS_POLL_NONE;
+    GdkWindow *window = gtk_widget_get_window(GTK_WIDGET(self));
+
+    self->watch_id = 0;
+    if (self->manager == NULL)
+        return G_SOURCE_REMOVE;
+    if (gtk_widget_get_mapped(GTK_WIDGET(self)) && window != NULL &&
+        !(gdk_window_get_state(window) & GDK_WINDOW_STATE_ICONIFIED))
+        foreach_row_on_screen(self, watch_row, domains);
+    for (guint i = 0; i < N_STATS_COLUMNS && self->tree_view != NULL; i++) {
+        if (!gtk_tree_view_column_get_visible(stats_column(self, i)))
+            continue;
+        groups |= hako_domain_stat_polled_by(stats_columns[i].stat);
+        if (stats_columns[i].second_stat >= 0)
+            groups |= hako_domain_stat_polled_by(stats_columns[i].second_stat);
+    }
+    hako_connection_manager_set_watched(self->manager, self, domains, groups);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_watch_update(HakoManagerWindow *self)
+{
+    if (self->watch_id == 0 && self->manager != NULL)
+        self->watch_id = g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, update_watched, self, NULL);
+}
+
+static gboolean
+watch_window_state_cb(HakoManagerWindow *self, GdkEventWindowState *event, GtkWidget *widget)
+{
+    if (event->changed_mask & GDK_WINDOW_STATE_ICONIFIED)
+        schedule_watch_update(self);
+    return GDK_EVENT_PROPAGATE;
+}
+
+static void
+follow_rows_on_screen(HakoManagerWindow *self)
+{
+    GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment(GTK_SCROLLABLE(self->tree_view));
+
+    if (vadjustment != NULL)
+        g_signal_connect_object(vadjustment, "value-changed", G_CALLBACK(schedule_watch_update),
+                                self, G_CONNECT_SWAPPED);
+    g_signal_connect_object(self->tree_view, "size-allocate", G_CALLBACK(schedule_watch_update),
+                            self, G_CONNECT_SWAPPED);
+    g_signal_connect_object(self->tree_view, "row-expanded", G_CALLBACK(schedule_watch_update),
+                            self, G_CONNECT_SWAPPED);
+    g_signal_connect_object(self->tree_view, "row-collapsed", G_CALLBACK(schedule_watch_update),
+                            self, G_CONNECT_SWAPPED);
+    for (guint i = 0; i < N_STATS_COLUMNS; i++)
+        g_signal_connect_object(stats_column(self, i), "notify::visible",
+                                G_CALLBACK(schedule_watch_update), self, G_CONNECT_SWAPPED);
+    g_signal_connect(self, "map", G_CALLBACK(schedule_watch_update), NULL);
+    g_signal_connect(self, "unmap", G_CALLBACK(schedule_watch_update), NULL);
+    g_signal_connect(self, "window-state-event", G_CALLBACK(watch_window_state_cb), NULL);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1819,7 +1900,15 @@ attach_models(HakoManagerWindow *self)
                                          GTK_SORT_ASCENDING);
     g_signal_connect_object(self->sort, "row-has-child-toggled",
                             G_CALLBACK(sort_has_child_toggled_cb), self, G_CONNECT_SWAPPED);
+    /* Rows come and go (a search, guests defined or gone): the rows on screen change. */
+    g_signal_connect_object(self->sort, "row-inserted", G_CALLBACK(schedule_watch_update), self,
+                            G_CONNECT_SWAPPED);
+    g_signal_connect_object(self->sort, "row-deleted", G_CALLBACK(schedule_watch_update), self,
+                            G_CONNECT_SWAPPED);
+    g_signal_connect_object(self->sort, "rows-reordered", G_CALLBACK(schedule_watch_update), self,
+                            G_CONNECT_SWAPPED);
     gtk_tree_view_set_model(self->tree_view, self->sort);
+    schedule_watch_update(self);
     expand_hosts(self);
 }
 
@@ -2198,6 +2287,7 @@ hako_manager_window_constructed(GObject *object)
     attach_models(self);
 
     bind_columns(self);
+    follow_rows_on_screen(self);
     start_thumbnails(self);
     hosts = hako_connection_manager_get_hosts(self->manager);
     g_signal_connect_object(hosts, "items-changed", G_CALLBACK(hosts_items_changed_cb), self,
@@ -2214,6 +2304,9 @@ hako_manager_window_dispose(GObject *object)
 
     g_clear_handle_id(&self->current_rows_refresh_id, g_source_remove);
     g_clear_handle_id(&self->thumbnail_timer, g_source_remove);
+    g_clear_handle_id(&self->watch_id, g_source_remove);
+    if (self->manager != NULL)
+        hako_connection_manager_set_watched(self->manager, self, NULL, HAKO_STATS_POLL_NONE);
 
     /* dispose runs twice for a window (gtk_widget_destroy, then the last unref); the actions
      * are gone the second time, so nothing here may update them. */
@@ -2245,7 +2338,8 @@ hako_manager_window_dispose(GObject *object)
     g_clear_object(&self->filter);
     g_clear_object(&self->store);
     g_clear_object(&self->ops);
-    g_clear_object(&self->manager);
+    g_clear_object(&self->manager); /* no watch is scheduled from here on */
+    g_clear_handle_id(&self->watch_id, g_source_remove);
     g_clear_object(&self->settings);
     g_cancellable_cancel(self->cancellable);
     g_clear_object(&self->cancellable);

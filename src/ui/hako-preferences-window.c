@@ -19,6 +19,7 @@ struct _HakoPreferencesWindow {
     GtkWidget *confirm_remove_device_check;
     GtkWidget *confirm_unapplied_check;
     GtkAdjustment *interval_adjustment;
+    GtkAdjustment *slow_interval_adjustment;
     GtkWidget *poll_memory_check;
     GtkWidget *poll_disk_check;
     GtkWidget *poll_network_check;
@@ -100,6 +101,8 @@ hako_preferences_window_constructed(GObject *object)
                     "active", G_SETTINGS_BIND_DEFAULT);
     /* GSettings maps the "u" key to the adjustment's double and back. */
     g_settings_bind(self->settings, "stats-interval", self->interval_adjustment, "value",
+                    G_SETTINGS_BIND_DEFAULT);
+    g_settings_bind(self->settings, "stats-slow-interval", self->slow_interval_adjustment, "value",
                     G_SETTINGS_BIND_DEFAULT);
     g_settings_bind(self->settings, "poll-memory", self->poll_memory_check, "active",
                     G_SETTINGS_BIND_DEFAULT);
@@ -195,6 +198,8 @@ hako_preferences_window_class_init(HakoPreferencesWindowClass *klass)
     gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow,
                                          confirm_unapplied_check);
     gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, interval_adjustment);
+    gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow,
+                                         slow_interval_adjustment);
     gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, poll_memory_check);
     gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, poll_disk_check);
     gtk_widget_class_bind_template_child(widget_class, HakoPreferencesWindow, poll_network_check);

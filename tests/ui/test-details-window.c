@@ -13,6 +13,7 @@
 #include "hako-host-private.h"
 #include "hako-host-window.h"
 #include "hako-preferences-window.h"
+#include "hako-stats-poller-private.h"
 #include "hako-ui.h"
 
 #include <math.h>
@@ -692,6 +693,114 @@ find_type(GtkWidget *widget, GType type)
 }
 
 /* The Polling page of the preferences writes its keys at once, and follows them. */
+/* What the guest's window asks the poller for: its guest, every figure, while the Performance
+ * page is on screen; nothing on the other pages. The page's tooltip tells the interval
+ * achieved. */
+typedef struct {
+    guint n;             /* requests seen */
+    char *last_kind;     /* of the last one */
+    gboolean last_guest; /* whether it asked for the guest */
+    HakoStatsPolled last_groups;
+} Asked;
+
+static void
+asked_cb(HakoStatsPoller *poller,
+         const char *kind,
+         HakoStatsPolled groups,
+         const char *const *uuids,
+         guint n_uuids,
+         gpointer data)
+{
+    Asked *asked = data;
+
+    asked->n++;
+    g_free(asked->last_kind);
+    asked->last_kind = g_strdup(kind);
+    asked->last_groups = groups;
+    asked->last_guest = FALSE;
+    for (guint i = 0; uuids != NULL && i < n_uuids; i++)
+        asked->last_guest = asked->last_guest || g_str_equal(uuids[i], GUEST_UUID);
+}
+
+typedef struct {
+    Asked *asked;
+    guint after;
+    gboolean guest;
+} AskedWait;
+
+/* A fast or extra request after @after, for the guest or not as @guest says. */
+static gboolean
+asked_for(gpointer data)
+{
+    AskedWait *w = data;
+
+    return w->asked->n > w->after && g_strcmp0(w->asked->last_kind, "full") != 0 &&
+           w->asked->last_guest == w->guest;
+}
+
+static gboolean
+has_tooltip(gpointer data)
+{
+    return gtk_widget_get_tooltip_text(data) != NULL;
+}
+
+static void
+test_details_window_watches_its_guest(Fixture *f, gconstpointer data)
+{
+    HakoStatsPoller *poller = hako_connection_manager_get_stats_poller(f->manager, f->host);
+    g_autoptr(GPtrArray) none = g_ptr_array_new();
+    Asked asked = {0};
+    AskedWait w = {&asked, 0, TRUE};
+    HakoDetailsWindow *window;
+    GtkWidget *page;
+    int other;
+
+    g_assert_nonnull(poller);
+    _hako_stats_poller_set_request_func(poller, asked_cb, &asked);
+    hako_connection_manager_set_stats_options(f->manager, 300,
+                                              HAKO_STATS_POLL_CPU | HAKO_STATS_POLL_MEMORY |
+                                                  HAKO_STATS_POLL_DISK | HAKO_STATS_POLL_NETWORK,
+                                              120);
+    hako_connection_manager_set_stats_slow_interval(f->manager, 600000);
+    /* Another window that shows no guest, so that ticks are not all full ones. */
+    hako_connection_manager_set_watched(f->manager, &other, none, HAKO_STATS_POLL_CPU);
+
+    hako_details_window_present(GTK_WINDOW(f->parent), f->manager, f->domain, f->settings);
+    window = hako_details_window_lookup(f->domain);
+    g_assert_true(wait_for(is_mapped, window, 5000));
+    /* On the console: its guest is not asked for. */
+    w.after = asked.n;
+    w.guest = FALSE;
+    g_assert_true(wait_for(asked_for, &w, 3000));
+
+    /* On the Performance page: at once, with every figure. */
+    w.after = asked.n;
+    w.guest = TRUE;
+    hako_details_window_show_page(window, "performance");
+    g_assert_true(wait_for(asked_for, &w, 3000));
+    g_assert_cmpint(asked.last_groups, ==,
+                    HAKO_STATS_POLL_CPU | HAKO_STATS_POLL_MEMORY | HAKO_STATS_POLL_DISK |
+                        HAKO_STATS_POLL_NETWORK);
+    /* the page is the stack's child that holds the graphs */
+    page = find_type(GTK_WIDGET(window), HAKO_TYPE_GRAPH);
+    while (page != NULL && !GTK_IS_STACK(gtk_widget_get_parent(page)))
+        page = gtk_widget_get_parent(page);
+    g_assert_nonnull(page);
+    g_assert_true(wait_for(has_tooltip, page, 3000));
+    g_assert_nonnull(strstr(gtk_widget_get_tooltip_text(page), "(asked for every 0.3 s)"));
+
+    /* Back on the console: no longer. */
+    hako_details_window_show_page(window, "console");
+    w.after = asked.n + 1;
+    w.guest = FALSE;
+    g_assert_true(wait_for(asked_for, &w, 3000));
+
+    gtk_widget_destroy(GTK_WIDGET(window));
+    hako_connection_manager_set_watched(f->manager, &other, NULL, HAKO_STATS_POLL_NONE);
+    _hako_stats_poller_set_request_func(poller, NULL, NULL);
+    g_free(asked.last_kind);
+}
+
 static void
 test_preferences_polling(void)
 {
@@ -795,6 +904,8 @@ main(int argc, char *argv[])
                test_details_window_closes_with_guest, fixture_tear_down);
     g_test_add("/ui/host-window/title-graphs-and-redraws", Fixture, NULL, fixture_set_up,
                test_host_window, fixture_tear_down);
+    g_test_add("/ui/details-window/watches-its-guest", Fixture, NULL, fixture_set_up,
+               test_details_window_watches_its_guest, fixture_tear_down);
     g_test_add_func("/ui/preferences/polling", test_preferences_polling);
     g_test_add_func("/ui/preferences/console", test_preferences_console);
     return g_test_run();

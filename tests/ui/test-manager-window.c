@@ -13,6 +13,7 @@
 #include "hako-host-window.h"
 #include "hako-manager-window.h"
 #include "hako-sparkline-renderer.h"
+#include "hako-stats-poller-private.h"
 #include "hako-ui.h"
 
 #include <glib/gstdio.h>
@@ -552,6 +553,198 @@ test_open_windows(Fixture *f, gconstpointer data)
         ;
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Polling follows the rows on screen                                                        */
+
+typedef struct {
+    char *kind;
+    HakoStatsPolled groups;
+    GHashTable *names; /* NULL: every running guest */
+} Request;
+
+static void
+request_free(gpointer data)
+{
+    Request *request = data;
+
+    g_free(request->kind);
+    g_clear_pointer(&request->names, g_hash_table_unref);
+    g_free(request);
+}
+
+typedef struct {
+    Fixture *f;
+    GPtrArray *requests;
+    guint from; /* for waits: the first request to look at */
+    const char *kind;
+    Request *found;
+} Requests;
+
+static void
+request_cb(HakoStatsPoller *poller,
+           const char *kind,
+           HakoStatsPolled groups,
+           const char *const *uuids,
+           guint n_uuids,
+           gpointer data)
+{
+    Requests *r = data;
+    Request *request = g_new0(Request, 1);
+
+    request->kind = g_strdup(kind);
+    request->groups = groups;
+    if (uuids != NULL) {
+        HakoDomainList *list = hako_host_get_domains(r->f->host);
+
+        request->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        for (guint i = 0; i < n_uuids; i++)
+            g_hash_table_add(request->names, g_strdup(hako_domain_get_name(
+                                                 hako_domain_list_lookup(list, uuids[i]))));
+    }
+    g_ptr_array_add(r->requests, request);
+}
+
+static gboolean
+request_seen(Fixture *f)
+{
+    Requests *r = g_object_get_data(G_OBJECT(f->window), "test-requests");
+
+    for (guint i = r->from; i < r->requests->len; i++) {
+        Request *request = g_ptr_array_index(r->requests, i);
+
+        if (r->kind == NULL || g_str_equal(request->kind, r->kind)) {
+            r->found = request;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* The first request from @from on that is of @kind (any when NULL). */
+static Request *
+wait_request(Fixture *f, Requests *r, guint from, const char *kind, guint timeout_ms)
+{
+    r->from = from;
+    r->kind = kind;
+    r->found = NULL;
+    return wait_for(request_seen, f, timeout_ms) ? r->found : NULL;
+}
+
+/* The names of the guests whose rows are on screen. */
+static GHashTable *
+names_on_screen(Fixture *f)
+{
+    GtkTreeModel *model = gtk_tree_view_get_model(f->tree_view);
+    GHashTable *names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GtkTreePath) start = NULL;
+    g_autoptr(GtkTreePath) end = NULL;
+    GtkTreeIter host;
+    GtkTreeIter guest;
+
+    g_assert_true(gtk_tree_view_get_visible_range(f->tree_view, &start, &end));
+    g_assert_true(gtk_tree_model_get_iter_first(model, &host));
+    g_assert_true(gtk_tree_model_iter_children(model, &guest, &host));
+    do {
+        g_autoptr(GtkTreePath) path = gtk_tree_model_get_path(model, &guest);
+
+        if (gtk_tree_path_compare(path, start) >= 0 && gtk_tree_path_compare(path, end) <= 0)
+            g_hash_table_add(names, g_strdup(hako_domain_get_name(
+                                        HAKO_DOMAIN(hako_host_store_get_object(model, &guest)))));
+    } while (gtk_tree_model_iter_next(model, &guest));
+    return names;
+}
+
+static void
+assert_same_names(GHashTable *got, GHashTable *expected)
+{
+    GHashTableIter iter;
+    gpointer name;
+
+    g_assert_nonnull(got);
+    g_hash_table_iter_init(&iter, expected);
+    while (g_hash_table_iter_next(&iter, &name, NULL)) {
+        if (!g_hash_table_contains(got, name))
+            g_error("%s is on screen but was not asked for", (char *)name);
+    }
+    g_hash_table_iter_init(&iter, got);
+    while (g_hash_table_iter_next(&iter, &name, NULL)) {
+        if (!g_hash_table_contains(expected, name))
+            g_error("%s was asked for but is not on screen", (char *)name);
+    }
+}
+
+/* The fast ticks ask for the guests on screen only, with the groups of the columns shown;
+ * scrolled, the guests that came into view are asked for at once, before the next tick. */
+static void
+test_polls_rows_on_screen(Fixture *f, gconstpointer data)
+{
+    Requests r = {f, g_ptr_array_new_with_free_func(request_free), 0, NULL, NULL};
+    HakoStatsPoller *poller = hako_connection_manager_get_stats_poller(f->manager, f->host);
+    GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment(GTK_SCROLLABLE(f->tree_view));
+    g_autoptr(GHashTable) before = NULL;
+    g_autoptr(GHashTable) after = NULL;
+    g_autoptr(GHashTable) came = NULL;
+    GHashTableIter iter;
+    gpointer name;
+    Request *request;
+    guint mark;
+
+    g_assert_nonnull(poller);
+    g_object_set_data(G_OBJECT(f->window), "test-requests", &r);
+    _hako_stats_poller_set_request_func(poller, request_cb, &r);
+    /* Fast ticks every 300 ms, no slow one during the test. */
+    hako_connection_manager_set_stats_options(f->manager, 300,
+                                              HAKO_STATS_POLL_CPU | HAKO_STATS_POLL_MEMORY |
+                                                  HAKO_STATS_POLL_DISK | HAKO_STATS_POLL_NETWORK,
+                                              120);
+    hako_connection_manager_set_stats_slow_interval(f->manager, 600000);
+    gtk_window_resize(GTK_WINDOW(f->window), 1000, 500);
+    g_assert_nonnull(wait_request(f, &r, 0, "fast", 5000));
+    /* A tick after the layout settled. */
+    request = wait_request(f, &r, r.requests->len, "fast", 3000);
+    g_assert_nonnull(request);
+    before = names_on_screen(f);
+    g_assert_cmpuint(g_hash_table_size(before), >, 3);
+    g_assert_cmpuint(g_hash_table_size(before), <, N_GUESTS / 2);
+    assert_same_names(request->names, before);
+    /* The default columns: guest CPU, memory (disk and network are off by default). */
+    g_assert_true(request->groups & HAKO_STATS_POLL_CPU);
+    g_assert_false(request->groups & HAKO_STATS_POLL_DISK);
+
+    /* Scrolled half-way down: the guests that came into view at once, alone. */
+    mark = r.requests->len;
+    gtk_adjustment_set_value(
+        vadjustment,
+        (gtk_adjustment_get_upper(vadjustment) - gtk_adjustment_get_page_size(vadjustment)) / 2);
+    request = wait_request(f, &r, mark, NULL, 3000);
+    g_assert_nonnull(request);
+    g_assert_cmpstr(request->kind, ==, "extra");
+    after = names_on_screen(f);
+    came = g_hash_table_new(g_str_hash, g_str_equal);
+    g_hash_table_iter_init(&iter, after);
+    while (g_hash_table_iter_next(&iter, &name, NULL)) {
+        if (!g_hash_table_contains(before, name))
+            g_hash_table_add(came, name);
+    }
+    g_assert_cmpuint(g_hash_table_size(came), >, 0);
+    assert_same_names(request->names, came);
+    /* The next tick: the rows now on screen. */
+    request = wait_request(f, &r, r.requests->len, "fast", 3000);
+    g_assert_nonnull(request);
+    assert_same_names(request->names, after);
+
+    /* The Disk I/O column shown: the ticks ask for disk figures too. */
+    g_settings_set_boolean(f->settings, "column-disk", TRUE);
+    request = wait_request(f, &r, r.requests->len + 1, "fast", 3000);
+    g_assert_nonnull(request);
+    g_assert_true(request->groups & HAKO_STATS_POLL_DISK);
+    g_settings_reset(f->settings, "column-disk");
+
+    _hako_stats_poller_set_request_func(poller, NULL, NULL);
+    g_object_set_data(G_OBJECT(f->window), "test-requests", NULL);
+    g_ptr_array_unref(r.requests);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -583,6 +776,8 @@ main(int argc, char *argv[])
                fixture_tear_down);
     g_test_add("/ui/manager-window/open-windows", Fixture, NULL, fixture_set_up, test_open_windows,
                fixture_tear_down);
+    g_test_add("/ui/manager-window/polls-rows-on-screen", Fixture, NULL, fixture_set_up,
+               test_polls_rows_on_screen, fixture_tear_down);
     status = g_test_run();
     g_clear_object(&shared_app);
     return status;
