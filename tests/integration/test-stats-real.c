@@ -8,6 +8,7 @@
 #include "hako-connection-manager.h"
 #include "hako-domain-ops.h"
 #include "hako-engine.h"
+#include "hako-stats-poller-private.h"
 #include "hako-test-util.h"
 
 #include <libvirt/libvirt.h>
@@ -217,6 +218,114 @@ test_busy_guest(Fixture *f, gconstpointer data)
     run_action(f, HAKO_DOMAIN_ACTION_FORCE_OFF);
 }
 
+/* What the ticks ask for, the last one kept. */
+typedef struct {
+    guint n;
+    char *kind;
+    HakoStatsPolled groups;
+    gboolean guest; /* whether it named the guest (or every running one) */
+    guint n_named;
+} Asked;
+
+static void
+asked_cb(HakoStatsPoller *poller,
+         const char *kind,
+         HakoStatsPolled groups,
+         const char *const *uuids,
+         guint n_uuids,
+         gpointer data)
+{
+    Asked *asked = data;
+    const char *uuid = g_object_get_data(G_OBJECT(poller), "test-uuid");
+
+    asked->n++;
+    g_free(asked->kind);
+    asked->kind = g_strdup(kind);
+    asked->groups = groups;
+    asked->n_named = n_uuids;
+    asked->guest = uuids == NULL;
+    for (guint i = 0; uuids != NULL && i < n_uuids; i++)
+        asked->guest = asked->guest || g_str_equal(uuids[i], uuid);
+}
+
+typedef struct {
+    Asked *asked;
+    guint after;
+    const char *kind;
+} AskedWait;
+
+static gboolean
+asked_kind(gpointer data)
+{
+    AskedWait *w = data;
+
+    return w->asked->n > w->after && g_strcmp0(w->asked->kind, w->kind) == 0;
+}
+
+static void
+wait_asked(Asked *asked, const char *kind)
+{
+    AskedWait w = {asked, asked->n, kind};
+
+    g_assert_true(hako_test_wait_until(asked_kind, &w, 20000));
+}
+
+/* Bulk polling follows what is watched: a guest nobody watches is not asked for at the fast
+ * rate; watched, it is fetched at once (virDomainListGetStats) with only the groups shown and
+ * has a figure within a tick; shut off, it is asked for no more. */
+static void
+test_watched_guest(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GPtrArray) none = g_ptr_array_new();
+    g_autoptr(GPtrArray) shown = g_ptr_array_new();
+    FigureWait cpu = {f->domain, HAKO_DOMAIN_STAT_CPU, -1};
+    FigureWait disk = {f->domain, HAKO_DOMAIN_STAT_DISK_READ, -1};
+    Asked asked = {0};
+    int consumer;
+
+    g_object_set_data_full(G_OBJECT(f->poller), "test-uuid",
+                           g_strdup(hako_domain_get_uuid(f->domain)), g_free);
+    _hako_stats_poller_set_request_func(f->poller, asked_cb, &asked);
+    hako_connection_manager_set_stats_slow_interval(f->manager, 600000);
+    hako_connection_manager_set_watched(f->manager, &consumer, none, HAKO_STATS_POLL_CPU);
+    run_action(f, HAKO_DOMAIN_ACTION_RUN);
+    /* The full tick that finds it running decides on bulk calls; then fast ticks, without it. */
+    wait_asked(&asked, "fast");
+    wait_asked(&asked, "fast");
+    g_assert_cmpint(hako_stats_poller_get_method(f->poller), ==, HAKO_STATS_METHOD_BULK);
+    g_assert_false(asked.guest);
+    g_assert_cmpuint(asked.n_named, ==, 0);
+
+    g_ptr_array_add(shown, f->domain);
+    {
+        AskedWait w = {&asked, asked.n, "extra"};
+
+        /* at once, or as soon as a tick still running is in */
+        hako_connection_manager_set_watched(f->manager, &consumer, shown,
+                                            HAKO_STATS_POLL_CPU | HAKO_STATS_POLL_DISK);
+        g_assert_true(hako_test_wait_until(asked_kind, &w, 5000));
+    }
+    g_assert_true(asked.guest);
+    g_assert_cmpuint(asked.n_named, ==, 1);
+    g_assert_cmpint(asked.groups, ==, HAKO_STATS_POLL_CPU | HAKO_STATS_POLL_DISK);
+    wait_asked(&asked, "fast");
+    g_assert_true(asked.guest);
+    g_assert_true(hako_test_wait_until(figure_known, &cpu, 5000));
+    g_assert_true(hako_test_wait_until(figure_known, &disk, 5000));
+    /* Memory is not shown: not asked for, and no figure is made up. */
+    g_assert_true(isnan(hako_domain_get_stat(f->domain, HAKO_DOMAIN_STAT_MEMORY)));
+    assert_no_spikes(f->domain);
+
+    run_action(f, HAKO_DOMAIN_ACTION_FORCE_OFF);
+    hako_test_spin(200);
+    wait_asked(&asked, "fast");
+    g_assert_false(asked.guest);
+
+    hako_connection_manager_set_watched(f->manager, &consumer, NULL, HAKO_STATS_POLL_NONE);
+    _hako_stats_poller_set_request_func(f->poller, NULL, NULL);
+    g_free(asked.kind);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -228,6 +337,8 @@ main(int argc, char *argv[])
     define_guest();
 
     g_test_add("/engine/stats/real/busy-guest", Fixture, NULL, fixture_setup, test_busy_guest,
+               fixture_teardown);
+    g_test_add("/engine/stats/real/watched-guest", Fixture, NULL, fixture_setup, test_watched_guest,
                fixture_teardown);
     return g_test_run();
 }
