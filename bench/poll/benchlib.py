@@ -168,10 +168,22 @@ def write_keyfile(config_home, groups):
 HAKO_BIN = os.path.join(ROOT, "build", "src", "hako")
 
 
-def hako_settings(interval=1):
+# Hako's list: about this many pixels of window around the rows, and this many per row
+# (measured under Xvfb at 600 and 900 pixels: 22 and 35 rows on screen).
+HAKO_LIST_CHROME_PX = 92
+HAKO_ROW_PX = 23
+
+
+def window_height_for_rows(rows):
+    """The window height at which Hako's list shows about `rows` guest rows."""
+    return HAKO_LIST_CHROME_PX + rows * HAKO_ROW_PX
+
+
+def hako_settings(interval=1, height=600, slow_interval=30):
     return {
         "org/hako/Hako": {
             "stats-interval": str(interval),
+            "stats-slow-interval": str(slow_interval),
             "poll-memory": "true",
             "poll-disk": "true",
             "poll-network": "true",
@@ -181,16 +193,16 @@ def hako_settings(interval=1):
             "column-disk": "true",
             "column-network": "true",
             "window-width": "800",
-            "window-height": "600",
+            "window-height": str(height),
         }
     }
 
 
-def virt_manager_settings(interval=1):
+def virt_manager_settings(interval=1, height=600):
     return {
         "org/virt-manager/virt-manager": {
             "manager-window-width": "800",
-            "manager-window-height": "600",
+            "manager-window-height": str(height),
             "system-tray": "false",
             "enable-libguestfs-vm-inspection": "false",
         },
@@ -288,28 +300,50 @@ class Gui:
             return ""
 
 
-def hako_gui(uri, display, workdir, probe_path, interval=1, extra_env=None):
+def hako_gui(
+    uri, display, workdir, probe_path, interval=1, extra_env=None, height=600, trace_path=None
+):
     env = {"HAKO_MAINLOOP_PROBE": probe_path}
+    if trace_path:
+        env["HAKO_STATS_TRACE"] = trace_path
     env.update(extra_env or {})
     return Gui(
         "hako",
         [HAKO_BIN, "--connect", uri],
-        hako_settings(interval),
+        hako_settings(interval, height),
         display,
         workdir,
         env,
     )
 
 
-def virt_manager_gui(uri, display, workdir, interval=1, extra_env=None):
+def virt_manager_gui(uri, display, workdir, interval=1, extra_env=None, height=600):
     return Gui(
         "virt-manager",
         ["virt-manager", "--no-fork", "--connect", uri],
-        virt_manager_settings(interval),
+        virt_manager_settings(interval, height),
         display,
         workdir,
         extra_env,
     )
+
+
+def read_stats_trace(path, since=0):
+    """Hako's HAKO_STATS_TRACE from byte `since` on: one (kind, groups, names) per request;
+    names is None for a full tick (every running guest)."""
+    requests = []
+    try:
+        with open(path) as f:
+            f.seek(since)
+            for line in f:
+                parts = line.split()
+                if len(parts) < 2:
+                    continue
+                names = None if parts[2:] == ["*"] else parts[2:]
+                requests.append((parts[0], parts[1], names))
+    except OSError:
+        pass
+    return requests
 
 
 def read_probe(path):
