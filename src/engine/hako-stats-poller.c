@@ -203,7 +203,7 @@ static void
 tick_free(Tick *tick)
 {
     g_clear_object(&tick->poller);
-    g_array_unref(tick->domains);
+    g_clear_pointer(&tick->domains, g_array_unref); /* none when given up before it started */
     g_clear_pointer(&tick->uuids, g_ptr_array_unref);
     g_free(tick);
 }

@@ -187,6 +187,16 @@ test_fast_ticks_ask_for_watched(Fixture *f, gconstpointer data)
     g_assert_nonnull(next_request(f, "full", 0, 5000));
     hako_test_spin(50);
 
+    /* Only a guest that does not run: nothing to fetch at once. */
+    {
+        static const char *const off[] = {"tdguest-shutoff-02", NULL};
+
+        mark = f->requests->len;
+        watch(f, HAKO_STATS_POLL_CPU, off);
+        hako_test_spin(50);
+        g_assert_null(next_request(f, "extra", mark, 0));
+    }
+
     mark = f->requests->len;
     watch(f, HAKO_STATS_POLL_CPU, first);
     /* At once: the new guests alone (the shut-off one is not asked for). */
