@@ -377,13 +377,29 @@ hako_trouble_explain(const HakoTrouble *trouble, const char *detail)
     return g_strdup_printf(_("%s %s\n%s"), trouble->summary, trouble->fix, detail);
 }
 
+/* The text between @prefix, which ends with a quote, and the next quote in @message, if any. */
+static char *
+quoted_after(const char *message, const char *prefix)
+{
+    const char *start = strstr(message, prefix);
+    const char *end;
+
+    if (start == NULL)
+        return NULL;
+    start += strlen(prefix);
+    end = strchr(start, '\'');
+    return end != NULL && end > start ? g_strndup(start, end - start) : NULL;
+}
+
 /**
  * hako_troubleshoot_start_error:
  * @message: (nullable): why libvirt could not start a guest
  *
  * Recognises a guest that cannot start because QEMU may not open one of its disk images (a
  * folder above it that QEMU's user cannot enter, or, with SELinux, a folder without the
- * virt_image_t label), or because the host has no KVM.
+ * virt_image_t label), because a network card's bridge or virtual network is missing, or its
+ * virtual network not started (as after moving a guest's definition between hosts), because
+ * the host could not give it its memory, or because the host has no KVM.
  *
  * Returns: (transfer full) (nullable): the explanation, or %NULL for other failures.
  */
@@ -392,6 +408,7 @@ hako_troubleshoot_start_error(const char *message)
 {
     g_autoptr(GRegex) open_denied = NULL;
     g_autoptr(GMatchInfo) match = NULL;
+    g_autofree char *name = NULL;
 
     if (message == NULL)
         return NULL;
@@ -413,6 +430,46 @@ hako_troubleshoot_start_error(const char *message)
                               "-R %s."),
                             folder, folder));
     }
+    if ((name = quoted_after(message, "Cannot get interface MTU on '")) != NULL &&
+        strstr(message, "No such device") != NULL)
+        return trouble_new(
+            HAKO_TROUBLE_BRIDGE_MISSING,
+            g_strdup_printf(_("The guest’s network card is connected to the bridge %s, which "
+                              "this host does not have."),
+                            name),
+            g_strdup_printf(_("Create the bridge on the host (for example with “nmcli "
+                              "connection add type bridge ifname %s”), or connect the network "
+                              "card to a virtual network such as “default” on its page in the "
+                              "guest’s window."),
+                            name));
+    g_clear_pointer(&name, g_free);
+    if ((name = quoted_after(message, "no network with matching name '")) != NULL)
+        return trouble_new(
+            HAKO_TROUBLE_NETWORK_MISSING,
+            g_strdup_printf(_("The guest’s network card is connected to the virtual network "
+                              "%s, which this host does not have."),
+                            name),
+            g_strdup(_("Create the network in Connection Details › Virtual Networks, or "
+                       "connect the network card to another network on its page in the "
+                       "guest’s window.")));
+    g_clear_pointer(&name, g_free);
+    if ((name = quoted_after(message, "network '")) != NULL &&
+        strstr(message, "is not active") != NULL)
+        return trouble_new(
+            HAKO_TROUBLE_NETWORK_INACTIVE,
+            g_strdup_printf(_("The virtual network %s, which the guest’s network card is "
+                              "connected to, is not started."),
+                            name),
+            g_strdup(_("Start it in Connection Details › Virtual Networks, and tick its "
+                       "Autostart so that it starts with the host; then run the guest again.")));
+    g_clear_pointer(&name, g_free);
+    if (strstr(message, "cannot set up guest memory") != NULL &&
+        strstr(message, "Cannot allocate memory") != NULL)
+        return trouble_new(
+            HAKO_TROUBLE_HOST_MEMORY,
+            g_strdup(_("The host could not give the guest the memory it asks for.")),
+            g_strdup(_("Give the guest less memory on its Memory page, or shut down other "
+                       "guests or programs on the host to free some; then run it again.")));
     if (strstr(message, "Could not access KVM kernel module") != NULL ||
         strstr(message, "failed to initialize kvm") != NULL ||
         strstr(message, "failed to initialize KVM") != NULL)

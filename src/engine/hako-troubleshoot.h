@@ -15,6 +15,10 @@ typedef enum {
     HAKO_TROUBLE_HOST_UNREACHABLE,   /* no answer, or refused, on the network */
     HAKO_TROUBLE_NO_KVM,             /* connected, but guests can only be emulated */
     HAKO_TROUBLE_IMAGE_ACCESS,       /* QEMU may not open a disk image (folders, SELinux) */
+    HAKO_TROUBLE_BRIDGE_MISSING,     /* a network card's host bridge does not exist */
+    HAKO_TROUBLE_NETWORK_MISSING,    /* a network card's virtual network is not defined */
+    HAKO_TROUBLE_NETWORK_INACTIVE,   /* a network card's virtual network is not started */
+    HAKO_TROUBLE_HOST_MEMORY,        /* the host could not give the guest its memory */
 } HakoTroubleKind;
 
 /* One explained failure: @summary says what happened, @fix what to do; both one or two

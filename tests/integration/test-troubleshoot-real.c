@@ -5,8 +5,9 @@
  * (an unprivileged user on the daemon's default 0777 socket, no system bus), a socket whose mode
  * keeps that user out (unix_sock_rw_perms = "0770"), and the daemon stopped, both under a
  * connected host and for a fresh connection. And a second daemon that cannot see /dev/kvm, whose
- * host says it has no KVM; a guest whose image is in a folder QEMU's user may not enter, whose
- * start fails with what to do.
+ * host says it has no KVM; guests whose start fails with what to do: an image in a folder QEMU's
+ * user may not enter, a network card on a bridge or a virtual network the host does not have, or
+ * on a network not started, and more memory than the host can give.
  *
  * Run by tests/harness/with-private-libvirtd (HAKO_TEST_URI, HAKO_TEST_DIR,
  * HAKO_TEST_LIBVIRTD_CTL). The unprivileged and namespaced parts run this program again with
@@ -22,6 +23,7 @@
 
 #include <glib/gstdio.h>
 #include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -409,6 +411,111 @@ test_image_access(void)
     g_rmdir(closed);
 }
 
+/* Defines the guest @name with @memory_mib and @devices on the daemon, runs it through
+ * HakoDomainOps, which must fail, and returns the error; the guest is gone afterwards. */
+static GError *
+run_fails(const char *name, guint64 memory_mib, const char *devices)
+{
+    g_autoptr(HakoConnectionManager) manager = hako_connection_manager_new(NULL);
+    g_autoptr(HakoDomainOps) ops = hako_domain_ops_new(manager);
+    HakoHost *host = hako_connection_manager_add(manager, uri, HAKO_CONNECT_NONE);
+    g_autofree char *xml = g_strdup_printf(
+        "<domain type='qemu'><name>%s</name><memory unit='MiB'>%" G_GUINT64_FORMAT "</memory>"
+        "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>"
+        "<emulator>/usr/bin/qemu-system-x86_64</emulator>%s</devices></domain>",
+        name, memory_mib, devices);
+    GAsyncResult *result = NULL;
+    GError *error = NULL;
+    virConnectPtr conn = virConnectOpen(uri);
+    virDomainPtr dom;
+    HakoDomain *domain;
+
+    g_assert_nonnull(conn);
+    dom = virDomainDefineXML(conn, xml);
+    if (dom == NULL)
+        g_error("define %s: %s", name, virGetLastErrorMessage());
+    hako_connection_manager_connect(manager, host);
+    g_assert_true(hako_test_wait_until(hako_test_host_connected, host, 60000));
+    domain = hako_domain_list_lookup_by_name(hako_host_get_domains(host), name);
+    g_assert_nonnull(domain);
+    hako_domain_ops_lifecycle_async(ops, domain, HAKO_DOMAIN_ACTION_RUN, NULL, done_cb, &result);
+    g_assert_true(hako_test_wait_until(is_done, &result, 60000));
+    g_assert_false(hako_domain_ops_lifecycle_finish(ops, result, &error));
+    g_clear_object(&result);
+    g_assert_nonnull(error);
+    g_test_message("%s", error->message);
+    virDomainUndefine(dom);
+    virDomainFree(dom);
+    virConnectClose(conn);
+    return error;
+}
+
+/* A network card on a bridge the host does not have (a definition moved from another host). */
+static void
+test_bridge_missing(void)
+{
+    g_autoptr(GError) error =
+        run_fails("hako-no-bridge", 32,
+                  "<interface type='bridge'><source bridge='hakonobr0'/><model type='e1000'/>"
+                  "<rom enabled='no'/></interface>");
+
+    assert_contains(error->message, "Could not start “hako-no-bridge”");
+    assert_contains(error->message, "connected to the bridge hakonobr0, which this host does not");
+    assert_contains(error->message, "nmcli connection add type bridge ifname hakonobr0");
+    assert_contains(error->message, "hakonobr0': No such device");
+}
+
+/* A network card on a virtual network the host does not have. */
+static void
+test_network_missing(void)
+{
+    g_autoptr(GError) error = run_fails("hako-no-network", 32,
+                                        "<interface type='network'><source network='hako-nonet'/>"
+                                        "<model type='e1000'/><rom enabled='no'/></interface>");
+
+    assert_contains(error->message, "Could not start “hako-no-network”");
+    assert_contains(error->message, "virtual network hako-nonet, which this host does not have");
+    assert_contains(error->message, "Connection Details › Virtual Networks");
+}
+
+/* A network card on a virtual network defined but not started. */
+static void
+test_network_inactive(void)
+{
+    virConnectPtr conn = virConnectOpen(uri);
+    virNetworkPtr net;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_nonnull(conn);
+    net = virNetworkDefineXML(conn, "<network><name>hako-idle-net</name>"
+                                    "<bridge name='hakoidle0'/></network>");
+    if (net == NULL)
+        g_error("define network: %s", virGetLastErrorMessage());
+    error = run_fails("hako-idle-network", 32,
+                      "<interface type='network'><source network='hako-idle-net'/>"
+                      "<model type='e1000'/><rom enabled='no'/></interface>");
+    assert_contains(error->message, "Could not start “hako-idle-network”");
+    assert_contains(error->message, "virtual network hako-idle-net");
+    assert_contains(error->message, "is not started");
+    assert_contains(error->message, "Autostart");
+    virNetworkUndefine(net);
+    virNetworkFree(net);
+    virConnectClose(conn);
+}
+
+/* A guest asking for more memory than the host can give: far more than its RAM and swap. */
+#define HUGE_MEMORY_MIB (G_GUINT64_CONSTANT(4) * 1024 * 1024)
+
+static void
+test_host_memory(void)
+{
+    g_autoptr(GError) error = run_fails("hako-too-big", HUGE_MEMORY_MIB, "");
+
+    assert_contains(error->message, "Could not start “hako-too-big”");
+    assert_contains(error->message, "could not give the guest the memory it asks for");
+    assert_contains(error->message, "Cannot allocate memory");
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -429,6 +536,10 @@ main(int argc, char *argv[])
     /* In this order: the socket's mode is changed for good, and the daemon stopped last. */
     g_test_add_func("/troubleshoot-real/no-kvm", test_no_kvm);
     g_test_add_func("/troubleshoot-real/image-access", test_image_access);
+    g_test_add_func("/troubleshoot-real/bridge-missing", test_bridge_missing);
+    g_test_add_func("/troubleshoot-real/network-missing", test_network_missing);
+    g_test_add_func("/troubleshoot-real/network-inactive", test_network_inactive);
+    g_test_add_func("/troubleshoot-real/host-memory", test_host_memory);
     g_test_add_func("/troubleshoot-real/host-unresolved", test_host_unresolved);
     g_test_add_func("/troubleshoot-real/polkit-unavailable", test_polkit_unavailable);
     g_test_add_func("/troubleshoot-real/socket-permission", test_socket_permission);

@@ -223,7 +223,8 @@ read_caps(const char *name)
 }
 
 /* A guest that cannot start: QEMU may not open an image (the message of libvirt 9.0 with QEMU
- * 7.2), or the host has no KVM; other failures are not explained. */
+ * 7.2), a network card's bridge or network is missing or not started, the host has no memory for
+ * it, or no KVM; other failures are not explained. */
 static void
 test_start_error(void)
 {
@@ -241,6 +242,19 @@ test_start_error(void)
         "Permission denied");
     g_autoptr(HakoTrouble) other = hako_troubleshoot_start_error(
         "Requested operation is not valid: domain is already running");
+    /* libvirt 9.0's words, as troubleshoot-real provokes them */
+    g_autoptr(HakoTrouble) bridge =
+        hako_troubleshoot_start_error("Cannot get interface MTU on 'br-lab': No such device");
+    g_autoptr(HakoTrouble) network =
+        hako_troubleshoot_start_error("Network not found: no network with matching name 'lab'");
+    g_autoptr(HakoTrouble) inactive = hako_troubleshoot_start_error(
+        "Requested operation is not valid: network 'lab' is not active");
+    g_autoptr(HakoTrouble) memory = hako_troubleshoot_start_error(
+        "internal error: qemu unexpectedly closed the monitor: 2026-12-03T01:20:11.397010Z "
+        "qemu-system-x86_64: cannot set up guest memory 'pc.ram': Cannot allocate memory");
+    /* not the same: an MTU that cannot be read for another reason */
+    g_autoptr(HakoTrouble) mtu =
+        hako_troubleshoot_start_error("Cannot get interface MTU on 'br-lab': Permission denied");
 
     g_assert_nonnull(denied);
     g_assert_cmpint(denied->kind, ==, HAKO_TROUBLE_IMAGE_ACCESS);
@@ -256,6 +270,19 @@ test_start_error(void)
     g_assert_cmpint(kvm->kind, ==, HAKO_TROUBLE_NO_KVM);
     g_assert_null(other);
     g_assert_null(hako_troubleshoot_start_error(NULL));
+    g_assert_nonnull(bridge);
+    g_assert_cmpint(bridge->kind, ==, HAKO_TROUBLE_BRIDGE_MISSING);
+    g_assert_nonnull(strstr(bridge->summary, "bridge br-lab,"));
+    g_assert_nonnull(strstr(bridge->fix, "ifname br-lab"));
+    g_assert_nonnull(network);
+    g_assert_cmpint(network->kind, ==, HAKO_TROUBLE_NETWORK_MISSING);
+    g_assert_nonnull(strstr(network->summary, "virtual network lab,"));
+    g_assert_nonnull(inactive);
+    g_assert_cmpint(inactive->kind, ==, HAKO_TROUBLE_NETWORK_INACTIVE);
+    g_assert_nonnull(strstr(inactive->summary, "virtual network lab,"));
+    g_assert_nonnull(memory);
+    g_assert_cmpint(memory->kind, ==, HAKO_TROUBLE_HOST_MEMORY);
+    g_assert_null(mtu);
 }
 
 static void
