@@ -388,8 +388,13 @@ gather_bulk(Tick *tick, gboolean *no_bulk)
     gboolean any_cpu = FALSE;
     int n;
 
+    /* The vCPU group costs each QEMU a monitor query (about a quarter of what the groups cost
+     * the host, bench/poll), and only gives the number of vCPUs, which the guest's definition
+     * already has: asked for on full ticks only, to follow a change of it. */
     if (tick->polled & HAKO_STATS_POLL_CPU)
-        stats |= VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_VCPU;
+        stats |= VIR_DOMAIN_STATS_CPU_TOTAL;
+    if ((tick->polled & HAKO_STATS_POLL_CPU) && tick->kind == TICK_FULL)
+        stats |= VIR_DOMAIN_STATS_VCPU;
     if (tick->polled & HAKO_STATS_POLL_MEMORY)
         stats |= VIR_DOMAIN_STATS_BALLOON;
     if (tick->polled & HAKO_STATS_POLL_DISK)
@@ -657,6 +662,8 @@ keep_counters(HakoStatsPoller *self, const RawDomain *raw)
     keep->block_at = raw->time;
     keep->net_at = raw->time;
     if (prev != NULL && prev->id == raw->id) {
+        if (raw->vcpus == 0)
+            keep->vcpus = prev->vcpus;
         if (!raw->has_cpu) {
             keep->has_cpu = prev->has_cpu;
             keep->cpu_time = prev->cpu_time;
@@ -697,7 +704,9 @@ apply_domain(HakoStatsPoller *self,
     if (prev != NULL && prev->id == raw->id) {
         if ((polled & HAKO_STATS_POLL_CPU) && raw->has_cpu && prev->has_cpu) {
             gint64 interval = raw->time - prev->cpu_time_at;
-            guint vcpus = raw->vcpus > 0 ? raw->vcpus : hako_domain_get_vcpus(domain);
+            guint vcpus = raw->vcpus > 0    ? raw->vcpus
+                          : prev->vcpus > 0 ? prev->vcpus
+                                            : hako_domain_get_vcpus(domain);
 
             values[HAKO_DOMAIN_STAT_CPU] =
                 hako_stats_cpu_percent(prev->cpu_time, raw->cpu_time, interval, vcpus);

@@ -200,7 +200,10 @@ append_runs(cairo_t *cr, const GraphAxis *axis, HakoStatsHistory *history, gbool
 {
     guint n = MIN(hako_stats_history_get_n_samples(history), axis->capacity);
     double first_x = 0, last_x = 0;
+    double pending_x = 0; /* a point held back: it may lie inside a level stretch */
+    gboolean pending = FALSE;
     gboolean in_run = FALSE;
+    double run_y = 0;
     double bottom = axis->y0 + axis->height;
 
     for (guint i = 0; i <= n; i++) {
@@ -210,23 +213,39 @@ append_runs(cairo_t *cr, const GraphAxis *axis, HakoStatsHistory *history, gbool
         double x, y;
 
         if (isnan(value)) {
+            if (in_run && pending)
+                cairo_line_to(cr, pending_x, run_y);
             if (in_run && closed) {
                 cairo_line_to(cr, last_x, bottom);
                 cairo_line_to(cr, first_x, bottom);
                 cairo_close_path(cr);
             }
             in_run = FALSE;
+            pending = FALSE;
             continue;
         }
         x = axis_x(axis, age);
-        y = axis_y(axis, value);
+        /* to a quarter of a pixel, which no one sees, so that a level line is level */
+        y = round(axis_y(axis, value) * 4.0) / 4.0;
         if (!in_run) {
             cairo_move_to(cr, x, y);
+            /* A lone sample is a zero-length segment, which a round cap draws as a dot. */
+            cairo_line_to(cr, x, y);
             first_x = x;
+            run_y = y;
             in_run = TRUE;
+        } else if (y == run_y) {
+            /* Points along a level stretch draw nothing its ends do not: only its last one is
+             * drawn, once the stretch ends (idle guests' graphs are mostly level). */
+            pending_x = x;
+            pending = TRUE;
+        } else {
+            if (pending)
+                cairo_line_to(cr, pending_x, run_y);
+            cairo_line_to(cr, x, y);
+            run_y = y;
+            pending = FALSE;
         }
-        /* A lone sample is a zero-length segment, which a round cap draws as a dot. */
-        cairo_line_to(cr, x, y);
         last_x = x;
     }
 }
