@@ -270,7 +270,9 @@ draw_series(cairo_t *cr,
     gdk_cairo_set_source_rgba(cr, color);
     cairo_set_line_width(cr, line_width);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    /* Bevelled: at these widths it looks the same as round, and cairo makes a round join of
+     * every point of a line out of many more trapezoids. */
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL);
     cairo_stroke(cr);
     cairo_restore(cr);
 }
