@@ -289,7 +289,8 @@ watch_shutdown(HakoDomain *domain)
     ShutdownWatch *watch = g_new0(ShutdownWatch, 1);
 
     watch->domain = domain;
-    watch->source_id = g_timeout_add_seconds(shutdown_timeout(), shutdown_timeout_cb, watch);
+    /* Not g_timeout_add_seconds(): it aligns to the second and may fire almost a second early. */
+    watch->source_id = g_timeout_add(shutdown_timeout() * 1000, shutdown_timeout_cb, watch);
     watch->handler_id =
         g_signal_connect(domain, "notify::state", G_CALLBACK(shutdown_watch_state_cb), NULL);
     /* Replaces (and ends) the previous request's watch. */

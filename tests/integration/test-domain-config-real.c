@@ -88,7 +88,13 @@ open_raw(void)
 }
 
 /* A TCG guest of 64 MiB (128 at most), one vCPU of two, an empty CD drive, a SCSI controller,
- * foreign metadata; started when @start. */
+ * foreign metadata; started (paused) when @start.
+ *
+ * Paused, because SeaBIOS resets the drives while it starts, and a reset that falls in the
+ * middle of a CD media change shuts the tray without QEMU saying so: libvirt then believes the
+ * tray open for the rest of the guest's life, and every later change fails with "Tray of
+ * device … is not open" (seen under load in CI, reproduced with a Python client: about 1 guest
+ * in 12; never with the guest paused). Nothing Hako can mend through libvirt's API. */
 static HakoDomain *
 define_guest(const char *name, gboolean start)
 {
@@ -128,7 +134,7 @@ define_guest(const char *name, gboolean start)
         g_test_message("define: %s", virGetLastErrorMessage());
     g_assert_nonnull(dom);
     if (start)
-        g_assert_cmpint(virDomainCreate(dom), ==, 0);
+        g_assert_cmpint(virDomainCreateWithFlags(dom, VIR_DOMAIN_START_PAUSED), ==, 0);
     virDomainFree(dom);
     virConnectClose(conn);
     g_assert_true(hako_test_wait_until(domain_listed, (gpointer)name, 10000));
