@@ -1069,6 +1069,71 @@ connect_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancel
     g_task_return_pointer(task, result, connect_result_free);
 }
 
+/* ---------------------------------------------------------------------- */
+/* The statistics poller's own connections */
+
+typedef struct {
+    char *uri;
+    HakoSshMaster *ssh; /* nullable */
+    gboolean read_only;
+} StatsOpen;
+
+static void
+stats_open_free(gpointer data)
+{
+    StatsOpen *o = data;
+
+    g_free(o->uri);
+    if (o->ssh != NULL)
+        _hako_ssh_master_unref(o->ssh);
+    g_free(o);
+}
+
+/* Asked for credentials, the poller's connection gives up: the poller then uses the host's. */
+static int
+stats_auth_cb(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
+{
+    return -1;
+}
+
+/* The poller's thread: a connection of its own to the host, through the same SSH session. */
+static virConnectPtr
+stats_open(gpointer data)
+{
+    StatsOpen *o = data;
+    int credtypes[] = {VIR_CRED_AUTHNAME,   VIR_CRED_USERNAME, VIR_CRED_PASSPHRASE,
+                       VIR_CRED_ECHOPROMPT, VIR_CRED_REALM,    VIR_CRED_NOECHOPROMPT,
+                       VIR_CRED_EXTERNAL};
+    virConnectAuth auth = {credtypes, G_N_ELEMENTS(credtypes), stats_auth_cb, NULL};
+    g_autofree char *uri = NULL;
+    virConnectPtr conn;
+
+    if (o->ssh != NULL && !_hako_ssh_master_is_running(o->ssh))
+        return NULL;
+    uri = o->ssh != NULL ? _hako_ssh_master_rewrite_uri(o->ssh, o->uri) : g_strdup(o->uri);
+    conn = virConnectOpenAuth(uri, &auth, o->read_only ? VIR_CONNECT_RO : 0);
+    if (conn != NULL && virConnectSetKeepAlive(conn, KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT) < 0)
+        virResetLastError();
+    return conn;
+}
+
+/* What the poller opens its connections with: nothing for the test driver (a second
+ * connection to a test:///FILE is another host). */
+static StatsOpen *
+stats_open_new(HostEntry *entry)
+{
+    const char *uri = hako_host_get_uri(entry->host);
+    StatsOpen *o;
+
+    if (g_str_has_prefix(uri, "test:"))
+        return NULL;
+    o = g_new0(StatsOpen, 1);
+    o->uri = g_strdup(uri);
+    o->ssh = entry->ssh != NULL ? _hako_ssh_master_ref(entry->ssh) : NULL;
+    o->read_only = hako_host_get_read_only(entry->host);
+    return o;
+}
+
 /* Main thread: make the host's guest list match @facts, keyed by UUID. */
 static void
 reconcile_domains(HostEntry *entry, GPtrArray *facts)
@@ -1148,9 +1213,14 @@ connect_done_cb(GObject *source, GAsyncResult *res, gpointer user_data)
     reconcile_domains(entry, result->facts);
     entry->list_applied = TRUE;
     _hako_host_set_state(entry->host, HAKO_HOST_STATE_CONNECTED, NULL);
-    entry->poller =
-        _hako_stats_poller_new(entry->host, entry->conn, entry->manager->stats_interval_ms,
-                               entry->manager->stats_polled, entry->manager->stats_history);
+    {
+        StatsOpen *open = stats_open_new(entry);
+
+        entry->poller =
+            _hako_stats_poller_new(entry->host, entry->conn, open != NULL ? stats_open : NULL, open,
+                                   stats_open_free, entry->manager->stats_interval_ms,
+                                   entry->manager->stats_polled, entry->manager->stats_history);
+    }
     hako_stats_poller_set_slow_interval(entry->poller, entry->manager->stats_slow_interval_ms);
     apply_watches(entry->manager, entry, NULL);
 

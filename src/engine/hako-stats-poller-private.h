@@ -8,8 +8,15 @@
 
 G_BEGIN_DECLS
 
+/* Opens a connection of the poller's own to the same host, on the poller's thread (so it may
+ * block); %NULL when it cannot (the poller then uses the host's connection). */
+typedef virConnectPtr (*HakoStatsOpenFunc)(gpointer data);
+
 HakoStatsPoller *_hako_stats_poller_new(HakoHost *host,
                                         virConnectPtr conn,
+                                        HakoStatsOpenFunc open_func,
+                                        gpointer open_data,
+                                        GDestroyNotify open_data_free,
                                         guint interval_ms,
                                         HakoStatsPolled polled,
                                         guint history_length);

@@ -47,6 +47,14 @@
 /* IP addresses change rarely and cost a call per guest: every this many ticks. */
 #define ADDRESSES_EVERY 10
 
+/* A bulk call that has not come back after this many intervals (and at least STUCK_MIN_MS) waits
+ * for a guest whose QEMU does not answer its monitor: it is left to finish on its thread, and
+ * ticks go on on a new one, where NOWAIT skips that guest's monitor figures (its job is held).
+ * At most STUCK_MAX such calls at once. */
+#define STUCK_INTERVALS 5
+#define STUCK_MIN_MS 3000
+#define STUCK_MAX 3
+
 /* What a tick asks for. */
 typedef enum {
     TICK_FULL,  /* every running guest, every enabled group */
@@ -71,11 +79,39 @@ consumer_free(gpointer data)
     g_free(consumer);
 }
 
+/* How a thread of the poller opens its own connection; shared by the threads, which may outlive
+ * the poller (a call left behind). */
+typedef struct {
+    gatomicrefcount ref;
+    HakoStatsOpenFunc func;
+    gpointer data;
+    GDestroyNotify data_free;
+} Opener;
+
+static Opener *
+opener_ref(Opener *opener)
+{
+    if (opener != NULL)
+        g_atomic_ref_count_inc(&opener->ref);
+    return opener;
+}
+
+static void
+opener_unref(Opener *opener)
+{
+    if (opener != NULL && g_atomic_ref_count_dec(&opener->ref)) {
+        if (opener->data_free != NULL)
+            opener->data_free(opener->data);
+        g_free(opener);
+    }
+}
+
 struct _HakoStatsPoller {
     GObject parent_instance;
 
     HakoHost *host;     /* weak */
     virConnectPtr conn; /* a reference of our own */
+    Opener *opener;     /* NULL: the threads use @conn */
     guint interval_ms;
     guint slow_interval_ms;
     HakoStatsPolled polled;
@@ -83,7 +119,10 @@ struct _HakoStatsPoller {
     guint timeout_id;
     GAsyncQueue *queue; /* to the poller's thread, made with the first tick */
     gboolean in_flight;
-    gboolean late; /* the timer fired during a tick: the next one starts when it ends */
+    gboolean late;          /* the timer fired during a tick: the next one starts when it ends */
+    gpointer current;       /* Tick: the one in flight */
+    gint64 in_flight_since; /* when it started (monotonic µs) */
+    guint n_stuck;          /* ticks left behind on a thread of their own */
     gboolean stopped;
     GHashTable *consumers; /* consumer -> Consumer */
     GHashTable *pending;   /* UUIDs newly watched, to fetch at once */
@@ -175,6 +214,7 @@ typedef struct {
     gboolean nowait;
     GHashTable *devices; /* borrowed from the poller: one tick at a time */
     GHashTable *handles; /* the same */
+    gboolean stuck;      /* left behind (main thread only): its figures are dropped */
     /* out */
     HakoStatsMethod decided;
     gboolean nowait_refused;
@@ -403,7 +443,12 @@ gather_bulk(Tick *tick, gboolean *no_bulk)
         stats |= VIR_DOMAIN_STATS_INTERFACE;
 
     *no_bulk = FALSE;
+    tick->time = g_get_monotonic_time();
     n = bulk_call(tick, stats, &records);
+    if (g_get_monotonic_time() - tick->time > 1000000)
+        g_debug("bulk call (%s, %u guests, nowait %d) took %" G_GINT64_FORMAT " ms",
+                tick_kind_names[tick->kind], tick->uuids != NULL ? tick->uuids->len : 0,
+                tick->nowait, (g_get_monotonic_time() - tick->time) / 1000);
     tick->time = g_get_monotonic_time();
     if (n < 0) {
         int code = virGetLastErrorCode();
@@ -766,7 +811,15 @@ tick_done(gpointer data)
     double host_values[HAKO_N_HOST_STATS] = {NAN, NAN};
     guint host_cpus;
 
+    if (tick->stuck) {
+        /* Back at last, long after ticks went on without it: too old to draw. */
+        g_debug("a stuck statistics call came back");
+        self->n_stuck--;
+        tick_free(tick);
+        return G_SOURCE_REMOVE;
+    }
     self->in_flight = FALSE;
+    self->current = NULL;
     if (self->stopped || self->host == NULL) {
         tick_free(tick);
         return G_SOURCE_REMOVE;
@@ -855,26 +908,61 @@ tick_done(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-/* The poller's own thread: ticks one after the other, for as long as the poller lives. One
- * thread per connection, so a hung host holds up only its own polls, and reused, so polling
- * costs no thread (and no malloc arena) per tick. Its last request drops the poller's
- * connection there, since dropping the last reference talks to the host. */
+/* What a thread of the poller starts with. */
+typedef struct {
+    GAsyncQueue *queue;
+    Opener *opener;
+} WorkerStart;
+
+/* The poller's own thread: ticks one after the other, for as long as the poller lives (or until
+ * a call of its waits so long for a guest that does not answer that the poller goes on on a new
+ * thread). One thread per connection, so a hung host holds up only its own polls, and reused,
+ * so polling costs no thread (and no malloc arena) per tick.
+ *
+ * It calls on a connection of its own when it can open one: a call that waits for a guest whose
+ * QEMU does not answer keeps libvirt's client busy on its connection (its thread holds the
+ * socket, and other threads' calls then go out and come back only when something wakes it: the
+ * keepalive, every 5 s; libvirt 9.0, reproduced with a Python client). On its own connection,
+ * that holds up neither the host's other calls nor the poller's next thread. Its last request
+ * drops the host's connection there, since dropping the last reference talks to the host. */
 static gpointer
 worker_main(gpointer data)
 {
-    GAsyncQueue *queue = data;
+    WorkerStart *start = data;
+    GAsyncQueue *queue = start->queue;
+    virConnectPtr own = NULL;
+    gboolean opened = FALSE;
     Tick *tick;
 
     while (!(tick = g_async_queue_pop(queue))->stop) {
+        if (!opened && start->opener != NULL) {
+            opened = TRUE;
+            own = start->opener->func(start->opener->data);
+            if (own == NULL)
+                g_debug("statistics on the host's connection: %s", _hako_libvirt_last_message());
+            else
+                g_debug("statistics on a connection of their own");
+            virResetLastError();
+        }
+        if (own != NULL) {
+            tick_drop_conn(tick);
+            virConnectRef(own);
+            tick->conn = own;
+        }
         gather_tick(tick);
         _hako_invoke_in_main(tick_done, tick);
     }
+    /* the handles hold their connection: let go of them first */
     g_clear_pointer(&tick->handles, g_hash_table_unref);
+    if (own != NULL)
+        virConnectClose(own);
     tick_drop_conn(tick);
     if (tick->then != NULL)
         tick->then(tick->then_data);
     g_free(tick);
     g_async_queue_unref(queue);
+    opener_unref(start->opener);
+    g_free(start);
     return NULL;
 }
 
@@ -882,8 +970,12 @@ static void
 push_to_worker(HakoStatsPoller *self, Tick *tick)
 {
     if (self->queue == NULL) {
+        WorkerStart *start = g_new0(WorkerStart, 1);
+
         self->queue = g_async_queue_new();
-        g_thread_unref(g_thread_new("hako-stats", worker_main, g_async_queue_ref(self->queue)));
+        start->queue = g_async_queue_ref(self->queue);
+        start->opener = opener_ref(self->opener);
+        g_thread_unref(g_thread_new("hako-stats", worker_main, start));
     }
     g_async_queue_push(self->queue, tick);
 }
@@ -1052,6 +1144,8 @@ start_tick_of(HakoStatsPoller *self, TickKind kind)
     if (kind != TICK_EXTRA)
         self->n_started++;
     self->in_flight = TRUE;
+    self->current = tick;
+    self->in_flight_since = now;
 
     if (self->request_func != NULL) {
         static const char *const none[] = {NULL};
@@ -1077,12 +1171,51 @@ start_tick(HakoStatsPoller *self)
     return start_tick_of(self, TICK_FAST);
 }
 
+/* Whether the tick in flight waits, by now, for a guest that does not answer, and may be left
+ * behind: a bulk call with NOWAIT (the next one then skips what that guest's job holds). */
+static gboolean
+tick_is_stuck(HakoStatsPoller *self, gint64 now)
+{
+    gint64 limit = MAX((gint64)self->interval_ms * STUCK_INTERVALS, STUCK_MIN_MS) * 1000;
+
+    return self->in_flight && self->current != NULL && now - self->in_flight_since >= limit &&
+           self->method == HAKO_STATS_METHOD_BULK && !self->nowait_refused &&
+           self->n_stuck < STUCK_MAX;
+}
+
+/* Leaves the tick in flight to finish on its thread, which then ends; the next ticks go to a
+ * new thread, with handles of their own (the stuck call still uses the old ones). */
+static void
+leave_stuck_tick(HakoStatsPoller *self)
+{
+    Tick *tick = self->current;
+    Tick *retire = g_new0(Tick, 1);
+
+    g_debug("%s: a statistics call (%s, groups %#x) has not come back for %" G_GINT64_FORMAT
+            " ms; going on without it",
+            hako_host_get_uri(self->host), tick_kind_names[tick->kind], (guint)tick->polled,
+            (g_get_monotonic_time() - self->in_flight_since) / 1000);
+    tick->stuck = TRUE;
+    self->n_stuck++;
+    self->in_flight = FALSE;
+    self->current = NULL;
+    /* Its thread ends once the stuck call is back, and lets go there of the handles the call
+     * still uses (letting go of a handle may let go of the connection: not on this thread). */
+    retire->stop = TRUE;
+    retire->handles = g_steal_pointer(&self->handles);
+    self->handles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, handle_free);
+    g_async_queue_push(self->queue, retire);
+    g_clear_pointer(&self->queue, g_async_queue_unref);
+}
+
 static gboolean
 timeout_cb(gpointer data)
 {
     HakoStatsPoller *self = data;
     gint64 now = g_get_monotonic_time();
 
+    if (tick_is_stuck(self, now))
+        leave_stuck_tick(self);
     if (self->in_flight) {
         /* No pile: this tick waits for the running one, and starts when it ends. */
         self->n_skipped++;
@@ -1134,6 +1267,7 @@ hako_stats_poller_finalize(GObject *object)
     g_hash_table_unref(self->pending);
     /* Without a worker (it takes them with its last request), no call ever filled them. */
     g_clear_pointer(&self->handles, g_hash_table_unref);
+    opener_unref(self->opener);
     if (self->trace != NULL)
         fclose(self->trace);
 
@@ -1165,12 +1299,19 @@ hako_stats_poller_init(HakoStatsPoller *self)
 /*
  * _hako_stats_poller_new:
  * @conn: the host's connection; the poller takes a reference of its own
+ * @open_func: (nullable): opens a connection of the poller's own to @host, on the poller's
+ *   thread; each thread of the poller (a new one when a call is left behind) calls on the
+ *   connection it opens, or on @conn when it gives %NULL
+ * @open_data_free: frees @open_data once no thread of the poller needs it
  *
  * Starts polling @host: the first tick comes at once.
  */
 HakoStatsPoller *
 _hako_stats_poller_new(HakoHost *host,
                        virConnectPtr conn,
+                       HakoStatsOpenFunc open_func,
+                       gpointer open_data,
+                       GDestroyNotify open_data_free,
                        guint interval_ms,
                        HakoStatsPolled polled,
                        guint history_length)
@@ -1180,6 +1321,13 @@ _hako_stats_poller_new(HakoHost *host,
     g_set_weak_pointer(&self->host, host);
     virConnectRef(conn);
     self->conn = conn;
+    if (open_func != NULL) {
+        self->opener = g_new0(Opener, 1);
+        g_atomic_ref_count_init(&self->opener->ref);
+        self->opener->func = open_func;
+        self->opener->data = open_data;
+        self->opener->data_free = open_data_free;
+    }
     self->interval_ms = MAX(interval_ms, 1);
     self->polled = polled;
     self->history_length = MAX(history_length, 1);

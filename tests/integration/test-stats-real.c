@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The stats poller against a private, real libvirtd: a busy QEMU (TCG) guest booted from the
- * memtest86+ ISO, with a disk and a tap NIC, polled by one bulk call per tick.
+ * memtest86+ ISO, with a disk and a tap NIC, polled by one bulk call per tick; its QEMU stopped
+ * (SIGSTOP, a monitor that does not answer) holds back no other guest's figures.
  *
  * Run by tests/harness/with-private-libvirtd (HAKO_TEST_URI, HAKO_TEST_IMAGES). */
 #include "config.h"
@@ -13,6 +14,9 @@
 
 #include <libvirt/libvirt.h>
 #include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #define GUEST "hako-stats"
@@ -326,6 +330,129 @@ test_watched_guest(Fixture *f, gconstpointer data)
     g_free(asked.kind);
 }
 
+#define IDLE "hako-stats-idle"
+
+/* The PID of @name's QEMU, from its command line (guest=NAME,...). */
+static pid_t
+qemu_pid_of(const char *name)
+{
+    g_autofree char *needle = g_strdup_printf("guest=%s,", name);
+    g_autoptr(GDir) proc = g_dir_open("/proc", 0, NULL);
+    const char *entry;
+
+    g_assert_nonnull(proc);
+    while ((entry = g_dir_read_name(proc)) != NULL) {
+        g_autofree char *path = g_build_filename("/proc", entry, "cmdline", NULL);
+        g_autofree char *cmdline = NULL;
+        gsize length = 0;
+
+        if (!g_ascii_isdigit(*entry) || !g_file_get_contents(path, &cmdline, &length, NULL))
+            continue;
+        for (gsize i = 0; i + 1 < length; i++)
+            if (cmdline[i] == '\0')
+                cmdline[i] = ' ';
+        if (strstr(cmdline, "qemu-system") != NULL && strstr(cmdline, needle) != NULL)
+            return (pid_t)atoi(entry);
+    }
+    return 0;
+}
+
+static gboolean
+idle_running(gpointer host)
+{
+    HakoDomain *idle = hako_domain_list_lookup_by_name(hako_host_get_domains(host), IDLE);
+
+    return idle != NULL && hako_domain_get_state(idle) == HAKO_DOMAIN_STATE_RUNNING;
+}
+
+typedef struct {
+    HakoStatsPoller *poller;
+    guint ticks;
+} TicksWait;
+
+static gboolean
+ticks_reached(gpointer data)
+{
+    TicksWait *w = data;
+
+    return hako_stats_poller_get_n_ticks(w->poller) >= w->ticks;
+}
+
+/* A guest whose QEMU does not answer (stopped with SIGSTOP, as a hung monitor) does not hold back
+ * the others: the call waiting for it is left behind, and the next ticks, with NOWAIT, skip what
+ * its job holds, so another guest's figures keep coming; once it answers again, so do its own. */
+static void
+test_hung_guest(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GPtrArray) shown = g_ptr_array_new();
+    virConnectPtr conn = virConnectOpen(uri);
+    virDomainPtr dom;
+    HakoDomain *idle;
+    FigureWait idle_cpu = {NULL, HAKO_DOMAIN_STAT_CPU, -1};
+    FigureWait busy_memory = {f->domain, HAKO_DOMAIN_STAT_MEMORY, -1};
+    TicksWait ticks = {f->poller, 0};
+    pid_t pid;
+    guint skipped;
+    int consumer;
+
+    g_assert_nonnull(conn);
+    dom = virDomainDefineXML(conn, "<domain type='qemu'><name>" IDLE "</name>"
+                                   "<memory unit='MiB'>32</memory><vcpu>1</vcpu>"
+                                   "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>"
+                                   "<emulator>/usr/bin/qemu-system-x86_64</emulator>"
+                                   "<memballoon model='virtio'/></devices></domain>");
+    g_assert_nonnull(dom);
+    g_assert_cmpint(virDomainCreate(dom), ==, 0);
+    run_action(f, HAKO_DOMAIN_ACTION_RUN);
+    g_assert_true(hako_test_wait_until(idle_running, f->host, 20000));
+    idle = hako_domain_list_lookup_by_name(hako_host_get_domains(f->host), IDLE);
+    idle_cpu.domain = idle;
+    g_ptr_array_add(shown, f->domain);
+    g_ptr_array_add(shown, idle);
+    hako_connection_manager_set_watched(f->manager, &consumer, shown,
+                                        HAKO_STATS_POLL_CPU | HAKO_STATS_POLL_MEMORY);
+    g_assert_true(hako_test_wait_until(figure_known, &idle_cpu, 10000));
+    g_assert_true(hako_test_wait_until(figure_known, &busy_memory, 10000));
+    g_assert_cmpint(hako_stats_poller_get_method(f->poller), ==, HAKO_STATS_METHOD_BULK);
+
+    pid = qemu_pid_of(GUEST);
+    g_assert_cmpint(pid, >, 0);
+    g_assert_cmpint(kill(pid, SIGSTOP), ==, 0);
+    /* The tick that meets it hangs; some seconds later it is left behind and ticks go on. */
+    hako_test_spin(1000);
+    ticks.ticks = hako_stats_poller_get_n_ticks(f->poller) + 1;
+    if (!hako_test_wait_until(ticks_reached, &ticks, 15000)) {
+        kill(pid, SIGCONT);
+        g_error("ticks stopped behind a guest that does not answer");
+    }
+    /* From then on no tick waits for it: none is still in flight when the next is due (on the
+     * host's connection, where the call left behind holds libvirt's client, each would). */
+    skipped = hako_stats_poller_get_n_skipped(f->poller);
+    ticks.ticks = hako_stats_poller_get_n_ticks(f->poller) + 5;
+    if (!hako_test_wait_until(ticks_reached, &ticks, 30000)) {
+        kill(pid, SIGCONT);
+        g_error("ticks stopped behind a guest that does not answer (%u, waited for %u)",
+                hako_stats_poller_get_n_ticks(f->poller), ticks.ticks);
+    }
+    g_test_message("ticks skipped while the guest did not answer: %u",
+                   hako_stats_poller_get_n_skipped(f->poller) - skipped);
+    g_assert_cmpuint(hako_stats_poller_get_n_skipped(f->poller) - skipped, <=, 1);
+    g_assert_false(isnan(hako_domain_get_stat(idle, HAKO_DOMAIN_STAT_CPU)));
+    g_assert_cmpint(kill(pid, SIGCONT), ==, 0);
+
+    ticks.ticks = hako_stats_poller_get_n_ticks(f->poller) + 3;
+    g_assert_true(hako_test_wait_until(ticks_reached, &ticks, 20000));
+    g_assert_true(hako_test_wait_until(figure_known, &busy_memory, 10000));
+    assert_no_spikes(idle);
+
+    hako_connection_manager_set_watched(f->manager, &consumer, NULL, HAKO_STATS_POLL_NONE);
+    run_action(f, HAKO_DOMAIN_ACTION_FORCE_OFF);
+    virDomainDestroy(dom);
+    virDomainUndefine(dom);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -339,6 +466,8 @@ main(int argc, char *argv[])
     g_test_add("/engine/stats/real/busy-guest", Fixture, NULL, fixture_setup, test_busy_guest,
                fixture_teardown);
     g_test_add("/engine/stats/real/watched-guest", Fixture, NULL, fixture_setup, test_watched_guest,
+               fixture_teardown);
+    g_test_add("/engine/stats/real/hung-guest", Fixture, NULL, fixture_setup, test_hung_guest,
                fixture_teardown);
     return g_test_run();
 }
