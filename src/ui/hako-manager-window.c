@@ -256,6 +256,138 @@ single_line(const char *text)
     return g_strstrip(g_strdelimit(g_strdup(text), "\r\n\t", ' '));
 }
 
+/*
+ * Cell data, cheaply. For every row it draws, GtkTreeView sets the data of every column's cells
+ * (all of them, before it looks at which columns need drawing), then again for the columns it
+ * draws: about 27 data functions a row, 800 a tick for 30 rows whose graphs move. So:
+ *
+ * - the row's object is looked up through the sort and filter models once per row while the
+ *   view draws (row_object()), not once per cell;
+ * - a text or icon is set on a renderer only when it differs from what the renderer already
+ *   holds (most rows show the same vCPUs, memory, state, "0 bytes/s"...), since each
+ *   g_object_set() copies values and emits notifications.
+ */
+static struct {
+    gboolean active; /* only while a view draws: the models cannot change meanwhile */
+    GtkTreeModel *model;
+    GtkTreeIter iter;
+    GObject *object; /* borrowed: its row holds it */
+} row_cache;
+
+static GObject *
+row_object(GtkTreeModel *model, GtkTreeIter *iter)
+{
+    GObject *object;
+
+    if (row_cache.active && row_cache.model == model && row_cache.iter.stamp == iter->stamp &&
+        row_cache.iter.user_data == iter->user_data &&
+        row_cache.iter.user_data2 == iter->user_data2 &&
+        row_cache.iter.user_data3 == iter->user_data3)
+        return row_cache.object;
+    object = hako_host_store_get_object(model, iter);
+    if (row_cache.active) {
+        row_cache.model = model;
+        row_cache.iter = *iter;
+        row_cache.object = object;
+    }
+    return object;
+}
+
+static gboolean
+view_draw_begin_cb(GtkWidget *widget, cairo_t *cr, gpointer data)
+{
+    row_cache.active = TRUE;
+    row_cache.model = NULL;
+    return GDK_EVENT_PROPAGATE;
+}
+
+static gboolean
+view_draw_end_cb(GtkWidget *widget, cairo_t *cr, gpointer data)
+{
+    row_cache.active = FALSE;
+    row_cache.model = NULL;
+    return GDK_EVENT_PROPAGATE;
+}
+
+/* What a renderer was last given by set_cell_text() and friends. */
+typedef struct {
+    gboolean has_text;
+    char *text;
+    int sensitive; /* -1: not set here */
+    gboolean has_icon;
+    char *icon;
+    int visible; /* -1: not set here */
+} CellShadow;
+
+static void
+cell_shadow_free(gpointer data)
+{
+    CellShadow *shadow = data;
+
+    g_free(shadow->text);
+    g_free(shadow->icon);
+    g_free(shadow);
+}
+
+static CellShadow *
+cell_shadow(GtkCellRenderer *cell)
+{
+    static GQuark quark;
+    CellShadow *shadow;
+
+    if (quark == 0)
+        quark = g_quark_from_static_string("hako-cell-shadow");
+    shadow = g_object_get_qdata(G_OBJECT(cell), quark);
+    if (shadow == NULL) {
+        shadow = g_new0(CellShadow, 1);
+        shadow->sensitive = -1;
+        shadow->visible = -1;
+        g_object_set_qdata_full(G_OBJECT(cell), quark, shadow, cell_shadow_free);
+    }
+    return shadow;
+}
+
+/* Sets a text renderer's "text", and its "sensitive" unless @sensitive is -1, when they
+ * change. Whoever else sets them puts them back as they were (widest_text()). */
+static void
+set_cell_text(GtkCellRenderer *cell, const char *text, int sensitive)
+{
+    CellShadow *shadow = cell_shadow(cell);
+
+    if (!shadow->has_text || g_strcmp0(shadow->text, text) != 0) {
+        g_object_set(cell, "text", text, NULL);
+        g_free(shadow->text);
+        shadow->text = g_strdup(text);
+        shadow->has_text = TRUE;
+    }
+    if (sensitive >= 0 && shadow->sensitive != sensitive) {
+        gtk_cell_renderer_set_sensitive(cell, sensitive);
+        shadow->sensitive = sensitive;
+    }
+}
+
+/* The same for an icon renderer's "icon-name", "visible" and "sensitive". */
+static void
+set_cell_icon(GtkCellRenderer *cell, const char *icon, gboolean visible, int sensitive)
+{
+    CellShadow *shadow = cell_shadow(cell);
+
+    if (!shadow->has_icon || g_strcmp0(shadow->icon, icon) != 0) {
+        g_object_set(cell, "icon-name", icon, NULL);
+        g_free(shadow->icon);
+        shadow->icon = g_strdup(icon);
+        shadow->has_icon = TRUE;
+    }
+    if (shadow->visible != visible) {
+        gtk_cell_renderer_set_visible(cell, visible);
+        shadow->visible = visible;
+    }
+    if (sensitive >= 0 && shadow->sensitive != sensitive) {
+        gtk_cell_renderer_set_sensitive(cell, sensitive);
+        shadow->sensitive = sensitive;
+    }
+}
+
 static void
 name_data_func(GtkTreeViewColumn *column,
                GtkCellRenderer *cell,
@@ -263,7 +395,7 @@ name_data_func(GtkTreeViewColumn *column,
                GtkTreeIter *iter,
                gpointer user_data)
 {
-    GObject *object = hako_host_store_get_object(model, iter);
+    GObject *object = row_object(model, iter);
 
     if (HAKO_IS_HOST(object)) {
         HakoHost *host = HAKO_HOST(object);
@@ -322,16 +454,15 @@ state_icon_data_func(GtkTreeViewColumn *column,
                      GtkTreeIter *iter,
                      gpointer user_data)
 {
-    GObject *object = hako_host_store_get_object(model, iter);
+    GObject *object = row_object(model, iter);
 
     if (HAKO_IS_DOMAIN(object)) {
         HakoDomain *domain = HAKO_DOMAIN(object);
 
-        g_object_set(cell, "icon-name",
-                     hako_domain_state_to_icon_name(hako_domain_get_state(domain)), "visible", TRUE,
-                     "sensitive", domain_host_connected(domain), NULL);
+        set_cell_icon(cell, hako_domain_state_to_icon_name(hako_domain_get_state(domain)), TRUE,
+                      domain_host_connected(domain));
     } else {
-        g_object_set(cell, "icon-name", NULL, "visible", FALSE, NULL);
+        set_cell_icon(cell, NULL, FALSE, -1);
     }
 }
 
@@ -342,19 +473,19 @@ state_text_data_func(GtkTreeViewColumn *column,
                      GtkTreeIter *iter,
                      gpointer user_data)
 {
-    GObject *object = hako_host_store_get_object(model, iter);
+    GObject *object = row_object(model, iter);
 
     if (HAKO_IS_DOMAIN(object)) {
         HakoDomain *domain = HAKO_DOMAIN(object);
 
         const char *trouble = hako_guest_trouble_summary(hako_domain_get_trouble(domain));
 
-        g_object_set(cell, "text",
-                     trouble != NULL ? trouble
-                                     : hako_domain_state_to_string(hako_domain_get_state(domain)),
-                     "sensitive", domain_host_connected(domain), NULL);
+        set_cell_text(cell,
+                      trouble != NULL ? trouble
+                                      : hako_domain_state_to_string(hako_domain_get_state(domain)),
+                      domain_host_connected(domain));
     } else {
-        g_object_set(cell, "text", NULL, NULL);
+        set_cell_text(cell, NULL, -1);
     }
 }
 
@@ -365,14 +496,13 @@ vcpus_data_func(GtkTreeViewColumn *column,
                 GtkTreeIter *iter,
                 gpointer user_data)
 {
-    GObject *object = hako_host_store_get_object(model, iter);
+    GObject *object = row_object(model, iter);
     guint vcpus = HAKO_IS_DOMAIN(object) ? hako_domain_get_vcpus(HAKO_DOMAIN(object)) : 0;
     char text[16] = "";
 
     if (vcpus > 0)
         g_snprintf(text, sizeof text, "%u", vcpus);
-    g_object_set(cell, "text", text, "sensitive",
-                 HAKO_IS_DOMAIN(object) && domain_host_connected(HAKO_DOMAIN(object)), NULL);
+    set_cell_text(cell, text, HAKO_IS_DOMAIN(object) && domain_host_connected(HAKO_DOMAIN(object)));
 }
 
 static void
@@ -382,12 +512,11 @@ memory_data_func(GtkTreeViewColumn *column,
                  GtkTreeIter *iter,
                  gpointer user_data)
 {
-    GObject *object = hako_host_store_get_object(model, iter);
+    GObject *object = row_object(model, iter);
     guint64 memory = HAKO_IS_DOMAIN(object) ? hako_domain_get_memory(HAKO_DOMAIN(object)) : 0;
     g_autofree char *text = memory > 0 ? hako_format_memory(memory) : NULL;
 
-    g_object_set(cell, "text", text, "sensitive",
-                 HAKO_IS_DOMAIN(object) && domain_host_connected(HAKO_DOMAIN(object)), NULL);
+    set_cell_text(cell, text, HAKO_IS_DOMAIN(object) && domain_host_connected(HAKO_DOMAIN(object)));
 }
 
 /* What a graph cell shows: nothing (blank), "Off" (not polled), or a graph and a figure. */
@@ -471,10 +600,10 @@ graph_data_func(GtkTreeViewColumn *column,
     StatsColumn which = GPOINTER_TO_UINT(user_data);
     Figure figure;
 
-    row_figure(hako_host_store_get_object(model, iter), which, &figure);
-    g_object_set(cell, "history", figure.blank ? NULL : figure.history, "second-history",
-                 figure.blank ? NULL : figure.second, "maximum", figure.maximum, "polled",
-                 !figure.blank && figure.polled, NULL);
+    row_figure(row_object(model, iter), which, &figure);
+    hako_sparkline_renderer_set_figure(
+        HAKO_SPARKLINE_RENDERER(cell), figure.blank ? NULL : figure.history,
+        figure.blank ? NULL : figure.second, figure.maximum, !figure.blank && figure.polled);
 }
 
 static char *
@@ -503,7 +632,7 @@ figure_text_data_func(GtkTreeViewColumn *column,
     g_autofree char *text = NULL;
     Figure figure;
 
-    row_figure(hako_host_store_get_object(model, iter), which, &figure);
+    row_figure(row_object(model, iter), which, &figure);
     if (figure.blank)
         text = NULL;
     else if (!figure.polled)
@@ -511,7 +640,7 @@ figure_text_data_func(GtkTreeViewColumn *column,
         text = g_strdup(C_("figure", "Off"));
     else if (!isnan(figure.value))
         text = format_figure(stats_columns[which].kind, figure.value);
-    g_object_set(cell, "text", text, NULL);
+    set_cell_text(cell, text, -1);
 }
 
 static void
@@ -521,7 +650,7 @@ ip_data_func(GtkTreeViewColumn *column,
              GtkTreeIter *iter,
              gpointer user_data)
 {
-    GObject *object = hako_host_store_get_object(model, iter);
+    GObject *object = row_object(model, iter);
     const char *const *addresses = NULL;
     g_autofree char *text = NULL;
 
@@ -529,7 +658,7 @@ ip_data_func(GtkTreeViewColumn *column,
         addresses = hako_domain_get_addresses(HAKO_DOMAIN(object));
     if (addresses != NULL)
         text = g_strjoinv(", ", (char **)addresses);
-    g_object_set(cell, "text", text, NULL);
+    set_cell_text(cell, text, -1);
 }
 
 /* Calls @func for each row on screen, in view order (into an expanded host's guests, else on,
@@ -681,7 +810,7 @@ thumbnail_data_func(GtkTreeViewColumn *column,
                     gpointer user_data)
 {
     HakoManagerWindow *self = user_data;
-    GObject *object = hako_host_store_get_object(model, iter);
+    GObject *object = row_object(model, iter);
     GdkPixbuf *pixbuf = NULL;
 
     if (HAKO_IS_DOMAIN(object) && thumbnail_shown_for(HAKO_DOMAIN(object)))
@@ -2509,6 +2638,8 @@ hako_manager_window_init(HakoManagerWindow *self)
     gtk_menu_tool_button_set_arrow_tooltip_text(self->shutdown_button,
                                                 _("Reboot, reset, force off or save the guest"));
 
+    g_signal_connect(self->tree_view, "draw", G_CALLBACK(view_draw_begin_cb), NULL);
+    g_signal_connect_after(self->tree_view, "draw", G_CALLBACK(view_draw_end_cb), NULL);
     gtk_tree_view_column_set_cell_data_func(self->name_column, self->name_renderer, name_data_func,
                                             self, NULL);
     gtk_tree_view_column_set_cell_data_func(self->state_column, self->state_icon_renderer,

@@ -239,3 +239,30 @@ hako_sparkline_renderer_new(void)
 {
     return g_object_new(HAKO_TYPE_SPARKLINE_RENDERER, NULL);
 }
+
+/**
+ * hako_sparkline_renderer_set_figure:
+ * @history: (nullable): the main series
+ * @second_history: (nullable): a second series
+ * @maximum: the value at the top, 0 to scale to the data
+ * @polled: whether the figure is polled at all (if not, nothing is drawn)
+ *
+ * Sets what #HakoSparklineRenderer:history, #HakoSparklineRenderer:second-history,
+ * #HakoSparklineRenderer:maximum and #HakoSparklineRenderer:polled set, without notifying: for
+ * a cell data function, which sets them for every row the view draws (a list's graph columns
+ * set them some hundreds of times a tick).
+ */
+void
+hako_sparkline_renderer_set_figure(HakoSparklineRenderer *self,
+                                   HakoStatsHistory *history,
+                                   HakoStatsHistory *second_history,
+                                   double maximum,
+                                   gboolean polled)
+{
+    g_return_if_fail(HAKO_IS_SPARKLINE_RENDERER(self));
+
+    set_history(self, &self->history, history);
+    set_history(self, &self->second_history, second_history);
+    self->maximum = maximum;
+    self->polled = !!polled;
+}

@@ -13,5 +13,10 @@ G_DECLARE_FINAL_TYPE(
     HakoSparklineRenderer, hako_sparkline_renderer, HAKO, SPARKLINE_RENDERER, GtkCellRenderer)
 
 GtkCellRenderer *hako_sparkline_renderer_new(void);
+void hako_sparkline_renderer_set_figure(HakoSparklineRenderer *self,
+                                        HakoStatsHistory *history,
+                                        HakoStatsHistory *second_history,
+                                        double maximum,
+                                        gboolean polled);
 
 G_END_DECLS
