@@ -1073,7 +1073,7 @@ connect_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancel
 /* The statistics poller's own connections */
 
 typedef struct {
-    char *uri;
+    char *uri;          /* through the SSH session, for a remote host */
     HakoSshMaster *ssh; /* nullable */
     gboolean read_only;
 } StatsOpen;
@@ -1105,13 +1105,11 @@ stats_open(gpointer data)
                        VIR_CRED_ECHOPROMPT, VIR_CRED_REALM,    VIR_CRED_NOECHOPROMPT,
                        VIR_CRED_EXTERNAL};
     virConnectAuth auth = {credtypes, G_N_ELEMENTS(credtypes), stats_auth_cb, NULL};
-    g_autofree char *uri = NULL;
     virConnectPtr conn;
 
     if (o->ssh != NULL && !_hako_ssh_master_is_running(o->ssh))
         return NULL;
-    uri = o->ssh != NULL ? _hako_ssh_master_rewrite_uri(o->ssh, o->uri) : g_strdup(o->uri);
-    conn = virConnectOpenAuth(uri, &auth, o->read_only ? VIR_CONNECT_RO : 0);
+    conn = virConnectOpenAuth(o->uri, &auth, o->read_only ? VIR_CONNECT_RO : 0);
     if (conn != NULL && virConnectSetKeepAlive(conn, KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT) < 0)
         virResetLastError();
     return conn;
@@ -1128,7 +1126,9 @@ stats_open_new(HostEntry *entry)
     if (g_str_has_prefix(uri, "test:"))
         return NULL;
     o = g_new0(StatsOpen, 1);
-    o->uri = g_strdup(uri);
+    /* Rewritten here, on the main thread, for the session as it is now (a later one is for a
+     * later poller). */
+    o->uri = entry->ssh != NULL ? _hako_ssh_master_rewrite_uri(entry->ssh, uri) : g_strdup(uri);
     o->ssh = entry->ssh != NULL ? _hako_ssh_master_ref(entry->ssh) : NULL;
     o->read_only = hako_host_get_read_only(entry->host);
     return o;
