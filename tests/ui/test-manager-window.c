@@ -674,7 +674,8 @@ assert_same_names(GHashTable *got, GHashTable *expected)
 }
 
 /* The fast ticks ask for the guests on screen only, with the groups of the columns shown;
- * scrolled, the guests that came into view are asked for at once, before the next tick. */
+ * scrolled or filtered, the guests that came into view are asked for at once, before the next
+ * tick. */
 static void
 test_polls_rows_on_screen(Fixture *f, gconstpointer data)
 {
@@ -732,6 +733,25 @@ test_polls_rows_on_screen(Fixture *f, gconstpointer data)
     request = wait_request(f, &r, r.requests->len, "fast", 3000);
     g_assert_nonnull(request);
     assert_same_names(request->names, after);
+
+    /* Filtered to "guest-29" (guest-290 to guest-299, not on screen before): those guests at
+     * once, then the ticks ask for them alone. */
+    mark = r.requests->len;
+    gtk_entry_set_text(GTK_ENTRY(find_descendant(GTK_WIDGET(f->window), GTK_TYPE_SEARCH_ENTRY)),
+                       "guest-29");
+    request = wait_request(f, &r, mark, NULL, 3000);
+    g_assert_nonnull(request);
+    g_assert_cmpstr(request->kind, ==, "extra");
+    g_clear_pointer(&before, g_hash_table_unref);
+    before = names_on_screen(f);
+    g_assert_cmpuint(g_hash_table_size(before), ==, 10);
+    g_assert_true(g_hash_table_contains(before, "guest-295"));
+    assert_same_names(request->names, before);
+    request = wait_request(f, &r, r.requests->len, "fast", 3000);
+    g_assert_nonnull(request);
+    assert_same_names(request->names, before);
+    gtk_entry_set_text(GTK_ENTRY(find_descendant(GTK_WIDGET(f->window), GTK_TYPE_SEARCH_ENTRY)),
+                       "");
 
     /* The Disk I/O column shown: the ticks ask for disk figures too. */
     g_settings_set_boolean(f->settings, "column-disk", TRUE);
