@@ -650,10 +650,13 @@ ip_data_func(GtkTreeViewColumn *column,
              GtkTreeIter *iter,
              gpointer user_data)
 {
-    GObject *object = row_object(model, iter);
+    GObject *object;
     const char *const *addresses = NULL;
     g_autofree char *text = NULL;
 
+    if (!gtk_tree_view_column_get_visible(column))
+        return;
+    object = row_object(model, iter);
     if (HAKO_IS_DOMAIN(object) && domain_host_connected(HAKO_DOMAIN(object)))
         addresses = hako_domain_get_addresses(HAKO_DOMAIN(object));
     if (addresses != NULL)
@@ -810,9 +813,13 @@ thumbnail_data_func(GtkTreeViewColumn *column,
                     gpointer user_data)
 {
     HakoManagerWindow *self = user_data;
-    GObject *object = row_object(model, iter);
+    GObject *object;
     GdkPixbuf *pixbuf = NULL;
 
+    /* The view sets every column's cells, shown or not, for each row it draws. */
+    if (!gtk_tree_view_column_get_visible(column))
+        return;
+    object = row_object(model, iter);
     if (HAKO_IS_DOMAIN(object) && thumbnail_shown_for(HAKO_DOMAIN(object)))
         pixbuf = g_hash_table_lookup(self->thumbnails, hako_domain_get_uuid(HAKO_DOMAIN(object)));
     g_object_set(cell, "pixbuf", pixbuf, NULL);
