@@ -34,13 +34,12 @@ struct _HakoManagerWindow {
     HakoHostStore *store;
     GtkTreeModel *filter;
     GtkTreeModel *sort;
-    char *search_key;              /* casefolded search text, NULL when empty */
-    GHashTable *collapsed_uris;    /* URIs of the hosts the user collapsed */
-    guint batch_depth;             /* inside the store's batch-begin/batch-end */
-    GObject *batch_selected;       /* the selection to restore after a batch */
-    GPtrArray *stats_hosts;        /* HakoHost, as in the manager's list: followed for redraws */
-    guint current_rows_refresh_id; /* idle: the cursor's and selected rows' new figures */
-    guint watch_id;                /* idle: tell the poller which rows are on screen */
+    char *search_key;           /* casefolded search text, NULL when empty */
+    GHashTable *collapsed_uris; /* URIs of the hosts the user collapsed */
+    guint batch_depth;          /* inside the store's batch-begin/batch-end */
+    GObject *batch_selected;    /* the selection to restore after a batch */
+    GPtrArray *stats_hosts;     /* HakoHost, as in the manager's list: followed for redraws */
+    guint watch_id;             /* idle: tell the poller which rows are on screen */
 
     /* The selected row: a guest (selected_domain) or a host (selected_host). */
     HakoDomain *selected_domain;
@@ -293,17 +292,88 @@ row_object(GtkTreeModel *model, GtkTreeIter *iter)
     return object;
 }
 
+/*
+ * Columns a frame does not touch. GtkTreeView (3.24) renders every visible column of each row
+ * within what it draws, also the columns that lie wholly outside it, whose pixels are then
+ * clipped away: a tick that draws the graph columns alone would render the name, state, vCPUs
+ * and memory of every row as well, half the cells, and the dearest (GtkCellRendererText shapes
+ * its text anew each time). So while the view draws, the renderers of those columns are
+ * invisible, which GtkCellArea skips, and their data functions return at once (column_skipped()).
+ * Nothing else sees them so: the view does not measure rows again (fixed heights), and what
+ * screen readers and size requests ask for is asked outside drawing.
+ */
+static GQuark skip_quark;
+static GPtrArray *skipped_cells; /* the renderers made invisible for the frame */
+static GPtrArray *skipped_columns;
+
+static gboolean
+column_skipped(GtkTreeViewColumn *column)
+{
+    return row_cache.active && skipped_columns != NULL && skipped_columns->len > 0 &&
+           g_object_get_qdata(G_OBJECT(column), skip_quark) != NULL;
+}
+
+static void
+skip_columns_outside(GtkTreeView *view, cairo_t *cr)
+{
+    GdkRectangle clip;
+    GList *columns;
+    int x, y;
+
+    if (!gdk_cairo_get_clip_rectangle(cr, &clip))
+        return;
+    gtk_tree_view_convert_widget_to_bin_window_coords(view, clip.x, clip.y, &x, &y);
+    columns = gtk_tree_view_get_columns(view);
+    for (GList *l = columns; l != NULL; l = l->next) {
+        GtkTreeViewColumn *column = l->data;
+        int offset = gtk_tree_view_column_get_x_offset(column);
+        GList *cells;
+
+        if (!gtk_tree_view_column_get_visible(column) ||
+            (offset < x + clip.width && offset + gtk_tree_view_column_get_width(column) > x))
+            continue;
+        g_object_set_qdata(G_OBJECT(column), skip_quark, GINT_TO_POINTER(TRUE));
+        g_ptr_array_add(skipped_columns, column);
+        cells = gtk_cell_layout_get_cells(GTK_CELL_LAYOUT(column));
+        for (GList *c = cells; c != NULL; c = c->next)
+            if (gtk_cell_renderer_get_visible(c->data)) {
+                gtk_cell_renderer_set_visible(c->data, FALSE);
+                g_ptr_array_add(skipped_cells, c->data);
+            }
+        g_list_free(cells);
+    }
+    g_list_free(columns);
+}
+
+static void
+unskip_columns(void)
+{
+    for (guint i = 0; i < skipped_cells->len; i++)
+        gtk_cell_renderer_set_visible(skipped_cells->pdata[i], TRUE);
+    for (guint i = 0; i < skipped_columns->len; i++)
+        g_object_set_qdata(skipped_columns->pdata[i], skip_quark, NULL);
+    g_ptr_array_set_size(skipped_cells, 0);
+    g_ptr_array_set_size(skipped_columns, 0);
+}
+
 static gboolean
 view_draw_begin_cb(GtkWidget *widget, cairo_t *cr, gpointer data)
 {
+    if (skip_quark == 0) {
+        skip_quark = g_quark_from_static_string("hako-skip-column");
+        skipped_cells = g_ptr_array_new();
+        skipped_columns = g_ptr_array_new();
+    }
     row_cache.active = TRUE;
     row_cache.model = NULL;
+    skip_columns_outside(GTK_TREE_VIEW(widget), cr);
     return GDK_EVENT_PROPAGATE;
 }
 
 static gboolean
 view_draw_end_cb(GtkWidget *widget, cairo_t *cr, gpointer data)
 {
+    unskip_columns();
     row_cache.active = FALSE;
     row_cache.model = NULL;
     return GDK_EVENT_PROPAGATE;
@@ -397,6 +467,8 @@ name_data_func(GtkTreeViewColumn *column,
 {
     GObject *object = row_object(model, iter);
 
+    if (column_skipped(column))
+        return;
     if (HAKO_IS_HOST(object)) {
         HakoHost *host = HAKO_HOST(object);
         const char *error = hako_host_get_last_error(host);
@@ -456,6 +528,8 @@ state_icon_data_func(GtkTreeViewColumn *column,
 {
     GObject *object = row_object(model, iter);
 
+    if (column_skipped(column))
+        return;
     if (HAKO_IS_DOMAIN(object)) {
         HakoDomain *domain = HAKO_DOMAIN(object);
 
@@ -475,6 +549,8 @@ state_text_data_func(GtkTreeViewColumn *column,
 {
     GObject *object = row_object(model, iter);
 
+    if (column_skipped(column))
+        return;
     if (HAKO_IS_DOMAIN(object)) {
         HakoDomain *domain = HAKO_DOMAIN(object);
 
@@ -500,6 +576,8 @@ vcpus_data_func(GtkTreeViewColumn *column,
     guint vcpus = HAKO_IS_DOMAIN(object) ? hako_domain_get_vcpus(HAKO_DOMAIN(object)) : 0;
     char text[16] = "";
 
+    if (column_skipped(column))
+        return;
     if (vcpus > 0)
         g_snprintf(text, sizeof text, "%u", vcpus);
     set_cell_text(cell, text, HAKO_IS_DOMAIN(object) && domain_host_connected(HAKO_DOMAIN(object)));
@@ -512,10 +590,16 @@ memory_data_func(GtkTreeViewColumn *column,
                  GtkTreeIter *iter,
                  gpointer user_data)
 {
-    GObject *object = row_object(model, iter);
-    guint64 memory = HAKO_IS_DOMAIN(object) ? hako_domain_get_memory(HAKO_DOMAIN(object)) : 0;
-    g_autofree char *text = memory > 0 ? hako_format_memory(memory) : NULL;
+    GObject *object;
+    guint64 memory;
+    g_autofree char *text = NULL;
 
+    if (column_skipped(column))
+        return;
+    object = row_object(model, iter);
+    memory = HAKO_IS_DOMAIN(object) ? hako_domain_get_memory(HAKO_DOMAIN(object)) : 0;
+    if (memory > 0)
+        text = hako_format_memory(memory);
     set_cell_text(cell, text, HAKO_IS_DOMAIN(object) && domain_host_connected(HAKO_DOMAIN(object)));
 }
 
@@ -600,6 +684,8 @@ graph_data_func(GtkTreeViewColumn *column,
     StatsColumn which = GPOINTER_TO_UINT(user_data);
     Figure figure;
 
+    if (column_skipped(column))
+        return;
     row_figure(row_object(model, iter), which, &figure);
     hako_sparkline_renderer_set_figure(
         HAKO_SPARKLINE_RENDERER(cell), figure.blank ? NULL : figure.history,
@@ -632,6 +718,8 @@ figure_text_data_func(GtkTreeViewColumn *column,
     g_autofree char *text = NULL;
     Figure figure;
 
+    if (column_skipped(column))
+        return;
     row_figure(row_object(model, iter), which, &figure);
     if (figure.blank)
         text = NULL;
@@ -654,6 +742,8 @@ ip_data_func(GtkTreeViewColumn *column,
     const char *const *addresses = NULL;
     g_autofree char *text = NULL;
 
+    if (column_skipped(column))
+        return;
     if (!gtk_tree_view_column_get_visible(column))
         return;
     object = row_object(model, iter);
@@ -816,6 +906,8 @@ thumbnail_data_func(GtkTreeViewColumn *column,
     GObject *object;
     GdkPixbuf *pixbuf = NULL;
 
+    if (column_skipped(column))
+        return;
     /* The view sets every column's cells, shown or not, for each row it draws. */
     if (!gtk_tree_view_column_get_visible(column))
         return;
@@ -2128,26 +2220,47 @@ refresh_row(HakoManagerWindow *self, GtkTreePath *path)
         gtk_tree_model_row_changed(self->sort, path, &iter);
 }
 
-/* The rows the user is on, the cursor's and the selected one, tell of their new figures. */
-static gboolean
-refresh_current_rows(gpointer user_data)
+/*
+ * Tells the view, and through it screen readers, that a row's figures are new, without drawing
+ * the row again. GtkTreeView's "row-changed" handler brings the row's accessible cells up to
+ * date, and it also invalidates the whole row, which needs no drawing: its graph cells that
+ * changed are drawn anyway (redraw_host_figures()) and the rest of it looks as it did. Drawn
+ * with the graph cells, the row would cost every cell of every row on screen, since the view
+ * draws every cell within the bounds of what is invalid; drawn in a frame of its own, a second
+ * frame each tick. So what the handler invalidates is taken back (what was invalid before is
+ * left as it was).
+ */
+static void
+announce_row(HakoManagerWindow *self, GtkTreePath *path)
 {
-    HakoManagerWindow *self = user_data;
-    g_autoptr(GtkTreePath) cursor = NULL;
+    GdkWindow *bin = gtk_tree_view_get_bin_window(self->tree_view);
+    cairo_region_t *pending = bin != NULL ? gdk_window_get_update_area(bin) : NULL;
+    cairo_region_t *row;
+
+    refresh_row(self, path);
+    if (bin == NULL)
+        return;
+    row = gdk_window_get_update_area(bin);
+    g_clear_pointer(&row, cairo_region_destroy);
+    if (pending != NULL) {
+        gdk_window_invalidate_region(bin, pending, TRUE);
+        cairo_region_destroy(pending);
+    }
+}
+
+/* The rows the user is on, the cursor's and the selected ones, tell of their new figures. */
+static void
+announce_current_rows(HakoManagerWindow *self, GtkTreePath *cursor)
+{
     GList *selected;
 
-    self->current_rows_refresh_id = 0;
-    if (self->sort == NULL)
-        return G_SOURCE_REMOVE;
-    gtk_tree_view_get_cursor(self->tree_view, &cursor, NULL);
     if (cursor != NULL)
-        refresh_row(self, cursor);
+        announce_row(self, cursor);
     selected = gtk_tree_selection_get_selected_rows(self->selection, NULL);
     for (GList *l = selected; l != NULL; l = l->next)
         if (cursor == NULL || gtk_tree_path_compare(l->data, cursor) != 0)
-            refresh_row(self, l->data);
+            announce_row(self, l->data);
     g_list_free_full(selected, (GDestroyNotify)gtk_tree_path_free);
-    return G_SOURCE_REMOVE;
 }
 
 /* Whether a graph cell looks different since the last tick (a new figure, or the graph moved). */
@@ -2172,13 +2285,13 @@ figure_changed(GObject *object, StatsColumn column)
  * per guest through them would cost time proportional to thousands of rows each, see
  * hako-host-store.c). The rows the user is on (the cursor's, the selected) get a "row-changed"
  * on the view's own model as well, so that what a screen reader reads of them (the figures as
- * text) is current; that draws a whole row, so it comes after the graphs are drawn: in the same
- * frame, the view would draw every column of every row within the bounds of both.
+ * text) is current, without drawing them (announce_row()).
  */
 typedef struct {
     HakoHost *host;
     gboolean everything;
     GtkTreePath *cursor;
+    gboolean current_on_screen; /* the cursor's or a selected row is one of the host's */
     GtkTreeViewColumn *columns[N_STATS_COLUMNS];
     int top[N_STATS_COLUMNS];
     int bottom[N_STATS_COLUMNS];
@@ -2201,18 +2314,16 @@ host_figures_row(HakoManagerWindow *self, GObject *object, GtkTreePath *path, gp
         h->top[i] = MIN(h->top[i], area.y);
         h->bottom[i] = MAX(h->bottom[i], area.y + area.height);
     }
-    if (self->current_rows_refresh_id == 0 &&
-        ((h->cursor != NULL && gtk_tree_path_compare(path, h->cursor) == 0) ||
-         gtk_tree_selection_path_is_selected(self->selection, path)))
-        self->current_rows_refresh_id =
-            g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, refresh_current_rows, self, NULL);
+    if ((h->cursor != NULL && gtk_tree_path_compare(path, h->cursor) == 0) ||
+        gtk_tree_selection_path_is_selected(self->selection, path))
+        h->current_on_screen = TRUE;
 }
 
 static void
 redraw_host_figures(HakoManagerWindow *self, HakoHost *host, gboolean everything)
 {
     g_autoptr(GtkTreePath) cursor = NULL;
-    HostFigures h = {host, everything, NULL, {NULL}, {0}, {0}};
+    HostFigures h = {host, everything, NULL, FALSE, {NULL}, {0}, {0}};
     GtkTreeViewColumn **columns = h.columns;
     int *top = h.top;
     int *bottom = h.bottom;
@@ -2244,6 +2355,8 @@ redraw_host_figures(HakoManagerWindow *self, HakoHost *host, gboolean everything
         gtk_widget_queue_draw_area(GTK_WIDGET(self->tree_view), x, y,
                                    gtk_tree_view_column_get_width(columns[i]), bottom[i] - top[i]);
     }
+    if (h.current_on_screen)
+        announce_current_rows(self, cursor);
 }
 
 static void
@@ -2438,7 +2551,6 @@ hako_manager_window_dispose(GObject *object)
 {
     HakoManagerWindow *self = HAKO_MANAGER_WINDOW(object);
 
-    g_clear_handle_id(&self->current_rows_refresh_id, g_source_remove);
     g_clear_handle_id(&self->thumbnail_timer, g_source_remove);
     g_clear_handle_id(&self->watch_id, g_source_remove);
     if (self->manager != NULL)

@@ -393,6 +393,135 @@ test_stats_columns(Fixture *f, gconstpointer data)
     }
 }
 
+/* What the view's frames looked like while a test watched. */
+typedef struct {
+    Fixture *f;
+    guint frames;
+    GdkRectangle clip;       /* the last frame's, in the view's coordinates */
+    gboolean name_rendered;  /* the Name column's cells were to be rendered */
+    gboolean graph_rendered; /* the Guest CPU column's were */
+} Frames;
+
+static gboolean
+column_cells_visible(GtkTreeViewColumn *column)
+{
+    g_autoptr(GList) cells = gtk_cell_layout_get_cells(GTK_CELL_LAYOUT(column));
+    gboolean visible = FALSE;
+
+    for (GList *l = cells; l != NULL; l = l->next)
+        visible |= gtk_cell_renderer_get_visible(l->data);
+    return visible;
+}
+
+/* Runs between the window's own "draw" handler, which sets up the frame, and the view's. */
+static gboolean
+frame_cb(GtkWidget *widget, cairo_t *cr, Frames *frames)
+{
+    frames->frames++;
+    g_assert_true(gdk_cairo_get_clip_rectangle(cr, &frames->clip));
+    frames->name_rendered = column_cells_visible(column_titled(frames->f, "Name"));
+    frames->graph_rendered = column_cells_visible(column_titled(frames->f, "Guest CPU"));
+    return GDK_EVENT_PROPAGATE;
+}
+
+static void
+spin(guint ms)
+{
+    gint64 deadline = g_get_monotonic_time() + ms * (gint64)1000;
+
+    while (g_get_monotonic_time() < deadline)
+        g_main_context_iteration(NULL, FALSE) || (g_usleep(1000), TRUE);
+}
+
+/* The text a screen reader reads in the cell of @column_title in the view's row @row. */
+static char *
+accessible_cell_text(Fixture *f, int row, const char *column_title)
+{
+    AtkObject *table = gtk_widget_get_accessible(GTK_WIDGET(f->tree_view));
+    g_autoptr(GList) columns = gtk_tree_view_get_columns(f->tree_view);
+    g_autoptr(AtkObject) cell = NULL;
+    int index = 0;
+
+    for (GList *l = columns; l != NULL; l = l->next) {
+        if (g_strcmp0(gtk_tree_view_column_get_title(l->data), column_title) == 0)
+            break;
+        index += gtk_tree_view_column_get_visible(l->data);
+    }
+    cell = atk_table_ref_at(ATK_TABLE(table), row, index);
+    g_assert_nonnull(cell);
+    /* A column of two renderers is a container of two cells: the figure is the text one. */
+    for (int i = 0; i < atk_object_get_n_accessible_children(cell); i++) {
+        g_autoptr(AtkObject) child = atk_object_ref_accessible_child(cell, i);
+
+        if (ATK_IS_TEXT(child))
+            return atk_text_get_text(ATK_TEXT(child), 0, -1);
+    }
+    g_assert_true(ATK_IS_TEXT(cell));
+    return atk_text_get_text(ATK_TEXT(cell), 0, -1);
+}
+
+/*
+ * A tick draws the graph cells that changed and nothing else: one frame, within the graph
+ * column, in which the other columns' cells are not rendered (GtkTreeView renders every column
+ * of the rows it draws otherwise); the selected row's figures reach screen readers without a
+ * frame of their own; and a frame that covers the whole view renders every column.
+ */
+static void
+test_tick_draws_graph_cells(Fixture *f, gconstpointer data)
+{
+    HakoDomain *domain = first_guest(f);
+    GtkTreeViewColumn *graph = column_titled(f, "Guest CPU");
+    g_autoptr(GtkTreePath) path = gtk_tree_path_new_from_indices(0, 0, -1);
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+    g_autofree char *first = hako_stats_format_percent(12);
+    g_autofree char *expected = hako_stats_format_percent(87);
+    Frames frames = {f, 0, {0}, FALSE, FALSE};
+    int graph_x, graph_right, unused;
+    gulong handler;
+
+    /* The test's ticks alone. */
+    _hako_stats_poller_stop(hako_connection_manager_get_stats_poller(f->manager, f->host));
+    _hako_host_set_polled_stats(f->host, HAKO_STATS_POLL_CPU);
+    push_figures(f, domain);
+    gtk_tree_view_set_cursor(f->tree_view, path, NULL, FALSE);
+    gtk_widget_grab_focus(GTK_WIDGET(f->tree_view));
+    spin(300);
+    before = accessible_cell_text(f, 1, "Guest CPU");
+    g_assert_cmpstr(before, ==, first);
+
+    handler = g_signal_connect(f->tree_view, "draw", G_CALLBACK(frame_cb), &frames);
+    {
+        double guest[HAKO_N_DOMAIN_STATS] = {[HAKO_DOMAIN_STAT_CPU] = 87};
+        double host[HAKO_N_HOST_STATS] = {0};
+
+        _hako_domain_push_stats(domain, guest);
+        _hako_host_push_stats(f->host, host);
+        _hako_host_emit_stats_updated(f->host);
+    }
+    spin(500);
+    g_assert_cmpuint(frames.frames, ==, 1);
+    gtk_tree_view_convert_bin_window_to_widget_coords(
+        f->tree_view, gtk_tree_view_column_get_x_offset(graph), 0, &graph_x, &unused);
+    graph_right = graph_x + gtk_tree_view_column_get_width(graph);
+    g_assert_cmpint(frames.clip.x, >=, graph_x);
+    g_assert_cmpint(frames.clip.x + frames.clip.width, <=, graph_right);
+    g_assert_true(frames.graph_rendered);
+    g_assert_false(frames.name_rendered);
+    g_assert_true(column_cells_visible(column_titled(f, "Name")));
+    after = accessible_cell_text(f, 1, "Guest CPU");
+    g_assert_cmpstr(after, ==, expected);
+
+    /* The whole view: every column. */
+    frames.frames = 0;
+    gtk_widget_queue_draw(GTK_WIDGET(f->tree_view));
+    spin(300);
+    g_assert_cmpuint(frames.frames, >=, 1);
+    g_assert_true(frames.name_rendered);
+    g_assert_true(frames.graph_rendered);
+    g_signal_handler_disconnect(f->tree_view, handler);
+}
+
 static void
 test_not_polled_is_off(Fixture *f, gconstpointer data)
 {
@@ -788,6 +917,8 @@ main(int argc, char *argv[])
                test_batches_keep_the_view, fixture_tear_down);
     g_test_add("/ui/manager-window/stats-columns", Fixture, NULL, fixture_set_up,
                test_stats_columns, fixture_tear_down);
+    g_test_add("/ui/manager-window/tick-draws-graph-cells", Fixture, NULL, fixture_set_up,
+               test_tick_draws_graph_cells, fixture_tear_down);
     g_test_add("/ui/manager-window/not-polled-is-off", Fixture, NULL, fixture_set_up,
                test_not_polled_is_off, fixture_tear_down);
     g_test_add("/ui/manager-window/column-settings", Fixture, NULL, fixture_set_up,
