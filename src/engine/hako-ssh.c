@@ -332,7 +332,10 @@ write_wrapper(HakoSshMaster *self, GError **error)
                         "    echo \"Hako's SSH session to %s has ended\" >&2\n"
                         "    exit 255\n"
                         "}\n"
-                        "exec ssh -S %s -o ControlMaster=no -o BatchMode=yes \"$@\"\n",
+                        "# Should the session end between the check and this, ssh would log in\n"
+                        "# on its own: its connection's proxy command fails instead.\n"
+                        "exec ssh -S %s -o ControlMaster=no -o BatchMode=yes \\\n"
+                        "    -o ProxyCommand=false \"$@\"\n",
                         self->target->host, control, host, self->target->host, control);
 
     if (!g_file_set_contents_full(self->wrapper, script, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0700,
