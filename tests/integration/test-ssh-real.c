@@ -158,7 +158,15 @@ fixture_teardown(Fixture *f, gconstpointer data)
 {
     g_clear_object(&f->manager);
     /* No ssh process outlives the manager. */
-    g_assert_true(hako_test_wait_until(no_ssh_processes, NULL, 5000));
+    if (!hako_test_wait_until(no_ssh_processes, NULL, 5000)) {
+        g_autofree char *cmd =
+            g_strdup_printf("sh -c 'ps -e -o pid,ppid,etimes,args | grep -- %s'", ssh_port);
+        g_autofree char *out = NULL;
+
+        g_spawn_command_line_sync(cmd, &out, NULL, NULL, NULL);
+        g_printerr("ssh processes left:\n%s", out != NULL ? out : "");
+    }
+    g_assert_true(no_ssh_processes(NULL));
     g_unlink(f->known_hosts);
     g_free(f->known_hosts);
     g_ptr_array_unref(f->asked);
