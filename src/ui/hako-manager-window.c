@@ -417,6 +417,19 @@ cell_shadow(GtkCellRenderer *cell)
     return shadow;
 }
 
+/* Sets the string property @name of @cell to @value unless its shadow says it holds it. */
+static void
+set_shadowed_string(
+    GtkCellRenderer *cell, const char *name, gboolean *has, char **shadowed, const char *value)
+{
+    if (*has && g_strcmp0(*shadowed, value) == 0)
+        return;
+    g_object_set(cell, name, value, NULL);
+    g_free(*shadowed);
+    *shadowed = g_strdup(value);
+    *has = TRUE;
+}
+
 /* Sets a text renderer's "text", and its "sensitive" unless @sensitive is -1, when they
  * change. Whoever else sets them puts them back as they were (widest_text()). */
 static void
@@ -424,12 +437,7 @@ set_cell_text(GtkCellRenderer *cell, const char *text, int sensitive)
 {
     CellShadow *shadow = cell_shadow(cell);
 
-    if (!shadow->has_text || g_strcmp0(shadow->text, text) != 0) {
-        g_object_set(cell, "text", text, NULL);
-        g_free(shadow->text);
-        shadow->text = g_strdup(text);
-        shadow->has_text = TRUE;
-    }
+    set_shadowed_string(cell, "text", &shadow->has_text, &shadow->text, text);
     if (sensitive >= 0 && shadow->sensitive != sensitive) {
         gtk_cell_renderer_set_sensitive(cell, sensitive);
         shadow->sensitive = sensitive;
@@ -442,12 +450,7 @@ set_cell_icon(GtkCellRenderer *cell, const char *icon, gboolean visible, int sen
 {
     CellShadow *shadow = cell_shadow(cell);
 
-    if (!shadow->has_icon || g_strcmp0(shadow->icon, icon) != 0) {
-        g_object_set(cell, "icon-name", icon, NULL);
-        g_free(shadow->icon);
-        shadow->icon = g_strdup(icon);
-        shadow->has_icon = TRUE;
-    }
+    set_shadowed_string(cell, "icon-name", &shadow->has_icon, &shadow->icon, icon);
     if (shadow->visible != visible) {
         gtk_cell_renderer_set_visible(cell, visible);
         shadow->visible = visible;
